@@ -1,0 +1,1 @@
+"""Label rendering and printing with QtWebEngine: hardened profile, PDF output, print queue."""

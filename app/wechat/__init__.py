@@ -1,0 +1,1 @@
+"""WeChat logistics API client: HTTP session, access tokens, error table (no Qt)."""
