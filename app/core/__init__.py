@@ -1,1 +1,1 @@
-"""Pure-Python domain: order references, waybills, label decoding, the fetch engine, the ledger (no Qt)."""
+"""Pure-Python domain: order references, waybills, labels, the fetch engine, the ledger (no Qt)."""

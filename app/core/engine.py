@@ -1,0 +1,191 @@
+"""The fetch engine the CLI and the GUI share: order references in, decoded waybills out.
+
+A `WaybillSource` (the WeChat client, in practice) answers references with raw `ApiItem`s;
+`to_waybill` turns one item into a `Waybill`, never raising; `fetch_waybills` asks the
+source and returns exactly one `Waybill` per reference, in the caller's order.
+
+Local error codes — negative and outside WeChat's ranges, so a waybill's `errcode` always
+tells where an error came from:
+
+- `LABEL_MISSING` (-1001): the order was answered but its `print_html` is empty.
+- `LABEL_CORRUPT` (-1002): `print_html` is not Base64 of a UTF-8 HTML document.
+- `NO_ANSWER` (-1003): the source returned no item for this order.
+- -1004 and -1005 belong to the WeChat client (transport failure, unreadable answer).
+- `NOT_FETCHED` (-1006): the fetch was cancelled before this order was answered.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from app.core.labels import LabelError, decode_print_html, page_size_from_css
+from app.core.model import ApiItem, Hint, OrderRef, Waybill, WaybillStatus
+
+LABEL_MISSING = -1001
+LABEL_CORRUPT = -1002
+NO_ANSWER = -1003
+NOT_FETCHED = -1006
+
+ORDER_STATUS_CANCELLED = 1
+
+LABEL_MISSING_HINT = Hint(
+    "The carrier sent no label for this order (it may have no template of this kind). "
+    "Ask the carrier, or fetch and print it again later.",
+    "快递公司没有返回该订单的面单（可能没有这种面单模板）。请联系快递公司，或稍后重新获取打印。",
+)
+LABEL_CORRUPT_HINT = Hint(
+    "The label arrived damaged and cannot be shown. Fetch it again; if it stays damaged, "
+    "report the order id.",
+    "面单数据已损坏，无法显示。请重新获取；如仍损坏，请报告该订单号。",
+)
+NO_ANSWER_HINT = Hint(
+    "The server sent no answer for this order. Fetch it again.",
+    "服务器没有返回该订单的结果。请重新获取。",
+)
+NOT_FETCHED_HINT = Hint(
+    "Fetching was stopped before this order. Fetch it again.",
+    "在获取该订单之前已停止。请重新获取。",
+)
+CANCELLED_HINT = Hint(
+    "This waybill was cancelled: do not ship with it. Check the order and create a new "
+    "waybill if it still has to go out.",
+    "该运单已取消，请勿使用。请核对订单，如仍需发货请重新下单。",
+)
+
+
+class WaybillSource(Protocol):
+    """Anything that answers order references with raw API items (the WeChat client).
+
+    Returns exactly one `ApiItem` per reference; `on_batch` is called with each batch of
+    items as it arrives (possibly from a worker thread); `cancel` stops further calls.
+    """
+
+    def batch_get_orders(
+        self,
+        refs: Sequence[OrderRef],
+        *,
+        on_batch: Callable[[list[ApiItem]], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> list[ApiItem]: ...
+
+
+def to_waybill(item: ApiItem) -> Waybill:
+    """One raw item as a waybill: an error, a cancelled waybill, or a printable label."""
+    if item.errcode != 0:
+        return Waybill(
+            ref=item.ref,
+            status=WaybillStatus.ERROR,
+            errcode=item.errcode,
+            errmsg=item.errmsg,
+            waybill_id=item.waybill_id,
+            waybill_data=item.waybill_data,
+            hint=item.hint,
+        )
+    try:
+        html: str | None = decode_print_html(item.print_html or "")
+        error: LabelError | None = None
+    except LabelError as exc:
+        html, error = None, exc
+    page_size = page_size_from_css(html) if html else None
+    if item.order_status == ORDER_STATUS_CANCELLED:
+        return Waybill(
+            ref=item.ref,
+            status=WaybillStatus.CANCELLED,
+            errcode=item.errcode,
+            errmsg=item.errmsg,
+            waybill_id=item.waybill_id,
+            html=html,
+            page_size=page_size,
+            waybill_data=item.waybill_data,
+            hint=item.hint or CANCELLED_HINT,
+        )
+    if error is not None:
+        missing = error.kind == "missing"
+        return Waybill(
+            ref=item.ref,
+            status=WaybillStatus.ERROR,
+            errcode=LABEL_MISSING if missing else LABEL_CORRUPT,
+            errmsg="label missing" if missing else "label corrupt",
+            waybill_id=item.waybill_id,
+            waybill_data=item.waybill_data,
+            hint=LABEL_MISSING_HINT if missing else LABEL_CORRUPT_HINT,
+            extra={"label_error": error.message.en},
+        )
+    return Waybill(
+        ref=item.ref,
+        status=WaybillStatus.OK,
+        errcode=0,
+        errmsg=item.errmsg,
+        waybill_id=item.waybill_id,
+        html=html,
+        page_size=page_size,
+        waybill_data=item.waybill_data,
+        hint=item.hint,
+    )
+
+
+def fetch_waybills(
+    source: WaybillSource,
+    refs: Sequence[OrderRef],
+    *,
+    on_batch: Callable[[list[Waybill]], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> list[Waybill]:
+    """Fetch and decode `refs`: exactly one waybill per reference, in the order given.
+
+    Items are matched to references by `ref.key`; a reference the source did not answer
+    becomes an ERROR waybill (`NO_ANSWER`, or `NOT_FETCHED` once `cancel` is set); items
+    for references not asked for are ignored. `on_batch` gets each batch's waybills as the
+    source reports it, never two calls at once, in whatever thread the source reports
+    from. Exceptions from the source or from `on_batch` propagate.
+    """
+    wanted = {ref.key for ref in refs}
+    converted: dict[ApiItem, Waybill] = {}
+    cache_lock = threading.Lock()
+    callback_lock = threading.Lock()
+
+    def convert(item: ApiItem) -> Waybill:
+        with cache_lock:
+            cached = converted.get(item)
+        if cached is not None:
+            return cached
+        waybill = to_waybill(item)
+        with cache_lock:
+            converted.setdefault(item, waybill)
+        return waybill
+
+    def report(items: list[ApiItem]) -> None:
+        if on_batch is None:
+            return
+        batch = [convert(item) for item in items if item.ref.key in wanted]
+        if batch:
+            with callback_lock:
+                on_batch(batch)
+
+    items = source.batch_get_orders(refs, on_batch=report if on_batch else None, cancel=cancel)
+    answers: dict[tuple[str, str], ApiItem] = {}
+    for item in items:
+        answers.setdefault(item.ref.key, item)
+    stopped = cancel is not None and cancel.is_set()
+    result: list[Waybill] = []
+    for ref in refs:
+        answer = answers.get(ref.key)
+        if answer is None:
+            result.append(_unanswered(ref, stopped))
+            continue
+        waybill = convert(answer)
+        result.append(waybill if waybill.ref == ref else dataclasses.replace(waybill, ref=ref))
+    return result
+
+
+def _unanswered(ref: OrderRef, stopped: bool) -> Waybill:
+    return Waybill(
+        ref=ref,
+        status=WaybillStatus.ERROR,
+        errcode=NOT_FETCHED if stopped else NO_ANSWER,
+        errmsg="not fetched (stopped)" if stopped else "no answer for this order",
+        hint=NOT_FETCHED_HINT if stopped else NO_ANSWER_HINT,
+    )

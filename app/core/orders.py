@@ -1,0 +1,252 @@
+"""Parsing pasted or scanned text into order references.
+
+One order a line: ``order_id[,delivery_id[,waybill_id]]``. Fields are separated by a comma,
+a tab (a copied Excel range), a semicolon (full-width ``，`` and ``；`` from a Chinese input
+method too) or a run of spaces; blanks around a field are trimmed. A missing or empty
+carrier takes the default carrier; carrier ids are upper-cased. Blank lines and lines
+starting with ``#`` are skipped; a header row (``order_id,delivery_id`` from a CSV export)
+as the first content line is skipped and reported. Every other line becomes exactly one
+`ParsedLine`: a reference, a duplicate of an earlier one, or a rejection with its reason.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from app.core.model import Hint, OrderRef
+
+MAX_FIELD_BYTES = 512
+"""The longest field (UTF-8 bytes) accepted; longer values are surely not ids."""
+
+MAX_FIELDS = 3
+
+_CARRIER_RE = re.compile(r"[A-Z0-9_]{1,32}")
+# Space characters (Unicode category Zs) other than the tab, which is a field separator.
+_BLANKS = (
+    " \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u202f\u205f\u3000"
+)
+_BLANK = f"[{_BLANKS}]"
+_SEPARATOR_RE = re.compile(f"{_BLANK}*[,;\t，；]{_BLANK}*|{_BLANK}+")
+_LINE_END_RE = re.compile(r"\r\n|\r|\n")
+# Categories never allowed in a field: control, format (zero-width, BOM), lone surrogates,
+# and the Unicode line/paragraph separators.
+_FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+_HEADER_NOISE_RE = re.compile(r"[\s_\-.]")
+_HEADER_WORDS = frozenset(
+    {
+        "order",
+        "orderid",
+        "orderno",
+        "ordernumber",
+        "订单",
+        "订单号",
+        "订单编号",
+        "订单id",
+        "商户订单号",
+    }
+)
+
+
+class LineKind(enum.Enum):
+    """What became of one input line."""
+
+    REF = "ref"
+    DUPLICATE = "duplicate"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class ParsedLine:
+    """One content line of the input and what became of it.
+
+    `ref` is set for `REF` and `DUPLICATE` lines; `reason` says why a line was rejected
+    (or, for a duplicate, which line it repeats); `first_line` is the line number of the
+    first occurrence of a duplicate (None for a scan, which has no line).
+    """
+
+    line_no: int
+    text: str
+    kind: LineKind
+    ref: OrderRef | None = None
+    reason: Hint | None = None
+    first_line: int | None = None
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """All content lines in input order, plus whether a header row was skipped."""
+
+    lines: list[ParsedLine] = field(default_factory=list)
+    header_line: int | None = None
+
+    @property
+    def header_skipped(self) -> bool:
+        return self.header_line is not None
+
+    @property
+    def refs(self) -> list[OrderRef]:
+        """The unique references, in first-seen order."""
+        return [line.ref for line in self.lines if line.kind is LineKind.REF and line.ref]
+
+    @property
+    def duplicates(self) -> list[ParsedLine]:
+        return [line for line in self.lines if line.kind is LineKind.DUPLICATE]
+
+    @property
+    def rejections(self) -> list[ParsedLine]:
+        return [line for line in self.lines if line.kind is LineKind.REJECTED]
+
+
+# --- reasons ---------------------------------------------------------------------------
+
+EMPTY_ORDER_ID = Hint("empty order id", "订单号为空")
+CONTROL_CHARACTERS = Hint("contains control or invisible characters", "含有控制字符或不可见字符")
+TOO_MANY_FIELDS = Hint(
+    "too many fields: expected order id, carrier, waybill id",
+    "字段过多：应为 订单号,快递公司,运单号",
+)
+FIELD_TOO_LONG = Hint(
+    f"a field is longer than {MAX_FIELD_BYTES} bytes", f"字段超过 {MAX_FIELD_BYTES} 字节"
+)
+NO_CARRIER = Hint(
+    "no carrier given and no default carrier set", "未填写快递公司，且未设置默认快递公司"
+)
+INVALID_CARRIER = Hint(
+    "invalid carrier id (letters, digits and _ only, at most 32)",
+    "快递公司编码无效（仅限字母、数字和下划线，最多 32 位）",
+)
+HEADER_ROW = Hint("a header row in the middle of the list", "列表中间出现了表头行")
+ALREADY_SCANNED = Hint("already in the list", "已在列表中")
+
+
+def _duplicate_reason(first_line: int) -> Hint:
+    return Hint(f"duplicate of line {first_line}", f"与第 {first_line} 行重复")
+
+
+# --- parsing ---------------------------------------------------------------------------
+
+
+def parse_orders(text: str, default_delivery: str) -> ParseResult:
+    """Parse pasted text, one order a line, into references, duplicates and rejections."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    default = _normalise_carrier(default_delivery)
+    lines: list[ParsedLine] = []
+    first_seen: dict[tuple[str, str], int] = {}
+    header_line: int | None = None
+    seen_content = False
+    for line_no, raw in enumerate(_LINE_END_RE.split(text), start=1):
+        stripped = raw.strip(_BLANKS + "\t")
+        if not stripped or stripped.startswith("#"):
+            continue
+        if not seen_content:
+            seen_content = True
+            if _is_header(raw):
+                header_line = line_no
+                continue
+        ref, reason = _parse_fields(raw, default)
+        if ref is None:
+            lines.append(ParsedLine(line_no, raw, LineKind.REJECTED, reason=reason))
+        elif ref.key in first_seen:
+            first = first_seen[ref.key]
+            lines.append(
+                ParsedLine(
+                    line_no,
+                    raw,
+                    LineKind.DUPLICATE,
+                    ref=ref,
+                    reason=_duplicate_reason(first),
+                    first_line=first,
+                )
+            )
+        else:
+            first_seen[ref.key] = line_no
+            lines.append(ParsedLine(line_no, raw, LineKind.REF, ref=ref))
+    return ParseResult(lines=lines, header_line=header_line)
+
+
+def parse_scan(
+    text: str, default_delivery: str, seen: Collection[tuple[str, str]] = ()
+) -> ParsedLine:
+    """Parse one code from a keyboard-wedge scanner (`line_no` 1, `text` the cleaned code).
+
+    Whitespace and stray control characters at the ends (Enter, Tab, NUL or GS prefixes)
+    are dropped; the rest is validated like a pasted line (there are no comments or
+    header rows in a scan; a header word is rejected). A key already in `seen`
+    (`(order_id, delivery_id)` pairs) makes the result a `DUPLICATE`.
+    """
+    cleaned = _strip_scan_noise(text)
+    ref, reason = _parse_fields(cleaned, _normalise_carrier(default_delivery))
+    if ref is None:
+        return ParsedLine(1, cleaned, LineKind.REJECTED, reason=reason)
+    if ref.key in seen:
+        return ParsedLine(1, cleaned, LineKind.DUPLICATE, ref=ref, reason=ALREADY_SCANNED)
+    return ParsedLine(1, cleaned, LineKind.REF, ref=ref)
+
+
+def _strip_scan_noise(text: str) -> str:
+    start, end = 0, len(text)
+    while start < end and _is_noise(text[start]):
+        start += 1
+    while end > start and _is_noise(text[end - 1]):
+        end -= 1
+    return text[start:end]
+
+
+def _is_noise(char: str) -> bool:
+    return char.isspace() or unicodedata.category(char) in _FORBIDDEN_CATEGORIES
+
+
+def _normalise_carrier(value: str) -> str:
+    return value.strip(_BLANKS + "\t").upper()
+
+
+def _split(line: str) -> list[str]:
+    fields = _SEPARATOR_RE.split(line.strip(_BLANKS))
+    while len(fields) > 1 and not fields[-1]:
+        fields.pop()  # trailing separators, e.g. "A,SF,," from a CSV export
+    return fields
+
+
+def _is_header(line: str) -> bool:
+    return _is_header_word(_split(line)[0])
+
+
+def _is_header_word(first_field: str) -> bool:
+    return _HEADER_NOISE_RE.sub("", first_field).casefold() in _HEADER_WORDS
+
+
+def _has_forbidden_characters(value: str) -> bool:
+    if value.isprintable():  # fast path: no Cc/Cf/Cs/Zl/Zp (nor other Zs than " ")
+        return False
+    return any(
+        unicodedata.category(char) in _FORBIDDEN_CATEGORIES for char in value if char != "\t"
+    )
+
+
+def _parse_fields(line: str, default_delivery: str) -> tuple[OrderRef | None, Hint | None]:
+    """The reference a content line names, or None and the reason it is rejected."""
+    if _has_forbidden_characters(line):
+        return None, CONTROL_CHARACTERS
+    fields = _split(line)
+    if len(fields) > MAX_FIELDS:
+        return None, TOO_MANY_FIELDS
+    order_id = fields[0]
+    if not order_id:
+        return None, EMPTY_ORDER_ID
+    if any(len(value.encode("utf-8", "surrogatepass")) > MAX_FIELD_BYTES for value in fields):
+        return None, FIELD_TOO_LONG
+    if _is_header_word(order_id):
+        return None, HEADER_ROW
+    delivery_id = fields[1].upper() if len(fields) > 1 and fields[1] else default_delivery
+    if not delivery_id:
+        return None, NO_CARRIER
+    if not _CARRIER_RE.fullmatch(delivery_id):
+        return None, INVALID_CARRIER
+    waybill_id = fields[2] if len(fields) > 2 and fields[2] else None
+    return OrderRef(order_id, delivery_id, waybill_id), None
