@@ -1,0 +1,42 @@
+# The two quick-start commands (`make demo`, `make test`) and the developer checks.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test check lint benchmark bundle translations clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+translations: $(STAMP)
+	VENV=$(VENV) bash scripts/build-translations.sh
+
+## Installs what is needed and opens the program on the built-in sandbox (no WeChat account).
+demo: $(STAMP) translations
+	QTWEBENGINE_DISABLE_SANDBOX=$${QTWEBENGINE_DISABLE_SANDBOX:-$$( [ "$$(id -u)" = 0 ] && echo 1 || echo 0 )} \
+	  $(VENV)/bin/waybill-printer --demo
+
+## Installs what is needed and runs the whole test suite headless.
+test: $(STAMP) translations
+	bash scripts/install-system-deps.sh
+	bash scripts/run-tests.sh
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check app tests
+	$(VENV)/bin/ruff format --check app tests
+	$(VENV)/bin/mypy
+
+benchmark: $(STAMP) translations
+	bash scripts/install-system-deps.sh
+	xvfb-run -a -s "-screen 0 1400x900x24" $(PY) -m tests.benchmarks.run
+
+bundle: $(STAMP) translations
+	$(PY) -m pip install -q -e '.[build]'
+	$(VENV)/bin/pyinstaller --noconfirm --clean build_spec/waybill-printer.spec
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

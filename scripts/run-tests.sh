@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs lint, types and the whole pytest suite headless (under Xvfb when it is there).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=${VENV:-.venv}
+export QTWEBENGINE_DISABLE_SANDBOX=1
+"$VENV/bin/ruff" check app tests
+"$VENV/bin/ruff" format --check app tests
+"$VENV/bin/mypy"
+if command -v xvfb-run >/dev/null 2>&1; then
+  exec xvfb-run -a -s "-screen 0 1400x900x24" "$VENV/bin/python" -m pytest "$@"
+else
+  export QT_QPA_PLATFORM=offscreen
+  exec "$VENV/bin/python" -m pytest "$@"
+fi
