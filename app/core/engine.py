@@ -10,8 +10,8 @@ tells where an error came from:
 - `LABEL_MISSING` (-1001): the order was answered but its `print_html` is empty.
 - `LABEL_CORRUPT` (-1002): `print_html` is not Base64 of a UTF-8 HTML document.
 - `NO_ANSWER` (-1003): the source returned no item for this order.
-- -1004 and -1005 belong to the WeChat client (transport failure, unreadable answer).
-- `NOT_FETCHED` (-1006): the fetch was cancelled before this order was answered.
+- `NOT_FETCHED` (-1004): the fetch was cancelled before this order was answered.
+- -1005 to -1008 belong to the WeChat client (see `app.wechat.errors`).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from app.core.model import ApiItem, Hint, OrderRef, Waybill, WaybillStatus
 LABEL_MISSING = -1001
 LABEL_CORRUPT = -1002
 NO_ANSWER = -1003
-NOT_FETCHED = -1006
+NOT_FETCHED = -1004
 
 ORDER_STATUS_CANCELLED = 1
 

@@ -1,0 +1,243 @@
+"""The HTTP plumbing under the WeChat client: the session, the API base rule, URL redaction.
+
+`make_session()` returns a `requests.Session` whose adapter retries, a bounded number of
+times, connection failures, HTTP 500/502/503/504 and (once) read timeouts — every call
+this program makes is read-only, so repeating one is safe. `validate_api_base()` allows
+plain http only for loopback (the sandbox). `redact_url()` hides the `access_token` and
+`secret` query values wherever a URL is logged: urllib3 logs request URLs itself, so
+`make_session()` also puts a redacting filter on urllib3's loggers (once per process).
+`request_json()` makes one call and turns every failure into a `WeChatError` whose text
+never holds the URL (requests' own exceptions do, token and all).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import re
+import time
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from app.wechat.errors import BAD_RESPONSE, HTTP_ERROR, ApiError, TransportError, info_for
+
+#: Query parameters whose values must never reach a log, an exception or the screen.
+SECRET_PARAMS = ("access_token", "authorizer_access_token", "secret", "appsecret")
+
+_SECRET_QUERY = re.compile(
+    r"(?i)\b(" + "|".join(SECRET_PARAMS) + r")=[^&#\s'\"]*",
+)
+#: A requests timeout: one number, or (connect, read) seconds.
+Timeout = float | tuple[float, float]
+_LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
+# urllib3 modules that put request URLs into log records.
+_URLLIB3_LOGGERS = ("urllib3.connectionpool", "urllib3.util.retry", "urllib3.poolmanager")
+
+
+def redact_url(url: str) -> str:
+    """`url` with the values of secret query parameters replaced by `***`."""
+    return _SECRET_QUERY.sub(r"\1=***", url)
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites a log record's message so that secret query values never reach a handler."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = redact_url(message)
+        if redacted != message:
+            record.msg = redacted
+            record.args = ()
+        return True
+
+
+def install_log_redaction() -> None:
+    """Put a `RedactingFilter` on urllib3's URL-logging loggers (idempotent)."""
+    for name in _URLLIB3_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+            logger.addFilter(RedactingFilter())
+
+
+def make_retry(*, retries: int = 3, backoff: float = 0.5) -> Retry:
+    """The bounded retry policy of the session's adapter.
+
+    Connection failures and 5xx answers are retried `retries` times with exponential
+    backoff (and `Retry-After` honoured); a read timeout only once, because the server may
+    still be working on the first call and a slow server should not cost minutes.
+    """
+    if retries < 0:
+        raise ValueError("retries must be >= 0")
+    return Retry(
+        total=retries + 1,
+        connect=retries,
+        read=min(1, retries),
+        status=retries,
+        other=0,
+        redirect=0,
+        status_forcelist=frozenset({500, 502, 503, 504}),
+        allowed_methods=None,  # every call here is read-only: POST batchget is safe to repeat
+        backoff_factor=backoff,
+        backoff_max=10.0,
+        respect_retry_after_header=True,
+        raise_on_status=False,
+        raise_on_redirect=False,
+    )
+
+
+def make_session(*, retries: int = 3, backoff: float = 0.5, pool_size: int = 8) -> requests.Session:
+    """A session with a bounded-retry adapter for http and https and a pool of `pool_size`."""
+    install_log_redaction()
+    adapter = HTTPAdapter(
+        max_retries=make_retry(retries=retries, backoff=backoff),
+        pool_connections=pool_size,
+        pool_maxsize=pool_size,
+    )
+    session = requests.Session()
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    session.headers["User-Agent"] = "waybill-printer"
+    return session
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for `localhost`, 127.0.0.0/8 and ::1."""
+    host = host.strip("[]").lower()
+    if host in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def validate_api_base(url: str) -> str:
+    """The API base normalised (lower-case scheme and host, no trailing slash).
+
+    https is accepted for any host; plain http only for a loopback host (the sandbox), so
+    tokens never cross a network in clear text. Anything else raises `ValueError`.
+    """
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as exc:
+        raise ValueError(f"API address {text!r} is not a valid URL: {exc}") from None
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if scheme not in ("http", "https") or not host:
+        raise ValueError(
+            f"API address {redact_url(text)!r} must start with https:// and name a host, "
+            "e.g. https://api.weixin.qq.com"
+        )
+    if parts.username is not None or parts.password is not None:
+        raise ValueError("API address must not contain a user name or password")
+    if parts.query or parts.fragment:
+        raise ValueError(
+            f"API address {redact_url(text)!r} must not contain a query (?...) or fragment (#...)"
+        )
+    if scheme == "http" and not is_loopback_host(host):
+        raise ValueError(
+            f"API address {text!r} uses plain http: only https is allowed, except for this "
+            "computer's own sandbox (localhost, 127.0.0.1, ::1)"
+        )
+    netloc = f"[{host}]" if ":" in host else host
+    if port is not None:
+        netloc = f"{netloc}:{port}"
+    return f"{scheme}://{netloc}{parts.path.rstrip('/')}"
+
+
+def transport_error(exc: requests.RequestException, what: str) -> TransportError:
+    """A `TransportError` describing `exc` by its kind, never by its text (which has the URL)."""
+    if isinstance(exc, requests.exceptions.ProxyError):
+        reason = "the proxy refused or failed the connection"
+    elif isinstance(exc, requests.exceptions.SSLError):
+        reason = "the secure (TLS) connection failed"
+    elif isinstance(exc, requests.exceptions.ConnectTimeout):
+        reason = "connecting timed out"
+    elif isinstance(exc, requests.exceptions.ReadTimeout) or "Read timed out" in _reason(exc):
+        reason = "the server did not answer in time"
+    elif isinstance(exc, requests.exceptions.ConnectionError):
+        reason = "could not connect"
+    else:
+        reason = f"request failed ({type(exc).__name__})"
+    return TransportError(f"{what}: {reason}")
+
+
+def _reason(exc: BaseException) -> str:
+    # The urllib3 reason of a requests ConnectionError, e.g. "Read timed out." — it holds
+    # host and port but not the URL; only used to classify, never shown.
+    args = exc.args
+    inner = args[0] if args else None
+    cause = getattr(inner, "reason", None)
+    return str(cause) if cause is not None else ""
+
+
+def request_json(
+    session: requests.Session,
+    method: str,
+    url: str,
+    *,
+    timeout: Timeout,
+    logger: logging.Logger,
+    what: str,
+    params: Mapping[str, str] | None = None,
+    json: Any = None,
+) -> dict[str, Any]:
+    """One HTTP call answered by a JSON object; every failure is a `WeChatError`.
+
+    Raises `TransportError` (no answer or an HTTP error status) or `ApiError(BAD_RESPONSE)`;
+    neither carries the URL. The log line names the method, the redacted URL, the status and
+    the elapsed time.
+    """
+    started = time.monotonic()
+    failure: TransportError | None = None
+    try:
+        response = session.request(
+            method, url, params=params, json=json, timeout=timeout, allow_redirects=False
+        )
+    except requests.RequestException as exc:
+        failure = transport_error(exc, what)
+    if failure is not None:
+        logger.warning(
+            "%s %s failed after %.3f s: %s",
+            method,
+            redact_url(url),
+            time.monotonic() - started,
+            failure.errmsg,
+        )
+        raise failure
+    elapsed = time.monotonic() - started
+    logger.debug(
+        "%s %s -> HTTP %s in %.3f s",
+        method,
+        redact_url(response.url or url),
+        response.status_code,
+        elapsed,
+    )
+    if response.status_code != 200:
+        raise TransportError(
+            f"{what}: HTTP {response.status_code}",
+            info_for(HTTP_ERROR).hint,
+            code=HTTP_ERROR,
+        )
+    try:
+        data = response.json()
+    except ValueError:
+        raise ApiError(BAD_RESPONSE, f"{what}: the answer is not JSON") from None
+    if not isinstance(data, dict):
+        raise ApiError(BAD_RESPONSE, f"{what}: the answer is not a JSON object")
+    return data
+
+
+def errcode_of(data: Mapping[str, Any], what: str) -> int:
+    """The answer's `errcode` (0 when absent); a non-integer is `ApiError(BAD_RESPONSE)`."""
+    code = data.get("errcode", 0)
+    if isinstance(code, bool) or not isinstance(code, int):
+        raise ApiError(BAD_RESPONSE, f"{what}: errcode is not a number")
+    return code
