@@ -1,0 +1,181 @@
+"""SQL reads the ledger shares: row → record mapping, stored waybills, the history search.
+
+Functions take an open connection (inside the caller's transaction) and never write.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from app.core.ledger_records import HistoryRow, OrderState, PrintOutcome, PrintRecord
+from app.core.model import Hint, OrderRef, PageSizeMm, Waybill, WaybillStatus
+
+SUCCESS_SQL = "('spooled', 'confirmed_printed')"
+BLOCKING_SQL = "('pending', 'unknown', 'spooled', 'confirmed_printed')"
+
+_PRINT_COLUMNS = (
+    "id, order_row, waybill_id, printer, copies, started_at, finished_at, outcome, message, "
+    "is_reprint, target, pdf_path"
+)
+
+
+def print_record(row: sqlite3.Row) -> PrintRecord:
+    return PrintRecord(
+        id=row["id"],
+        order_row_id=row["order_row"],
+        waybill_id=row["waybill_id"],
+        printer=row["printer"],
+        copies=row["copies"],
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
+        outcome=PrintOutcome(row["outcome"]),
+        message=row["message"],
+        is_reprint=bool(row["is_reprint"]),
+        target=row["target"],
+        pdf_path=row["pdf_path"],
+    )
+
+
+def prints_where(
+    conn: sqlite3.Connection, where: str, params: tuple[object, ...]
+) -> list[PrintRecord]:
+    rows = conn.execute(f"SELECT {_PRINT_COLUMNS} FROM prints WHERE {where}", params)
+    return [print_record(row) for row in rows]
+
+
+def get_print(conn: sqlite3.Connection, print_id: int) -> PrintRecord | None:
+    found = prints_where(conn, "id = ?", (print_id,))
+    return found[0] if found else None
+
+
+def blocking_print(conn: sqlite3.Connection, waybill_id: str) -> PrintRecord | None:
+    """The newest print that came out or may have; PDF files never count."""
+    found = prints_where(
+        conn,
+        f"waybill_id = ? AND target = 'printer' AND outcome IN {BLOCKING_SQL} "
+        "ORDER BY id DESC LIMIT 1",
+        (waybill_id,),
+    )
+    return found[0] if found else None
+
+
+_WAYBILL_SELECT = """
+    SELECT o.order_id, o.delivery_id, o.waybill_id_requested, f.status, f.errcode, f.errmsg,
+           f.waybill_id, f.label_html, f.page_w_mm, f.page_h_mm, f.waybill_data,
+           f.hint_en, f.hint_zh, f.extra
+    FROM fetches f JOIN orders o ON o.id = f.order_row
+"""
+
+
+def stored_waybill(conn: sqlite3.Connection, key: int | str) -> Waybill | None:
+    """Order row id → its newest finished fetch; waybill id → its newest OK fetch."""
+    if isinstance(key, int):
+        where = "f.order_row = ? AND f.finished_at IS NOT NULL"
+    else:
+        where = "f.waybill_id = ? AND f.status = 'ok'"
+    row = conn.execute(f"{_WAYBILL_SELECT} WHERE {where} ORDER BY f.id DESC LIMIT 1", (key,))
+    found = row.fetchone()
+    return None if found is None else _waybill(found)
+
+
+def _waybill(row: sqlite3.Row) -> Waybill:
+    width, height = row["page_w_mm"], row["page_h_mm"]
+    hint = None
+    if row["hint_en"] is not None or row["hint_zh"] is not None:
+        hint = Hint(en=row["hint_en"] or "", zh=row["hint_zh"] or "")
+    return Waybill(
+        ref=OrderRef(row["order_id"], row["delivery_id"], row["waybill_id_requested"]),
+        status=WaybillStatus(row["status"]),
+        errcode=int(row["errcode"] or 0),
+        errmsg=row["errmsg"],
+        waybill_id=row["waybill_id"],
+        html=row["label_html"],
+        page_size=None if width is None or height is None else PageSizeMm(width, height),
+        waybill_data=tuple((str(k), str(v)) for k, v in json.loads(row["waybill_data"])),
+        hint=hint,
+        extra={str(k): str(v) for k, v in json.loads(row["extra"]).items()},
+    )
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+_HISTORY_SELECT = f"""
+    SELECT o.id, o.updated_at, o.queued_at, o.order_id, o.delivery_id, o.state, o.session_id,
+           coalesce(f.waybill_id, lp.waybill_id, o.waybill_id_requested) AS waybill_id,
+           f.status AS fetch_status, f.errcode, coalesce(f.errmsg, '') AS errmsg,
+           (SELECT count(*) FROM prints p WHERE p.order_row = o.id AND p.target = 'printer'
+                AND p.outcome IN {SUCCESS_SQL}) AS prints,
+           (SELECT count(*) FROM prints p WHERE p.order_row = o.id AND p.target = 'printer'
+                AND p.outcome IN {SUCCESS_SQL} AND p.is_reprint) AS reprints,
+           (SELECT count(*) FROM prints p WHERE p.order_row = o.id) AS attempts,
+           lp.printer AS last_printer, lp.started_at AS last_print_at, lp.outcome AS last_outcome
+    FROM orders o
+    LEFT JOIN fetches f ON f.id = (SELECT max(id) FROM fetches
+                                   WHERE order_row = o.id AND finished_at IS NOT NULL)
+    LEFT JOIN prints lp ON lp.id = (SELECT max(id) FROM prints WHERE order_row = o.id)
+"""
+
+
+def search(
+    conn: sqlite3.Connection,
+    *,
+    order_id: str | None,
+    waybill_id: str | None,
+    delivery_id: str | None,
+    since: float | None,
+    until: float | None,
+    limit: int,
+) -> list[HistoryRow]:
+    """Orders whose ids contain the given texts, active in [since, until], newest first."""
+    clauses: list[str] = []
+    params: list[object] = []
+    if order_id:
+        clauses.append("o.order_id LIKE ? ESCAPE '\\'")
+        params.append(_like(order_id))
+    if delivery_id:
+        clauses.append("o.delivery_id LIKE ? ESCAPE '\\'")
+        params.append(_like(delivery_id))
+    if waybill_id:
+        clauses.append(
+            "(o.waybill_id_requested LIKE ? ESCAPE '\\'"
+            " OR EXISTS (SELECT 1 FROM fetches x WHERE x.order_row = o.id"
+            "            AND x.waybill_id LIKE ? ESCAPE '\\')"
+            " OR EXISTS (SELECT 1 FROM prints x WHERE x.order_row = o.id"
+            "            AND x.waybill_id LIKE ? ESCAPE '\\'))"
+        )
+        params.extend([_like(waybill_id)] * 3)
+    if since is not None:
+        clauses.append("o.updated_at >= ?")
+        params.append(since)
+    if until is not None:
+        clauses.append("o.updated_at <= ?")
+        params.append(until)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    sql = f"{_HISTORY_SELECT} {where} ORDER BY o.updated_at DESC, o.id DESC LIMIT ?"
+    return [_history_row(row) for row in conn.execute(sql, (*params, limit))]
+
+
+def _history_row(row: sqlite3.Row) -> HistoryRow:
+    return HistoryRow(
+        order_row_id=row["id"],
+        time=row["updated_at"],
+        queued_at=row["queued_at"],
+        order_id=row["order_id"],
+        delivery_id=row["delivery_id"],
+        waybill_id=row["waybill_id"],
+        state=OrderState(row["state"]),
+        session_id=row["session_id"],
+        fetch_status=row["fetch_status"],
+        errcode=row["errcode"],
+        errmsg=row["errmsg"],
+        prints=row["prints"],
+        reprints=row["reprints"],
+        attempts=row["attempts"],
+        last_printer=row["last_printer"],
+        last_print_at=row["last_print_at"],
+        last_outcome=None if row["last_outcome"] is None else PrintOutcome(row["last_outcome"]),
+    )
