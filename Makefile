@@ -34,9 +34,9 @@ benchmark: $(STAMP) translations
 	bash scripts/install-system-deps.sh
 	xvfb-run -a -s "-screen 0 1400x900x24" $(PY) -m tests.benchmarks.run
 
+## Builds the packing-station bundle (dist/waybill-printer/); see docs/BUNDLE.md.
 bundle: $(STAMP) translations
-	$(PY) -m pip install -q -e '.[build]'
-	$(VENV)/bin/pyinstaller --noconfirm --clean build_spec/waybill-printer.spec
+	VENV=$(VENV) bash scripts/build-bundle.sh
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,4 +1,4 @@
-"""Test-wide setup: an isolated home for every test run, Qt/WebEngine environment, shared fixtures."""
+"""Test-wide setup: an isolated home per run, the Qt/WebEngine environment, shared fixtures."""
 
 from __future__ import annotations
 
