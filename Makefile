@@ -1,5 +1,5 @@
 # The two quick-start commands (`make demo`, `make test`) and the developer checks.
-PYTHON ?= python3
+PYTHON ?= $(shell bash scripts/find-python.sh)
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
