@@ -1,0 +1,468 @@
+"""The settings dialog, built from the `Settings` declaration, plus the AppSecret field.
+
+One form row per declared setting (the editor chosen by the field's type and choices),
+grouped into the Account, Printing, Station and Advanced tabs. On OK the values are
+checked with `validate()`; errors appear under their fields and the dialog stays open.
+The AppSecret goes to the `CredentialStore` (OS keyring); when no keyring is available
+the user is asked whether to keep it for this session only. "Test connection" runs the
+handed-in tester off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QLocale, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.credentials import CredentialStore, KeyringUnavailable
+from app.core.logsetup import redact
+from app.core.model import Hint
+from app.core.settings import (
+    ConnectionResult,
+    Group,
+    SettingField,
+    Settings,
+    TokenMode,
+    setting_fields,
+    validate,
+)
+
+log = logging.getLogger(__name__)
+
+ConnectionTester = Callable[[Settings, str], ConnectionResult]
+"""Checks settings plus an AppSecret against the API (runs off the GUI thread)."""
+
+RunInBackground = Callable[..., object]
+"""`run(fn, *args, on_done=..., on_error=...)`, e.g. `BackgroundRunner.run`."""
+
+Ask = Callable[[str, str], bool]
+"""Asks the user a yes/no question: `ask(title, text) -> True for yes`."""
+
+ERROR_STYLE = "color: #b00020;"
+OK_STYLE = "color: #1b7f3b;"
+
+
+class SettingsDialog(QDialog):
+    """Edits a `Settings` value and the AppSecret; `result_settings()` gives the outcome."""
+
+    connection_tested = Signal(object)
+    """Emitted with the `ConnectionResult` (or the exception) once a test has finished."""
+
+    _test_relay = Signal(object, bool)
+    """Carries a connection test's outcome from its worker thread to the GUI thread."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: CredentialStore,
+        *,
+        connection_tester: ConnectionTester | None = None,
+        run_in_background: RunInBackground | None = None,
+        ask: Ask | None = None,
+        language: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._original = settings
+        self._result = settings
+        self._store = store
+        self._tester = connection_tester
+        self._run = run_in_background
+        self._ask = ask if ask is not None else self._ask_with_message_box
+        self._language = language or settings.language or QLocale.system().name()
+        self.editors: dict[str, QWidget] = {}
+        self.error_labels: dict[str, QLabel] = {}
+        self._group_of: dict[str, Group] = {}
+        self._test_secret = ""
+        self._test_relay.connect(self._deliver_test)
+
+        self.setWindowTitle(self.tr("Settings"))
+        self.tabs = QTabWidget(self)
+        self._forms: dict[Group, QFormLayout] = {}
+        self._pages: dict[Group, QWidget] = {}
+        titles = {
+            Group.ACCOUNT: self.tr("Account"),
+            Group.PRINTING: self.tr("Printing"),
+            Group.STATION: self.tr("Station"),
+            Group.ADVANCED: self.tr("Advanced"),
+        }
+        for group in (Group.ACCOUNT, Group.PRINTING, Group.STATION, Group.ADVANCED):
+            page = QWidget(self.tabs)
+            page.setObjectName(f"tab_{group.value}")
+            self._forms[group] = QFormLayout(page)
+            self._pages[group] = page
+            self.tabs.addTab(page, titles[group])
+
+        for item in setting_fields():
+            self._add_row(item, getattr(settings, item.name))
+            if item.name == "appid":
+                self._add_secret_rows()
+
+        self.general_error = QLabel(self)
+        self.general_error.setStyleSheet(ERROR_STYLE)
+        self.general_error.setWordWrap(True)
+        self.general_error.hide()
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(self.general_error)
+        layout.addWidget(self.buttons)
+
+        self._editor("token_mode", QComboBox).currentIndexChanged.connect(self._update_enabled)
+        self._editor("label_size", QComboBox).currentIndexChanged.connect(self._update_enabled)
+        self._update_enabled()
+        self._show_secret_state()
+
+    # --- building ----------------------------------------------------------------------
+
+    def _text(self, hint: Hint) -> str:
+        return hint.text(self._language)
+
+    def _add_row(self, item: SettingField, value: Any) -> None:
+        info = item.info
+        editor = self._make_editor(item, value)
+        editor.setObjectName(f"setting_{item.name}")
+        editor.setToolTip(self._text(info.help))
+        error = QLabel()
+        error.setObjectName(f"error_{item.name}")
+        error.setStyleSheet(ERROR_STYLE)
+        error.setWordWrap(True)
+        error.hide()
+        cell = QWidget()
+        box = QVBoxLayout(cell)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(editor)
+        box.addWidget(error)
+        label = QLabel(self._text(info.label))
+        label.setBuddy(editor)
+        label.setToolTip(self._text(info.help))
+        self._forms[info.group].addRow(label, cell)
+        self.editors[item.name] = editor
+        self.error_labels[item.name] = error
+        self._group_of[item.name] = info.group
+
+    def _make_editor(self, item: SettingField, value: Any) -> QWidget:
+        info = item.info
+        if isinstance(value, enum.Enum):
+            value = value.value
+        if info.choices:
+            combo = QComboBox()
+            for choice in info.choices:
+                combo.addItem(self._text(choice.label), choice.value)
+            index = combo.findData(value)
+            combo.setCurrentIndex(max(index, 0))
+            return combo
+        if item.type is bool:
+            check = QCheckBox()
+            check.setChecked(bool(value))
+            return check
+        if item.type is int:
+            spin = QSpinBox()
+            spin.setRange(int(info.minimum or 0), int(info.maximum or 1_000_000))
+            spin.setSingleStep(max(int(info.step), 1))
+            spin.setSuffix(info.suffix)
+            spin.setValue(int(value))
+            return spin
+        if item.type is float:
+            dspin = QDoubleSpinBox()
+            dspin.setDecimals(info.decimals or 2)
+            dspin.setRange(float(info.minimum or 0.0), float(info.maximum or 1e6))
+            dspin.setSingleStep(info.step)
+            dspin.setSuffix(info.suffix)
+            dspin.setValue(float(value))
+            return dspin
+        line = QLineEdit()
+        line.setText(str(value))
+        return line
+
+    def _add_secret_rows(self) -> None:
+        form = self._forms[Group.ACCOUNT]
+        self.secret_edit = QLineEdit()
+        self.secret_edit.setObjectName("appsecret")
+        self.secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.secret_edit.setToolTip(
+            self.tr("Stored in the system keyring, never in the settings file.")
+        )
+        form.addRow(QLabel(self.tr("AppSecret")), self.secret_edit)
+
+        self.secret_status = QLabel()
+        self.secret_status.setObjectName("secret_status")
+        self.secret_status.setWordWrap(True)
+        form.addRow("", self.secret_status)
+
+        self.forget_button = QPushButton(self.tr("Forget credentials"))
+        self.forget_button.setObjectName("forget_credentials")
+        self.forget_button.clicked.connect(self.forget_credentials)
+        self.test_button = QPushButton(self.tr("Test connection"))
+        self.test_button.setObjectName("test_connection")
+        self.test_button.clicked.connect(self.test_connection)
+        self.test_button.setEnabled(self._tester is not None)
+        row = QWidget()
+        buttons = QHBoxLayout(row)
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.addWidget(self.test_button)
+        buttons.addWidget(self.forget_button)
+        buttons.addStretch(1)
+        form.addRow("", row)
+
+        self.test_result = QLabel()
+        self.test_result.setObjectName("test_result")
+        self.test_result.setWordWrap(True)
+        form.addRow("", self.test_result)
+
+    def _editor(self, name: str, kind: type[Any]) -> Any:
+        editor = self.editors[name]
+        assert isinstance(editor, kind)
+        return editor
+
+    def _update_enabled(self) -> None:
+        third_party = self._value("token_mode") == TokenMode.THIRD_PARTY.value
+        self.editors["token_command"].setEnabled(third_party)
+        custom = self._value("label_size") == "custom"
+        self.editors["custom_width_mm"].setEnabled(custom)
+        self.editors["custom_height_mm"].setEnabled(custom)
+
+    def _show_secret_state(self) -> None:
+        appid = self._original.appid
+        self.secret_edit.setPlaceholderText("")
+        if not appid:
+            self.secret_status.setText(self.tr("Enter the AppID, then its AppSecret."))
+            return
+        try:
+            stored = self._store.get_secret(appid)
+        except KeyringUnavailable as exc:
+            self.secret_status.setText(self._text(exc.reason))
+            return
+        if stored and self._store.is_session_only(appid):
+            self.secret_edit.setPlaceholderText(self.tr("kept for this session only"))
+            self.secret_status.setText(self.tr("The AppSecret is kept for this session only."))
+        elif stored:
+            self.secret_edit.setPlaceholderText(self.tr("saved — leave empty to keep it"))
+            self.secret_status.setText(
+                self.tr("The AppSecret is saved in the system keyring ({0}).").format(
+                    self._store.backend_name()
+                )
+            )
+        else:
+            self.secret_status.setText(self.tr("No AppSecret is saved for this AppID."))
+
+    # --- values ------------------------------------------------------------------------
+
+    def _value(self, name: str) -> Any:
+        editor = self.editors[name]
+        if isinstance(editor, QComboBox):
+            return editor.currentData()
+        if isinstance(editor, QCheckBox):
+            return editor.isChecked()
+        if isinstance(editor, QSpinBox | QDoubleSpinBox):
+            return editor.value()
+        assert isinstance(editor, QLineEdit)
+        return editor.text().strip()
+
+    def current_settings(self) -> Settings:
+        """The settings as the editors show them now (not validated)."""
+        values: dict[str, Any] = {}
+        for item in setting_fields():
+            value = self._value(item.name)
+            if isinstance(item.type, type) and issubclass(item.type, enum.Enum):
+                value = item.type(value)
+            values[item.name] = value
+        return self._original.replace(**values)
+
+    def result_settings(self) -> Settings:
+        """The accepted settings, or the ones the dialog was opened with."""
+        return self._result
+
+    # --- validation and accepting ------------------------------------------------------
+
+    def _clear_errors(self) -> None:
+        for label in self.error_labels.values():
+            label.clear()
+            label.hide()
+        self.general_error.clear()
+        self.general_error.hide()
+
+    def _show_error(self, name: str, message: str) -> None:
+        label = self.error_labels.get(name)
+        if label is None:
+            self.general_error.setText(message)
+            self.general_error.show()
+            return
+        label.setText(message)
+        label.show()
+
+    def _focus_field(self, name: str) -> None:
+        group = self._group_of.get(name)
+        if group is not None:
+            self.tabs.setCurrentWidget(self._pages[group])
+            self.editors[name].setFocus()
+
+    def _check(self, settings: Settings) -> bool:
+        """Show every validation error next to its field; True if there were none."""
+        self._clear_errors()
+        errors = validate(settings)
+        for error in errors:
+            self._show_error(error.field, self._text(error.message))
+        if errors:
+            self._focus_field(errors[0].field)
+        return not errors
+
+    def accept(self) -> None:
+        settings = self.current_settings()
+        if not self._check(settings):
+            return
+        secret = self.secret_edit.text().strip()
+        if secret and not settings.appid:
+            self._show_error("appid", self.tr("An AppID is needed to save the AppSecret."))
+            self._focus_field("appid")
+            return
+        if secret and not self._store_secret(settings.appid, secret):
+            return
+        self._result = settings
+        super().accept()
+
+    def _store_secret(self, appid: str, secret: str) -> bool:
+        """Save to the keyring, or with the user's consent keep for the session."""
+        try:
+            self._store.save_secret(appid, secret)
+        except KeyringUnavailable as exc:
+            question = self.tr("{0}\n\nKeep the AppSecret for this session only?").format(
+                self._text(exc.reason)
+            )
+            if self._ask(self.tr("System keyring unavailable"), question):
+                self._store.keep_for_session(appid, secret)
+                return True
+            self.general_error.setText(
+                self.tr("The AppSecret was not saved. {0}").format(self._text(exc.reason))
+            )
+            self.general_error.show()
+            return False
+        return True
+
+    def _ask_with_message_box(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(
+            self,
+            title,
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    # --- forgetting --------------------------------------------------------------------
+
+    def forget_credentials(self) -> None:
+        """Remove the AppSecret of the shown AppID from the keyring and this session."""
+        appid = self._value("appid") or self._original.appid
+        if not appid:
+            return
+        question = self.tr("Remove the saved AppSecret for {0} from this computer?").format(appid)
+        if not self._ask(self.tr("Forget credentials"), question):
+            return
+        self.secret_edit.clear()
+        self.secret_edit.setPlaceholderText("")
+        try:
+            self._store.forget(appid)
+        except KeyringUnavailable as exc:
+            self.secret_status.setText(self._text(exc.reason))
+            return
+        self.secret_status.setText(self.tr("The AppSecret was forgotten."))
+
+    # --- testing the connection --------------------------------------------------------
+
+    def test_connection(self) -> None:
+        """Run the connection tester off the GUI thread; the result shows below the button."""
+        if self._tester is None:
+            return
+        settings = self.current_settings()
+        if not self._check(settings):
+            return
+        secret = self.secret_edit.text().strip()
+        if not secret and settings.appid:
+            try:
+                secret = self._store.get_secret(settings.appid) or ""
+            except KeyringUnavailable:
+                secret = ""
+        self._test_secret = secret
+        self.test_button.setEnabled(False)
+        self.test_result.setStyleSheet("")
+        self.test_result.setText(self.tr("Testing the connection…"))
+        if self._run is not None:
+            self._run(
+                self._tester, settings, secret, on_done=self._tested, on_error=self._test_failed
+            )
+            return
+        tester = self._tester
+        relay = self._test_relay
+
+        def work() -> None:
+            try:
+                outcome: object = tester(settings, secret)
+                failed = False
+            except Exception as exc:
+                outcome, failed = exc, True
+            with contextlib.suppress(RuntimeError):  # the dialog is gone: drop the result
+                relay.emit(outcome, failed)
+
+        threading.Thread(target=work, name="connection-test", daemon=True).start()
+
+    def _deliver_test(self, outcome: object, failed: bool) -> None:
+        if failed:
+            assert isinstance(outcome, BaseException)
+            self._test_failed(outcome)
+        else:
+            self._tested(outcome)
+
+    def _tested(self, result: object) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self.test_button.setEnabled(True)
+        if isinstance(result, ConnectionResult):
+            ok, text = result.ok, self._text(result.message)
+        else:
+            ok, text = False, self.tr("The connection test gave no answer.")
+        prefix = self.tr("Connection works.") if ok else self.tr("Connection failed.")
+        self.test_result.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
+        self.test_result.setText(f"{prefix} {text}".strip())
+        self.connection_tested.emit(result)
+
+    def _test_failed(self, exc: BaseException) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self.test_button.setEnabled(True)
+        detail = redact(f"{type(exc).__name__}: {exc}", [self._test_secret])
+        log.warning("connection test failed: %s", detail)
+        self.test_result.setStyleSheet(ERROR_STYLE)
+        self.test_result.setText(self.tr("Connection failed. {0}").format(detail))
+        self.connection_tested.emit(exc)
+
+
+__all__ = ["Ask", "ConnectionTester", "RunInBackground", "SettingsDialog"]
