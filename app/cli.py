@@ -1,0 +1,93 @@
+"""Command line: `waybill-printer [--demo]` opens the window; `fetch`, `sandbox`, `--self-test`.
+
+The `fetch` face drives the same core engine as the window: parse the input, fetch
+through the WeChat client, decode the labels, optionally render them to PDF or print them,
+recording every step in the station's ledger. `resume`, `history`, `reprint` and
+`confirm` work on that ledger (`app.cli_ledger`).
+Exit status: 0 every order ok, 1 some orders not ok, 2 usage, configuration or
+authentication errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from app import __version__
+
+EXIT_OK = 0
+EXIT_SOME_FAILED = 1
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="waybill-printer",
+        description="Fetch WeChat logistics waybills and print them at a packing station.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the window on the built-in sandbox (nothing is sent to WeChat)",
+    )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="render a built-in sample label to PDF offscreen, check it, exit 0 or 1",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sandbox = sub.add_parser("sandbox", help="run the offline WeChat imitation in the foreground")
+    sandbox.add_argument("--port", type=int, default=0, help="port to listen on (default: free)")
+    sandbox.add_argument("--latency", type=float, default=0.0, help="seconds added per call")
+
+    fetch = sub.add_parser("fetch", help="fetch waybills for order ids (headless)")
+    fetch.add_argument(
+        "orders", nargs="*", metavar="ORDER", help="order_id[,delivery_id[,waybill_id]]"
+    )
+    fetch.add_argument(
+        "-i", "--input", metavar="FILE", help="read order lines from FILE ('-' for stdin)"
+    )
+    fetch.add_argument("--delivery", metavar="ID", help="carrier for lines that name none")
+    fetch.add_argument("--api-base", metavar="URL", help="replace https://api.weixin.qq.com")
+    fetch.add_argument("--pdf-dir", metavar="DIR", help="write <waybill_id>.pdf per label here")
+    fetch.add_argument("--json", action="store_true", help="one JSON object per input line")
+    fetch.add_argument("--print", dest="printer", metavar="PRINTER", help="print on PRINTER")
+    fetch.add_argument("--copies", type=int, default=1, metavar="N", help="copies per label")
+    fetch.add_argument(
+        "--reprint", action="store_true", help="print waybills again that were printed before"
+    )
+    from app.cli_ledger import add_ledger_commands, seconds
+
+    fetch.add_argument(
+        "--timeout", type=seconds, metavar="SECONDS", help="read timeout per call (default 15)"
+    )
+
+    add_ledger_commands(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    if args.self_test:
+        from app.selftest import run_self_test
+
+        return run_self_test(sys.stdout)
+    if args.command == "sandbox":
+        from app.cli_sandbox import run_sandbox
+
+        return run_sandbox(port=args.port, latency=args.latency, out=sys.stdout)
+    if args.command == "fetch":
+        from app.cli_fetch import run_fetch
+
+        return run_fetch(args, env=os.environ, stdin=sys.stdin, out=sys.stdout, err=sys.stderr)
+    if args.command in ("resume", "history", "reprint", "confirm"):
+        from app.cli_ledger import run_ledger_command
+
+        return run_ledger_command(args, env=os.environ, out=sys.stdout, err=sys.stderr)
+    from app.ui.app_main import run_gui
+
+    return run_gui(demo=args.demo, argv=[sys.argv[0]])
