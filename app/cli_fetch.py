@@ -1,0 +1,353 @@
+"""`waybill-printer fetch`: parse order lines, fetch their waybills, report one line per input line.
+
+Every non-blank input line ends as exactly one output line, in input order, whatever
+happened to it: `ok`, `cancelled`, `error` (with what to do), `invalid` (the parser's
+reason) or `duplicate`. Labels are written as PDFs or printed only for `ok` waybills.
+
+Everything goes through the station's ledger (`<data dir>/ledger.sqlite3`, see
+`app.core.batch_run`): at start the command settles what an earlier run left (reported on
+stderr, finished by `waybill-printer resume`) and prunes old history; then it records the
+orders, the fetch and each label's print before and after it happens. `--print` refuses a
+waybill the ledger shows as printed unless `--reprint` is given. The helpers here are
+shared with the ledger commands in `app.cli_ledger`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from app.core.batch_run import ALREADY_PRINTED, BatchRun, LabelSink, PutOut, describe_print
+from app.core.engine import WaybillSource
+from app.core.ledger import DEFAULT_FILENAME, Ledger
+from app.core.ledger_records import LedgerError, Recovery
+from app.core.model import OrderRef, Waybill, WaybillStatus
+from app.core.orders import LineKind, ParsedLine, parse_orders
+from app.core.paths import AppPaths
+from app.core.settings import Settings, SettingsStore
+from app.wechat.errors import WeChatError
+from app.wiring import credentials_from_env
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+PROG = "waybill-printer"
+
+
+@dataclass
+class LineReport:
+    """What `fetch` (or `resume`, `reprint`) says about one order."""
+
+    order_id: str | None
+    delivery_id: str | None
+    waybill_id: str | None
+    status: str
+    errcode: int | None
+    errmsg: str
+    pdf: str | None = None
+
+    def as_json(self) -> str:
+        return json.dumps(self.__dict__, ensure_ascii=False)
+
+
+def read_input_text(args: argparse.Namespace, stdin: TextIO) -> str:
+    parts = list(args.orders)
+    if args.input == "-":
+        parts.append(stdin.read())
+    elif args.input:
+        parts.append(Path(args.input).read_text(encoding="utf-8-sig"))
+    return "\n".join(parts)
+
+
+def load_settings(paths: AppPaths) -> Settings:
+    return SettingsStore(paths.config_dir / "settings.json").load()
+
+
+def command_settings(args: argparse.Namespace, paths: AppPaths) -> Settings:
+    """The stored settings with the command line's `--api-base` and `--timeout` applied."""
+    settings = load_settings(paths)
+    if getattr(args, "api_base", None):
+        settings = settings.replace(api_base=args.api_base)
+    timeout = getattr(args, "timeout", None)
+    if timeout is not None:
+        settings = settings.replace(read_timeout=timeout)
+    return settings
+
+
+def _keyring_lookup(appid: str) -> str | None:
+    from app.core.credentials import CredentialStore, KeyringUnavailable
+
+    try:
+        return CredentialStore().get_secret(appid)
+    except KeyringUnavailable:
+        return None
+
+
+def waybill_report(ref: OrderRef, wb: Waybill) -> LineReport:
+    """The line for one fetched order; a failure's text ends with what to do."""
+    message = wb.errmsg
+    if wb.status is WaybillStatus.CANCELLED and message in ("", "ok"):
+        message = "waybill cancelled"
+    if wb.status is not WaybillStatus.OK and wb.hint is not None:
+        message = f"{wb.errmsg} — {wb.hint.en}" if wb.errmsg else wb.hint.en
+    return LineReport(
+        ref.order_id, ref.delivery_id, wb.waybill_id, wb.status.value, wb.errcode, message
+    )
+
+
+def report_for(line: ParsedLine, by_key: Mapping[tuple[str, str], Waybill]) -> LineReport:
+    if line.kind is LineKind.REJECTED or line.ref is None:
+        reason = line.reason.en if line.reason else "invalid line"
+        return LineReport(None, None, None, "invalid", None, f"line {line.line_no}: {reason}")
+    ref = line.ref
+    if line.kind is LineKind.DUPLICATE:
+        msg = f"line {line.line_no}: same order as line {line.first_line}"
+        return LineReport(ref.order_id, ref.delivery_id, None, "duplicate", None, msg)
+    return waybill_report(ref, by_key[ref.key])
+
+
+def apply_put_out(report: LineReport, sink: LabelSink, result: PutOut) -> None:
+    """Fold one label's print (or PDF) outcome into its line."""
+    if result.ok:
+        if result.pdf_path:
+            report.pdf = result.pdf_path
+        return
+    report.status, report.errcode = "error", result.errcode
+    if result.errcode == ALREADY_PRINTED:  # the text says what to do
+        report.errmsg = result.message
+    elif sink.target == "pdf":
+        report.errmsg = (
+            f"PDF not written: {result.message} — check the folder (space, permissions), "
+            f"then run `{PROG} resume --pdf-dir {sink.name}`"
+        )
+    else:
+        report.errmsg = (
+            f"print failed: {result.message} — check the printer (power, paper, cable), "
+            f"then run `{PROG} resume --print {sink.name}`"
+        )
+
+
+def make_sinks(
+    args: argparse.Namespace, settings: Settings, err: TextIO
+) -> tuple[list[LabelSink], object] | None:
+    """The checked sinks `--pdf-dir` and `--print` ask for, with their shared Qt session.
+
+    None (after saying why on `err`) when a folder cannot be made or a printer is missing.
+    """
+    from app.cli_labels import LabelOutputError, PdfSink, PrinterSink, QtSession
+
+    qt = QtSession()
+    sinks: list[LabelSink] = []
+    try:
+        if getattr(args, "pdf_dir", None):
+            pdf = PdfSink(Path(args.pdf_dir), qt)
+            pdf.prepare()
+            sinks.append(pdf)
+        if getattr(args, "printer", None):
+            printer = PrinterSink(
+                args.printer,
+                dpi=settings.dpi or None,
+                offset_mm=(settings.offset_x_mm, settings.offset_y_mm),
+                qt=qt,
+            )
+            printer.prepare()
+            sinks.append(printer)
+    except LabelOutputError as exc:
+        print(f"{PROG}: {exc}; nothing was printed", file=err)
+        close_sinks(sinks, qt)
+        return None
+    return sinks, qt
+
+
+def close_sinks(sinks: Sequence[LabelSink], qt: object) -> None:
+    for sink in sinks:
+        close = getattr(sink, "close", None)
+        if callable(close):
+            close()
+    close_qt = getattr(qt, "close", None)
+    if callable(close_qt):
+        close_qt()
+
+
+def open_ledger(paths: AppPaths, err: TextIO) -> Ledger | None:
+    try:
+        return Ledger(paths.data_dir / DEFAULT_FILENAME)
+    except LedgerError as exc:
+        print(f"{PROG}: {exc}", file=err)
+        return None
+
+
+def report_recovery(recovery: Recovery, err: TextIO, *, resuming: bool = False) -> None:
+    """Say on stderr what an earlier run left; unknown prints are listed, never reprinted."""
+    if not resuming and (recovery.unfetched or recovery.unprinted):
+        print(
+            f"{PROG}: an earlier run left {len(recovery.unfetched)} orders unfetched and "
+            f"{len(recovery.unprinted)} labels unprinted; run `{PROG} resume --print PRINTER` "
+            f"(or --pdf-dir DIR) to finish them",
+            file=err,
+        )
+    if recovery.unknown_prints:
+        print(
+            f"{PROG}: {len(recovery.unknown_prints)} prints have an unknown outcome (the "
+            "program ended while printing). They are not printed again automatically: check "
+            f"whether each label came out, then run `{PROG} confirm PRINT_ID printed` "
+            f"(or `not-printed`, or `{PROG} reprint WAYBILL_ID`):",
+            file=err,
+        )
+        for record in recovery.unknown_prints:
+            print(f"  {describe_print(record)}", file=err)
+
+
+def prune_history(ledger: Ledger, settings: Settings, err: TextIO) -> None:
+    removed = ledger.prune(settings.retention_days)
+    if removed:
+        print(
+            f"{PROG}: removed {removed} orders older than {settings.retention_days} days "
+            "from the history",
+            file=err,
+        )
+
+
+def emit_reports(
+    reports: Sequence[LineReport], *, as_json: bool, out: TextIO, err: TextIO, suffix: str = ""
+) -> int:
+    for report in reports:
+        print(report.as_json() if as_json else human_line(report), file=out)
+    counts: dict[str, int] = {}
+    for report in reports:
+        counts[report.status] = counts.get(report.status, 0) + 1
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    print(f"{len(reports)} lines: {summary}{suffix}", file=err)
+    return EXIT_OK if all(r.status == "ok" for r in reports) else EXIT_SOME_FAILED
+
+
+def run_fetch(
+    args: argparse.Namespace,
+    *,
+    env: Mapping[str, str],
+    stdin: TextIO,
+    out: TextIO,
+    err: TextIO,
+    paths: AppPaths | None = None,
+) -> int:
+    try:
+        text = read_input_text(args, stdin)
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"{PROG} fetch: cannot read {args.input}: {exc}", file=err)
+        return EXIT_USAGE
+    if args.copies < 1 or args.copies > 10:
+        print(f"{PROG} fetch: --copies must be between 1 and 10", file=err)
+        return EXIT_USAGE
+    paths = paths or AppPaths.default(env=env)
+    settings = command_settings(args, paths)
+    parsed = parse_orders(text, (args.delivery or settings.default_carrier).upper())
+    if not parsed.lines:
+        print(f"{PROG} fetch: no order ids given (arguments, -i FILE or -i -)", file=err)
+        return EXIT_USAGE
+    made = make_sinks(args, settings, err)
+    if made is None:
+        return EXIT_USAGE
+    sinks, qt = made
+    try:
+        return _fetch_with_ledger(
+            args, parsed.lines, parsed.refs, settings, sinks, paths, env, out, err
+        )
+    finally:
+        close_sinks(sinks, qt)
+
+
+def _fetch_with_ledger(
+    args: argparse.Namespace,
+    lines: Sequence[ParsedLine],
+    refs: Sequence[OrderRef],
+    settings: Settings,
+    sinks: Sequence[LabelSink],
+    paths: AppPaths,
+    env: Mapping[str, str],
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    from app.wiring import build_client
+
+    creds = credentials_from_env(env, settings, _keyring_lookup)
+    try:
+        client = build_client(settings, creds)
+    except (WeChatError, ValueError) as exc:
+        print(f"{PROG} fetch: {exc}", file=err)
+        return EXIT_USAGE
+    ledger = open_ledger(paths, err)
+    if ledger is None:
+        client.close()
+        return EXIT_USAGE
+    try:
+        return _fetch_and_put_out(args, lines, refs, settings, sinks, ledger, client, out, err)
+    except LedgerError as exc:
+        print(f"{PROG} fetch: {exc}; stopped so that nothing is printed unrecorded", file=err)
+        return EXIT_USAGE
+    finally:
+        client.close()
+        ledger.close()
+
+
+def _fetch_and_put_out(
+    args: argparse.Namespace,
+    lines: Sequence[ParsedLine],
+    refs: Sequence[OrderRef],
+    settings: Settings,
+    sinks: Sequence[LabelSink],
+    ledger: Ledger,
+    client: WaybillSource,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    report_recovery(ledger.recover(), err)
+    prune_history(ledger, settings, err)
+    run = BatchRun(ledger)
+    rows = run.queue(refs)
+    try:
+        waybills = run.fetch(client, rows, refs)
+    except WeChatError as exc:  # configuration or authentication: nothing can succeed
+        print(f"{PROG} fetch: {exc}", file=err)
+        return EXIT_USAGE
+    by_key = {w.ref.key: w for w in waybills}
+    reports = [report_for(line, by_key) for line in lines]
+    report_of = {
+        line.ref.key: report
+        for line, report in zip(lines, reports, strict=True)
+        if line.kind is LineKind.REF and line.ref is not None
+    }
+    done = 0
+    for row, wb in zip(rows, waybills, strict=True):
+        if not wb.printable:
+            continue
+        if not sinks:
+            run.close_orders([row])
+            continue
+        report = report_of[wb.ref.key]
+        for sink in sinks:
+            reprint = args.reprint and sink.target == "printer"
+            result = run.put_out(row, wb, sink, copies=args.copies, reprint=reprint)
+            apply_put_out(report, sink, result)
+        done += report.status == "ok"
+    suffix = ""
+    if sinks:
+        where = " and ".join(s.name for s in sinks)
+        suffix = f"; {done} labels out to {where}"
+    return emit_reports(reports, as_json=args.json, out=out, err=err, suffix=suffix)
+
+
+def human_line(report: LineReport) -> str:
+    cols = [
+        report.status.upper().ljust(9),
+        report.order_id or "-",
+        report.delivery_id or "-",
+        report.waybill_id or "-",
+    ]
+    line = "  ".join(cols)
+    if report.status != "ok":
+        line += f"  {report.errmsg}"
+    if report.pdf:
+        line += f"  {report.pdf}"
+    return line
