@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 import requests
 
-from app.core.settings import Settings, TokenMode
+from app.core.model import Hint
+from app.core.settings import ConnectionResult, Settings, TokenMode
 from app.wechat.client import WeChatClient
-from app.wechat.errors import ConfigError
+from app.wechat.errors import ConfigError, WeChatError
 from app.wechat.http import make_session, validate_api_base
 from app.wechat.tokens import (
     ClassicTokenSource,
@@ -95,4 +96,27 @@ def build_client(
         tokens,
         timeout=(settings.connect_timeout, settings.read_timeout),
         concurrency=settings.concurrency,
+    )
+
+
+def check_connection(settings: Settings, secret: str) -> ConnectionResult:
+    """Fetch a token and the carrier list with these settings; say what works or what to fix.
+
+    Blocking (network): the settings dialog runs it through the background helper.
+    """
+    creds = Credentials(appid=settings.appid.strip(), secret=secret or None)
+    try:
+        with build_client(settings, creds) as client:
+            carriers = client.get_all_delivery()
+    except WeChatError as exc:
+        hint = exc.hint or Hint(str(exc), str(exc))
+        return ConnectionResult(False, Hint(f"{hint.en} ({exc})", f"{hint.zh}（{exc}）"))
+    except ValueError as exc:  # an API base that is not allowed
+        return ConnectionResult(False, Hint(str(exc), f"接口地址无效：{exc}"))
+    return ConnectionResult(
+        True,
+        Hint(
+            f"Connected: token received, {len(carriers)} carriers available.",
+            f"连接成功：已获取令牌，可用快递公司 {len(carriers)} 家。",
+        ),
     )
