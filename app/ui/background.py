@@ -1,0 +1,180 @@
+"""The one background-work helper: run a function in a small thread pool, get its result,
+error and progress back on the GUI thread through Qt signals.
+
+Workers never touch widgets: the function runs in a `QThreadPool` thread and everything
+it produces travels through a `_Relay` QObject that lives in the GUI thread, so the
+`on_done`, `on_error` and `on_progress` callbacks always run on the GUI thread (queued
+connections). A function that wants to report progress takes a keyword argument
+``report`` (only passed when `on_progress` is given) and calls ``report(obj)``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_THREADS = 4
+
+
+class _Relay(QObject):
+    """Carries one task's outcome from a worker thread to the GUI thread.
+
+    The relay lives in the GUI thread and its signals are connected to its own slots, so
+    an emit from a worker is queued and the callbacks run on the GUI thread.
+    """
+
+    done = Signal(object)
+    failed = Signal(object)
+    progress = Signal(object)
+
+    def __init__(
+        self,
+        parent: QObject,
+        finish: Callable[[_Relay, object, bool], None],
+        on_progress: Callable[[Any], None] | None,
+    ) -> None:
+        super().__init__(parent)
+        self._finish = finish
+        self._on_progress = on_progress
+        self.dropped = False
+        self.done.connect(self._done)
+        self.failed.connect(self._failed)
+        self.progress.connect(self._progress)
+
+    @Slot(object)
+    def _done(self, value: object) -> None:
+        if not self.dropped:
+            self._finish(self, value, False)
+
+    @Slot(object)
+    def _failed(self, exc: object) -> None:
+        if not self.dropped:
+            self._finish(self, exc, True)
+
+    @Slot(object)
+    def _progress(self, value: object) -> None:
+        if self._on_progress is not None and not self.dropped:
+            self._on_progress(value)
+
+
+class TaskHandle:
+    """What the caller keeps of a running task: whether it finished, and a way to wait."""
+
+    def __init__(self) -> None:
+        self._finished = threading.Event()
+        self._delivered = False
+
+    @property
+    def running(self) -> bool:
+        """True until the function has returned or raised (in its worker thread)."""
+        return not self._finished.is_set()
+
+    @property
+    def delivered(self) -> bool:
+        """True once `on_done` / `on_error` has been called on the GUI thread."""
+        return self._delivered
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the function has returned (not until the result is delivered)."""
+        return self._finished.wait(timeout)
+
+
+class _Task(QRunnable):
+    def __init__(
+        self,
+        fn: Callable[..., object],
+        args: tuple[Any, ...],
+        relay: _Relay,
+        handle: TaskHandle,
+        with_report: bool,
+    ) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._fn = fn
+        self._args = args
+        self._relay = relay
+        self._handle = handle
+        self._with_report = with_report
+
+    def _emit(self, signal_name: str, value: object) -> None:
+        try:
+            getattr(self._relay, signal_name).emit(value)
+        except RuntimeError:  # the relay is gone: the runner was deleted meanwhile
+            log.debug("background result dropped: receiver deleted")
+
+    def run(self) -> None:
+        try:
+            if self._with_report:
+                result = self._fn(*self._args, report=lambda obj: self._emit("progress", obj))
+            else:
+                result = self._fn(*self._args)
+        except BaseException as exc:
+            self._handle._finished.set()
+            self._emit("failed", exc)
+        else:
+            self._handle._finished.set()
+            self._emit("done", result)
+
+
+class BackgroundRunner(QObject):
+    """A small private thread pool whose results come back on the GUI thread.
+
+    Create it on the GUI thread. Call `shutdown()` (e.g. when the window closes) to wait
+    for running tasks; their results are then dropped.
+    """
+
+    def __init__(self, parent: QObject | None = None, max_threads: int = DEFAULT_MAX_THREADS):
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(max_threads)
+        self._relays: set[_Relay] = set()
+
+    @property
+    def active_count(self) -> int:
+        """Tasks started or waiting whose result has not been delivered yet."""
+        return len(self._relays)
+
+    def run(
+        self,
+        fn: Callable[..., object],
+        *args: Any,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        on_progress: Callable[[Any], None] | None = None,
+    ) -> TaskHandle:
+        """Run ``fn(*args)`` (plus ``report=`` when `on_progress` is given) in the pool."""
+        handle = TaskHandle()
+
+        def finish(relay: _Relay, value: object, err: bool) -> None:
+            self._relays.discard(relay)
+            relay.deleteLater()
+            handle._delivered = True
+            if err and on_error is not None and isinstance(value, BaseException):
+                on_error(value)
+            elif not err and on_done is not None:
+                on_done(value)
+            elif err:
+                log.error("background task failed", exc_info=value)  # type: ignore[arg-type]
+
+        relay = _Relay(self, finish, on_progress)  # lives in the GUI thread
+        self._relays.add(relay)
+        self._pool.start(_Task(fn, args, relay, handle, on_progress is not None))
+        return handle
+
+    @Slot()
+    def shutdown(self, timeout_ms: int = 30_000) -> bool:
+        """Drop queued tasks, wait for the running ones; True if all finished in time."""
+        self._pool.clear()
+        finished = self._pool.waitForDone(timeout_ms)
+        for relay in list(self._relays):
+            relay.dropped = True  # results already queued to the GUI thread are ignored
+            if finished:  # a worker still running may yet emit on it: keep it alive
+                relay.deleteLater()
+        self._relays.clear()
+        return finished

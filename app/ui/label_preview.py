@@ -1,0 +1,180 @@
+"""The label preview pane: the selected waybill's label at its real proportions.
+
+`LabelPreview` shows a label in a `QWebEngineView` whose page is a hardened `LabelPage`
+on the profile handed in, zoomed so the whole label (its page size in mm, as CSS pixels
+at 96 dpi) fits the pane; the zoom follows every resize. Without a label it shows a
+placeholder text instead: nothing selected, not fetched yet, or the error and what to do.
+A cancelled waybill is shown under a banner saying it must not be used.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWebEngineCore import QWebEngineProfile
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from app.core.model import PageSizeMm, Waybill, WaybillStatus
+from app.printing.profile import LabelPage, LabelTooLarge
+from app.ui.queue_model import QueueRow, RowState
+
+CSS_PX_PER_MM = 96 / 25.4
+DEFAULT_LABEL_SIZE = PageSizeMm(100.0, 150.0)
+MIN_ZOOM = 0.25
+MAX_ZOOM = 5.0
+_MARGIN_PX = 8
+
+
+def fit_zoom(page_size: PageSizeMm, available: QSize) -> float:
+    """The zoom factor that makes a label of `page_size` fit `available` pixels."""
+    width_px = page_size.width * CSS_PX_PER_MM
+    height_px = page_size.height * CSS_PX_PER_MM
+    if width_px <= 0 or height_px <= 0 or available.width() <= 0 or available.height() <= 0:
+        return 1.0
+    zoom = min(
+        (available.width() - _MARGIN_PX) / width_px,
+        (available.height() - _MARGIN_PX) / height_px,
+    )
+    return max(MIN_ZOOM, min(MAX_ZOOM, zoom))
+
+
+class _LabelView(QWebEngineView):
+    resized = Signal()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.resized.emit()
+
+
+class LabelPreview(QWidget):
+    """Shows one waybill's label, or a placeholder saying why there is none."""
+
+    labelLoaded = Signal(bool)
+    """Emitted when a label finished loading (True) or failed to load (False)."""
+
+    def __init__(
+        self, profile: QWebEngineProfile, parent: QWidget | None = None, *, language: str = "en"
+    ) -> None:
+        super().__init__(parent)
+        self._language = language
+        self._page_size = DEFAULT_LABEL_SIZE
+        self._waybill: Waybill | None = None
+
+        self._banner = QLabel(self)
+        self._banner.setObjectName("previewBanner")
+        self._banner.setWordWrap(True)
+        self._banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._banner.setStyleSheet(
+            "QLabel { background: #6d5a7b; color: white; font-weight: bold; padding: 6px; }"
+        )
+        self._banner.hide()
+
+        self._placeholder = QLabel(self)
+        self._placeholder.setObjectName("previewPlaceholder")
+        self._placeholder.setWordWrap(True)
+        self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._placeholder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._placeholder.setMargin(16)
+        font = self._placeholder.font()
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        self._placeholder.setFont(font)
+
+        self._view = _LabelView(self)
+        self._view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._view.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        self._page = LabelPage(profile, self._view)
+        self._view.setPage(self._page)
+        self._page.loadFinished.connect(self._on_load_finished)
+        self._view.resized.connect(self._fit)
+
+        self._stack = QStackedWidget(self)
+        self._stack.addWidget(self._placeholder)
+        self._stack.addWidget(self._view)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self._banner)
+        layout.addWidget(self._stack, 1)
+        self.setMinimumWidth(220)
+        self.show_waybill(None)
+
+    # --- what tests and the window read ---------------------------------------------------
+
+    @property
+    def page(self) -> LabelPage:
+        return self._page
+
+    @property
+    def view(self) -> QWebEngineView:
+        return self._view
+
+    @property
+    def waybill(self) -> Waybill | None:
+        return self._waybill
+
+    def showing_label(self) -> bool:
+        return self._stack.currentWidget() is self._view
+
+    def placeholder_text(self) -> str:
+        return self._placeholder.text()
+
+    def banner_text(self) -> str:
+        return self._banner.text() if self._banner.isVisibleTo(self) else ""
+
+    # --- showing ------------------------------------------------------------------------
+
+    def show_waybill(self, waybill: Waybill | None, *, note: str = "") -> None:
+        """Show `waybill`'s label; without one, `note` (or a default) as the placeholder."""
+        self._waybill = waybill
+        self._banner.hide()
+        if waybill is None:
+            self._show_text(note or self.tr("Select an order to see its label."))
+            return
+        if waybill.status is WaybillStatus.ERROR or not waybill.html:
+            self._show_text(self._error_text(waybill))
+            return
+        if waybill.status is WaybillStatus.CANCELLED:
+            self._banner.setText(self.tr("CANCELLED — this waybill must not be printed or used"))
+            self._banner.show()
+        try:
+            self._page.load_label(waybill.html)
+        except LabelTooLarge as exc:
+            self._show_text(self.tr("This label cannot be shown: {0}").format(exc))
+            return
+        self._page_size = waybill.page_size or DEFAULT_LABEL_SIZE
+        self._stack.setCurrentWidget(self._view)
+        self._fit()
+
+    def show_row(self, row: QueueRow | None) -> None:
+        """Show a queue row: its label, its error, or where it stands (not fetched yet…)."""
+        if row is None:
+            self.show_waybill(None)
+            return
+        if row.waybill is not None and row.waybill is self._waybill:
+            return  # already showing it: do not reload the label
+        notes = {
+            RowState.QUEUED: self.tr("Not fetched yet — press Fetch (F5)."),
+            RowState.FETCHING: self.tr("Fetching the waybill…"),
+        }
+        self.show_waybill(row.waybill, note=notes.get(row.state, ""))
+
+    def _error_text(self, waybill: Waybill) -> str:
+        lines = [self.tr("No label for order {0}").format(waybill.ref.order_id)]
+        if waybill.errcode or (waybill.errmsg and waybill.errmsg != "ok"):
+            lines.append(f"{waybill.errcode} {waybill.errmsg}".strip())
+        if waybill.hint is not None:
+            lines.append(waybill.hint.text(self._language))
+        return "\n\n".join(lines)
+
+    def _show_text(self, text: str) -> None:
+        self._placeholder.setText(text)
+        self._stack.setCurrentWidget(self._placeholder)
+
+    def _fit(self) -> None:
+        self._view.setZoomFactor(fit_zoom(self._page_size, self._view.size()))
+
+    def _on_load_finished(self, ok: bool) -> None:
+        self._fit()
+        self.labelLoaded.emit(ok)

@@ -1,0 +1,428 @@
+"""The packing-station window: scan or paste orders, fetch their waybills, check, print.
+
+`MainWindow` wires the pieces together — the scan bar (which keeps the keyboard focus),
+the carrier picker, the order queue table with the label preview beside it, the refused-
+lines panel, the progress bar of a running fetch — and turns the shared `QAction`s into
+calls on the `FetchController` and `PrintController`. Everything slow runs on the
+`BackgroundRunner`; the window never waits for the network.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.orders import LineKind, parse_orders, parse_scan
+from app.core.settings import Settings
+from app.ui.actions import WindowActions, action_button
+from app.ui.carrier_box import CarrierBox
+from app.ui.fetch_controller import FetchController, FetchSummary, describe_error
+from app.ui.label_preview import LabelPreview
+from app.ui.paste_dialog import PasteListDialog, RejectionsPanel, refused_lines
+from app.ui.print_controller import NoPrinter, PrintController
+from app.ui.queue_model import Key, OrderQueueModel, RowState
+from app.ui.queue_view import QueueView
+from app.ui.scan_bar import Feedback, ScanBar
+from app.ui.services import WindowServices
+
+DEMO_BANNER_STYLE = "QLabel { background: #ffd600; color: #222; font-weight: bold; padding: 6px; }"
+
+
+class MainWindow(QMainWindow):
+    """The one window of the program."""
+
+    def __init__(self, services: WindowServices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.settings: Settings = services.settings
+        self.setWindowTitle(self.tr("Waybill printer"))
+        self.model = OrderQueueModel(self, language=services.language)
+        self.actions_ = WindowActions(self)
+        self.fetcher = FetchController(
+            self.model, services.runner, services.make_source, self, language=services.language
+        )
+        self.printer = PrintController(
+            self.model, services.print_queue, self.settings, self, pdf_dir=services.pdf_dir
+        )
+        self.paste_dialog: PasteListDialog | None = None
+        self._auto_print: set[Key] = set()
+        self._build()
+        self._connect()
+        self._update_counts()
+        self.resize(1280, 800)
+        self.scan_bar.focus_field()
+
+    # --- construction --------------------------------------------------------------------
+
+    def _build(self) -> None:
+        a = self.actions_
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        self.demo_banner = QLabel(self.tr("DEMO — sandbox, nothing is sent to WeChat"), central)
+        self.demo_banner.setObjectName("demoBanner")
+        self.demo_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.demo_banner.setStyleSheet(DEMO_BANNER_STYLE)
+        self.demo_banner.setVisible(self.services.demo)
+        layout.addWidget(self.demo_banner)
+
+        self.carrier_box = CarrierBox(central)
+        self.carrier_box.set_carriers(self.services.carriers, self.settings.default_carrier)
+        buttons = QHBoxLayout()
+        buttons.addWidget(QLabel(self.tr("Default carrier:"), central))
+        buttons.addWidget(self.carrier_box)
+        buttons.addSpacing(16)
+        for action in (a.fetch, a.print_selected, a.print_all, a.remove, a.clear):
+            buttons.addWidget(action_button(action, central))
+        buttons.addStretch(1)
+        buttons.addWidget(action_button(a.paste_list, central))
+        if self.services.sample_orders:
+            buttons.addWidget(action_button(a.load_samples, central))
+        layout.addLayout(buttons)
+
+        self.scan_bar = ScanBar(central)
+        layout.addWidget(self.scan_bar)
+        self.rejections = RejectionsPanel(central)
+        layout.addWidget(self.rejections)
+
+        self.table = QueueView(self.model, central, big_font=self.settings.big_font)
+        self.scan_bar.redirect_typing_from(self.table)
+        self.preview = LabelPreview(
+            self.services.label_profile, central, language=self.services.language
+        )
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, central)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.preview)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([860, 440])
+        layout.addWidget(self.splitter, 1)
+
+        self.progress = QProgressBar(central)
+        self.progress.setFormat(self.tr("%v of %m orders answered"))
+        self.progress_row = QWidget(central)
+        progress_layout = QHBoxLayout(self.progress_row)
+        progress_layout.setContentsMargins(0, 0, 0, 0)
+        progress_layout.addWidget(self.progress, 1)
+        progress_layout.addWidget(action_button(a.cancel, self.progress_row))
+        self.progress_row.hide()
+        layout.addWidget(self.progress_row)
+        self.setCentralWidget(central)
+
+        a.fill_menu(
+            self.menuBar().addMenu(self.tr("&Orders")),
+            samples=bool(self.services.sample_orders),
+            settings=self.services.edit_settings is not None,
+        )
+        self.addActions(
+            [
+                a.fetch,
+                a.cancel,
+                a.print_selected,
+                a.print_all,
+                a.remove,
+                a.clear,
+                a.paste_list,
+                a.paste_clipboard,
+                a.quit,
+            ]
+        )
+        self.statusBar().showMessage(self.tr("Ready."))
+        self.counts_label = QLabel(self)
+        self.statusBar().addPermanentWidget(self.counts_label)
+
+    def _connect(self) -> None:
+        a = self.actions_
+        handlers = {
+            a.fetch: self.fetch,
+            a.print_selected: self.print_selected,
+            a.print_all: self.print_all_ready,
+            a.remove: self.remove_selected,
+            a.clear: self.clear_queue,
+            a.cancel: self.fetcher.cancel,
+            a.paste_list: self.open_paste_dialog,
+            a.paste_clipboard: self.paste_clipboard,
+            a.load_samples: self.load_samples,
+            a.settings: self.open_settings,
+            a.quit: self.close,
+        }
+        for action, handler in handlers.items():
+            action.triggered.connect(handler)
+            action.triggered.connect(self._refocus)
+        self.scan_bar.submitted.connect(self.add_scan)
+        self.scan_bar.pastedLines.connect(self.add_text)
+        self.rejections.dismissed.connect(self._refocus)
+        self.carrier_box.activated.connect(self._refocus)
+        self.fetcher.started.connect(self._on_fetch_started)
+        self.fetcher.progressed.connect(self._on_fetch_progress)
+        self.fetcher.finished.connect(self._on_fetch_finished)
+        self.printer.jobEnded.connect(self._on_job_ended)
+        self.table.selectionModel().currentRowChanged.connect(self._show_current)
+        self.model.dataChanged.connect(self._on_rows_changed)
+        self.model.rowsInserted.connect(self._update_counts)
+        self.model.rowsRemoved.connect(self._update_counts)
+        self.model.modelReset.connect(self._update_counts)
+        self._counts_timer = QTimer(self, singleShot=True, interval=50)
+        self._counts_timer.timeout.connect(self._update_counts)
+
+    # --- feedback ------------------------------------------------------------------------
+
+    def default_carrier(self) -> str:
+        return self.carrier_box.current_carrier() or self.settings.default_carrier
+
+    def tell(self, text: str, tone: Feedback = Feedback.INFO) -> None:
+        """Say something in the message line under the scan field and in the status bar."""
+        self.scan_bar.show_message(text, tone)
+        self.statusBar().showMessage(text, 15_000)
+
+    def _refocus(self) -> None:
+        """Back to the scan field (unless a dialog of ours is open)."""
+        if self.paste_dialog is None and QApplication.activeModalWidget() is None:
+            if not self.isActiveWindow():
+                self.activateWindow()
+            self.scan_bar.focus_field()
+
+    def _schedule_counts(self) -> None:
+        self._counts_timer.start()
+
+    def _update_counts(self) -> None:
+        counts = self.model.counts()
+        total = sum(counts.values())
+        parts = [f"{self.model.state_text(s)}: {n}" for s, n in counts.items() if n]
+        self.counts_label.setText(
+            self.tr("%n order(s)", "", total) + (" — " + ", ".join(parts) if parts else "")
+        )
+        self.actions_.print_all.setEnabled(counts[RowState.READY] > 0)
+        self.actions_.fetch.setEnabled(
+            not self.fetcher.running and (counts[RowState.QUEUED] + counts[RowState.ERROR]) > 0
+        )
+
+    # --- adding orders -------------------------------------------------------------------
+
+    def add_scan(self, text: str) -> None:
+        """One scanned code: queue it, or say at once why not."""
+        line = parse_scan(text, self.default_carrier(), seen=self.model.keys())
+        if line.kind is LineKind.REJECTED or line.ref is None:
+            reason = self.model.hint_text(line.reason) if line.reason else ""
+            self.tell(self.tr("Refused “{0}”: {1}").format(line.text, reason), Feedback.ERROR)
+            QApplication.beep()
+            return
+        ref = line.ref
+        if line.kind is LineKind.DUPLICATE:
+            self.tell(
+                self.tr("Already in the list: {0} ({1})").format(ref.order_id, ref.delivery_id),
+                Feedback.WARNING,
+            )
+            self._select_key(ref.key)
+            return
+        self.model.add_refs([ref])
+        self.tell(self.tr("Added {0} ({1})").format(ref.order_id, ref.delivery_id), Feedback.OK)
+        self._select_key(ref.key)
+        if self.settings.scan_to_print:
+            self._auto_print.add(ref.key)
+            self.fetch()
+
+    def add_text(self, text: str) -> int:
+        """Many lines (pasted or from the dialog): queue the good ones, list the rest."""
+        result = parse_orders(text, self.default_carrier())
+        added = self.model.add_refs(result.refs)
+        refused = refused_lines(
+            result, added.duplicates, self.model.hint_text, self.tr("already in the list")
+        )
+        self.rejections.show_lines(refused)
+        message = self.tr("Added %n order(s).", "", added.added)
+        if refused:
+            message += " " + self.tr("%n line(s) not added — see the list.", "", len(refused))
+        self.tell(message, Feedback.WARNING if refused else Feedback.OK)
+        return added.added
+
+    def paste_clipboard(self) -> None:
+        self.add_text(QGuiApplication.clipboard().text())
+
+    def open_paste_dialog(self) -> None:
+        if self.paste_dialog is not None:
+            return
+        self.paste_dialog = PasteListDialog(self)
+        self.paste_dialog.finished.connect(self._on_paste_dialog_finished)
+        self.paste_dialog.open()
+        self.paste_dialog.editor.setFocus()
+
+    def _on_paste_dialog_finished(self, result: int) -> None:
+        dialog, self.paste_dialog = self.paste_dialog, None
+        if dialog is None:
+            return
+        if result == PasteListDialog.DialogCode.Accepted:
+            self.add_text(dialog.text())
+        dialog.deleteLater()
+        self._refocus()
+
+    def load_samples(self) -> None:
+        self.add_text("\n".join(self.services.sample_orders))
+
+    # --- fetching ------------------------------------------------------------------------
+
+    def fetch(self) -> None:
+        if self.fetcher.running:
+            return
+        refs = self.model.fetchable_refs()
+        if not refs:
+            self.tell(self.tr("Nothing to fetch: scan or paste order ids first."))
+            return
+        try:
+            self.fetcher.start(refs)
+        except Exception as exc:  # building the source: credentials, address
+            self.tell(
+                self.tr("Cannot fetch: {0}").format(describe_error(exc, self.services.language)),
+                Feedback.ERROR,
+            )
+
+    def _on_fetch_started(self, total: int) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(0)
+        self.progress_row.show()
+        self.actions_.cancel.setEnabled(True)
+        self.actions_.fetch.setEnabled(False)
+        self.tell(self.tr("Fetching %n order(s)…", "", total))
+
+    def _on_fetch_progress(self, answered: int, total: int) -> None:
+        self.progress.setMaximum(total)
+        self.progress.setValue(answered)
+
+    def _on_fetch_finished(self, summary: FetchSummary) -> None:
+        self.progress_row.hide()
+        self.actions_.cancel.setEnabled(False)
+        self._update_counts()
+        if summary.failure:
+            self.tell(self.tr("Fetch failed: {0}").format(summary.failure), Feedback.ERROR)
+        else:
+            text = self.tr("Fetched: {0} ready, {1} cancelled, {2} with errors.").format(
+                summary.ready, summary.cancelled, summary.errors
+            )
+            if summary.stopped:
+                text += " " + self.tr("%n not fetched (stopped).", "", summary.stopped)
+            bad = summary.errors or summary.cancelled or summary.stopped
+            self.tell(text, Feedback.WARNING if bad else Feedback.OK)
+        self._show_current(self.table.currentIndex())
+        if self._auto_print:
+            self._print_auto()
+
+    def _print_auto(self) -> None:
+        ready = [k for k in self._auto_print if self._state(k) is RowState.READY]
+        self._auto_print.difference_update(ready)
+        self._auto_print = {k for k in self._auto_print if self._state(k) is RowState.QUEUED}
+        if ready:
+            self._print(ready, reprint=False, explain=True)
+        if self._auto_print:
+            self.fetch()
+
+    def _state(self, key: Key) -> RowState | None:
+        row = self.model.row_for_key(key)
+        return None if row is None else self.model.row_at(row).state
+
+    # --- printing ------------------------------------------------------------------------
+
+    def selected_rows(self) -> list[int]:
+        return sorted(index.row() for index in self.table.selectionModel().selectedRows())
+
+    def print_selected(self) -> None:
+        rows = self.selected_rows()
+        if not rows:
+            self.tell(
+                self.tr("Select the rows to print, or use Print all ready."), Feedback.WARNING
+            )
+            return
+        keys = [self.model.row_at(r).key for r in rows]
+        self._print(keys, reprint=True, explain=True)
+
+    def print_all_ready(self) -> None:
+        keys = self.model.keys_in([RowState.READY, RowState.CANCELLED])
+        if not self.model.ready_keys():
+            self.tell(self.tr("No ready labels to print."), Feedback.WARNING)
+            return
+        self._print(keys, reprint=False, explain=False)
+
+    def _print(self, keys: list[Key], *, reprint: bool, explain: bool) -> None:
+        try:
+            result = self.printer.print_keys(keys, reprint=reprint)
+        except NoPrinter as exc:
+            self.tell(str(exc), Feedback.ERROR)
+            return
+        self.tell(*self.printer.describe(result, explain=explain))
+
+    def _on_job_ended(self, key: Key, ok: bool, message: str) -> None:
+        if not ok:
+            self.tell(self.tr("Printing {0} failed: {1}").format(key[0], message), Feedback.ERROR)
+        elif self.printer.pending == 0:
+            self.tell(self.tr("All labels printed."), Feedback.OK)
+
+    # --- removing ------------------------------------------------------------------------
+
+    def remove_selected(self) -> None:
+        rows = self.selected_rows()
+        if not rows:
+            self.tell(self.tr("Select the rows to remove."), Feedback.WARNING)
+            return
+        removed = self.model.remove_rows(rows)
+        self.tell(self.tr("Removed %n order(s).", "", removed))
+
+    def clear_queue(self) -> None:
+        if self.fetcher.running:
+            self.fetcher.cancel()
+        count = self.model.rowCount()
+        self.model.clear()
+        self.rejections.dismiss()
+        self.preview.show_waybill(None)
+        self.tell(self.tr("Cleared %n order(s).", "", count))
+
+    # --- selection and preview -------------------------------------------------------------
+
+    def _select_key(self, key: Key) -> None:
+        row = self.model.row_for_key(key)
+        if row is None:
+            return
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+
+    def _show_current(self, current: QModelIndex, _previous: QModelIndex | None = None) -> None:
+        self.preview.show_row(self.model.row_at(current.row()) if current.isValid() else None)
+
+    def _on_rows_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
+        self._schedule_counts()
+        current = self.table.currentIndex()
+        if current.isValid() and top_left.row() <= current.row() <= bottom_right.row():
+            self._show_current(current)
+
+    # --- settings and closing --------------------------------------------------------------
+
+    def open_settings(self) -> None:
+        if self.services.edit_settings is None:
+            return
+        new = self.services.edit_settings(self, self.settings)
+        if new is not None:
+            self.apply_settings(new)
+        self._refocus()
+
+    def apply_settings(self, settings: Settings) -> None:
+        self.settings = settings
+        self.printer.set_settings(settings)
+        self.fetcher.reset_source()
+        self.table.set_big_font(settings.big_font)
+        self.carrier_box.set_carriers(self.services.carriers, settings.default_carrier)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.fetcher.cancel()
+        super().closeEvent(event)

@@ -1,0 +1,58 @@
+"""What the main window is built from: its collaborators, handed in by the caller.
+
+`WindowServices` keeps the window free of construction logic: the settings, how to build
+the waybill source (lazily, on the first fetch), the background runner, the hardened label
+profile, the print queue, the carriers for the picker, and the demo switches. Tests build
+one from real local parts (a loopback sandbox, a PDF folder).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtWebEngineCore import QWebEngineProfile
+from PySide6.QtWidgets import QWidget
+
+from app.core.engine import WaybillSource
+from app.core.settings import Settings
+from app.printing.queue import PrintQueue
+from app.ui.background import BackgroundRunner
+
+#: Carriers offered when the API's list (getAllDelivery) is not at hand.
+DEFAULT_CARRIERS: list[tuple[str, str]] = [
+    ("SF", "顺丰速运"),
+    ("ZTO", "中通快递"),
+    ("YTO", "圆通速递"),
+    ("STO", "申通快递"),
+    ("YUNDA", "韵达快递"),
+    ("JTSD", "极兔速递"),
+    ("EMS", "中国邮政速递物流"),
+    ("JD", "京东物流"),
+    ("DB", "德邦快递"),
+    ("TEST", "测试快递公司"),
+]
+
+SettingsEditor = Callable[[QWidget, Settings], "Settings | None"]
+"""Opens the settings dialog over the window; returns the new settings or None."""
+
+
+@dataclass
+class WindowServices:
+    """Everything `MainWindow` needs from outside."""
+
+    settings: Settings
+    make_source: Callable[[], WaybillSource]
+    runner: BackgroundRunner
+    label_profile: QWebEngineProfile
+    print_queue: PrintQueue
+    carriers: list[tuple[str, str]] = field(default_factory=lambda: list(DEFAULT_CARRIERS))
+    demo: bool = False
+    sample_orders: list[str] = field(default_factory=list)
+    pdf_dir: Path | None = None
+    """When set, labels are written as PDF files here instead of going to a printer."""
+    language: str = "en"
+    """Language of the hints that come with errors ("en" or "zh…")."""
+    edit_settings: SettingsEditor | None = None
+    """Opens the settings dialog; None hides the Settings command."""

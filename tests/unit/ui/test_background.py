@@ -1,0 +1,94 @@
+"""BackgroundRunner: work runs in the pool, results come back on the GUI thread."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.ui.background import BackgroundRunner
+
+
+@pytest.fixture
+def runner(qapp: Any) -> Any:
+    runner = BackgroundRunner()
+    yield runner
+    runner.shutdown()
+    runner.deleteLater()
+
+
+def test_result_comes_back_on_the_gui_thread(runner: BackgroundRunner, qtbot: QtBot) -> None:
+    ran_in: list[threading.Thread] = []
+    delivered_in: list[threading.Thread] = []
+    results: list[object] = []
+
+    def work(a: int, b: int) -> int:
+        ran_in.append(threading.current_thread())
+        return a + b
+
+    def done(value: object) -> None:
+        delivered_in.append(threading.current_thread())
+        results.append(value)
+
+    handle = runner.run(work, 2, 3, on_done=done)
+    qtbot.waitUntil(lambda: handle.delivered, timeout=5000)
+    assert results == [5]
+    assert ran_in[0] is not threading.main_thread()
+    assert delivered_in == [threading.main_thread()]
+    assert runner.active_count == 0
+
+
+def test_exception_goes_to_on_error(runner: BackgroundRunner, qtbot: QtBot) -> None:
+    errors: list[BaseException] = []
+    done: list[object] = []
+
+    def work() -> None:
+        raise ValueError("bad input")
+
+    handle = runner.run(work, on_done=done.append, on_error=errors.append)
+    qtbot.waitUntil(lambda: handle.delivered, timeout=5000)
+    assert done == []
+    assert isinstance(errors[0], ValueError)
+    assert str(errors[0]) == "bad input"
+
+
+def test_progress_arrives_in_order_before_the_result(
+    runner: BackgroundRunner, qtbot: QtBot
+) -> None:
+    events: list[tuple[str, object, bool]] = []
+
+    def work(count: int, *, report: Any) -> str:
+        for i in range(count):
+            report(i)
+        return "finished"
+
+    def on_progress(value: object) -> None:
+        events.append(("progress", value, threading.current_thread() is threading.main_thread()))
+
+    def on_done(value: object) -> None:
+        events.append(("done", value, threading.current_thread() is threading.main_thread()))
+
+    handle = runner.run(work, 5, on_done=on_done, on_progress=on_progress)
+    qtbot.waitUntil(lambda: handle.delivered, timeout=5000)
+    assert events == [("progress", i, True) for i in range(5)] + [("done", "finished", True)]
+
+
+def test_tasks_run_in_parallel_up_to_the_pool_size(runner: BackgroundRunner, qtbot: QtBot) -> None:
+    barrier = threading.Barrier(4, timeout=5)
+    results: list[object] = []
+    handles = [runner.run(lambda: barrier.wait() >= 0, on_done=results.append) for _ in range(4)]
+    qtbot.waitUntil(lambda: all(h.delivered for h in handles), timeout=10000)
+    assert results == [True] * 4
+
+
+def test_shutdown_waits_and_drops_results(runner: BackgroundRunner, qtbot: QtBot) -> None:
+    release = threading.Event()
+    results: list[object] = []
+    handle = runner.run(lambda: release.wait(5), on_done=results.append)
+    release.set()
+    assert runner.shutdown(5000)
+    assert not handle.running
+    qtbot.wait(50)
+    assert results == []
