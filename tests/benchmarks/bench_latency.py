@@ -1,0 +1,98 @@
+"""Benchmark `latency`: scan → label handed to CUPS, in the real window under Xvfb.
+
+The window runs with scan-to-print on, printing at 203 dpi to the benchmark's cups-pdf
+queue, against a 0-latency sandbox process. Each scan is typed into the scan field with
+`QTest` key events; the clock starts at the Enter key press and stops when the print queue
+reports the job handed to CUPS. Scans are one after another (the next when the last one
+printed), after untimed warm-up scans that fetch the token and start the renderer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from app.ui.main_window import MainWindow
+from tests.benchmarks.common import (
+    Row,
+    emit_rows,
+    not_measured,
+    percentile,
+    sandbox_process,
+    secs,
+)
+from tests.benchmarks.cups_queue import bench_queue, discard_jobs, wait_accepted
+from tests.benchmarks.window import bench_window, wait_for
+
+WARM = 3
+
+
+def scan_and_wait(window: MainWindow, order_id: str, ended: list[bool]) -> float:
+    """Seconds from the Enter key of one scan to its print job being handed to CUPS."""
+    field = window.scan_bar.field
+    QTest.keyClicks(field, order_id)
+    before = len(ended)
+    start = time.perf_counter()
+    QTest.keyClick(field, Qt.Key.Key_Return)
+    wait_for(lambda: len(ended) > before, 120)
+    elapsed = time.perf_counter() - start
+    if not ended[-1]:
+        raise RuntimeError(f"printing {order_id} failed: {window.scan_bar.message_text()}")
+    return elapsed
+
+
+def run(quick: bool) -> list[Row]:
+    n = 5 if quick else 200
+    metric = f"scan → job accepted by CUPS ({n} scans, window)"
+    target = "p95 ≤ 200 ms"
+    try:
+        queue = bench_queue()
+    except (RuntimeError, OSError) as exc:
+        return [not_measured(metric, f"no CUPS ({exc})", target)]
+    _app = QApplication.instance() or QApplication(sys.argv[:1])
+    discard_jobs(queue)
+    with (
+        sandbox_process(0.0) as sb,
+        bench_window(sb, printer_name=queue.name, dpi=203, scan_to_print=True) as window,
+    ):
+        if not window.settings.scan_to_print:
+            return [not_measured(metric, "the window has no scan-to-print mode", target)]
+        wait_for(window.scan_bar.field.hasFocus, 10)
+        ended: list[bool] = []
+        window.printer.jobEnded.connect(lambda _key, ok, _msg: ended.append(ok))
+        for i in range(WARM):
+            scan_and_wait(window, f"WARM{i:07d}", ended)
+        snapshot = queue.snapshot()
+        latencies = [scan_and_wait(window, f"SCAN{i:07d}", ended) for i in range(n)]
+        wait_accepted(queue, snapshot, n, 30)
+    discard_jobs(queue)
+    p50, p95 = percentile(latencies, 50), percentile(latencies, 95)
+    return [
+        Row(
+            metric,
+            f"p50 {secs(p50)}, p95 {secs(p95)}",
+            "—",
+            "—",
+            target,
+            p95 <= 0.2,
+            f"scan-to-print on, 203 dpi to cups-pdf ({queue.name}), sandbox at 0 latency in its "
+            f"own process, token cached ({WARM} untimed warm-up scans); key press → the "
+            f"print queue's job-finished signal, checked against `lpstat` ({n} new jobs); "
+            f"max {secs(max(latencies))}",
+        )
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    emit_rows(run(parser.parse_args().quick))
+
+
+if __name__ == "__main__":
+    main()

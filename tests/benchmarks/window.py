@@ -1,0 +1,68 @@
+"""The real main window for the window benchmarks, built the way `app.ui.app_main` builds it
+(services, background runner, hardened profile, print queue), on a sandbox process."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop
+
+from app.core.settings import Settings, TokenMode
+from app.printing.profile import make_label_profile
+from app.printing.queue import PrintQueue
+from app.ui.app_main import SettingsHolder, demo_source_factory
+from app.ui.background import BackgroundRunner
+from app.ui.main_window import MainWindow
+from app.ui.services import WindowServices
+from tests.benchmarks.common import SandboxInfo
+
+
+def wait_for(condition: Callable[[], bool], timeout: float) -> None:
+    """Run the event loop until `condition()` holds; TimeoutError after `timeout` s."""
+    loop = QEventLoop()
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("gave up waiting")
+        loop.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+
+
+@contextmanager
+def bench_window(
+    sandbox: SandboxInfo, *, pdf_dir: Path | None = None, **settings: object
+) -> Iterator[MainWindow]:
+    """A shown main window on `sandbox`; torn down in the order `app_main` uses."""
+    base = Settings(
+        api_base=sandbox.base_url,
+        appid=sandbox.appid,
+        token_mode=TokenMode.STABLE,
+        read_timeout=60.0,
+    )
+    holder = SettingsHolder(base.replace(**settings))
+    runner = BackgroundRunner()
+    profile = make_label_profile()
+    queue = PrintQueue(profile)
+    services = WindowServices(
+        settings=holder.settings,
+        make_source=demo_source_factory(holder, sandbox.secret),
+        runner=runner,
+        label_profile=profile,
+        print_queue=queue,
+        pdf_dir=pdf_dir,
+    )
+    window = MainWindow(services)
+    window.show()
+    window.activateWindow()
+    try:
+        yield window
+    finally:
+        window.fetcher.cancel()
+        runner.shutdown()
+        window.fetcher.close()
+        queue.shutdown()
+        for obj in (window, queue, runner, profile):
+            obj.deleteLater()
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
