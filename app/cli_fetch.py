@@ -21,13 +21,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from app.core.batch_run import ALREADY_PRINTED, BatchRun, LabelSink, PutOut, describe_print
+from app.cli_labels import LabelOutputError, PdfSink, PrinterSink, QtSession
+from app.core.batch_run import (
+    ALREADY_PRINTED,
+    NO_WAYBILL_ID,
+    BatchRun,
+    LabelSink,
+    PutOut,
+    describe_print,
+)
 from app.core.engine import WaybillSource
 from app.core.ledger import DEFAULT_FILENAME, Ledger
 from app.core.ledger_records import LedgerError, Recovery
 from app.core.model import OrderRef, Waybill, WaybillStatus
 from app.core.orders import LineKind, ParsedLine, parse_orders
 from app.core.paths import AppPaths
+from app.core.secret_registry import SecretRegistry
 from app.core.settings import Settings, SettingsStore
 from app.wechat.errors import WeChatError
 from app.wiring import credentials_from_env
@@ -108,38 +117,45 @@ def report_for(line: ParsedLine, by_key: Mapping[tuple[str, str], Waybill]) -> L
     return waybill_report(ref, by_key[ref.key])
 
 
-def apply_put_out(report: LineReport, sink: LabelSink, result: PutOut) -> None:
-    """Fold one label's print (or PDF) outcome into its line."""
+def apply_put_out(
+    report: LineReport, sink: LabelSink, result: PutOut, *, retry: str | None = None
+) -> None:
+    """Fold one label's print (or PDF) outcome into its line; `retry` is the command to
+    run once the problem is fixed (by default `resume` with the same target)."""
     if result.ok:
         if result.pdf_path:
             report.pdf = result.pdf_path
         return
     report.status, report.errcode = "error", result.errcode
-    if result.errcode == ALREADY_PRINTED:  # the text says what to do
+    if result.errcode in (ALREADY_PRINTED, NO_WAYBILL_ID):  # the text says what to do
         report.errmsg = result.message
     elif sink.target == "pdf":
+        retry = retry or f"{PROG} resume --pdf-dir {sink.name}"
         report.errmsg = (
             f"PDF not written: {result.message} — check the folder (space, permissions), "
-            f"then run `{PROG} resume --pdf-dir {sink.name}`"
+            f"then run `{retry}`"
         )
     else:
+        retry = retry or f"{PROG} resume --print {sink.name}"
         report.errmsg = (
             f"print failed: {result.message} — check the printer (power, paper, cable), "
-            f"then run `{PROG} resume --print {sink.name}`"
+            f"then run `{retry}`"
         )
+
+
+Sink = PdfSink | PrinterSink
 
 
 def make_sinks(
     args: argparse.Namespace, settings: Settings, err: TextIO
-) -> tuple[list[LabelSink], object] | None:
+) -> tuple[list[Sink], QtSession] | None:
     """The checked sinks `--pdf-dir` and `--print` ask for, with their shared Qt session.
 
-    None (after saying why on `err`) when a folder cannot be made or a printer is missing.
+    None (after saying why on `err`) when a folder cannot be made or a printer is missing;
+    nothing has been fetched or printed then.
     """
-    from app.cli_labels import LabelOutputError, PdfSink, PrinterSink, QtSession
-
     qt = QtSession()
-    sinks: list[LabelSink] = []
+    sinks: list[Sink] = []
     try:
         if getattr(args, "pdf_dir", None):
             pdf = PdfSink(Path(args.pdf_dir), qt)
@@ -161,14 +177,10 @@ def make_sinks(
     return sinks, qt
 
 
-def close_sinks(sinks: Sequence[LabelSink], qt: object) -> None:
+def close_sinks(sinks: Sequence[Sink], qt: QtSession) -> None:
     for sink in sinks:
-        close = getattr(sink, "close", None)
-        if callable(close):
-            close()
-    close_qt = getattr(qt, "close", None)
-    if callable(close_qt):
-        close_qt()
+        sink.close()
+    qt.close()
 
 
 def open_ledger(paths: AppPaths, err: TextIO) -> Ledger | None:
@@ -231,6 +243,7 @@ def run_fetch(
     out: TextIO,
     err: TextIO,
     paths: AppPaths | None = None,
+    secrets: SecretRegistry | None = None,
 ) -> int:
     try:
         text = read_input_text(args, stdin)
@@ -252,7 +265,7 @@ def run_fetch(
     sinks, qt = made
     try:
         return _fetch_with_ledger(
-            args, parsed.lines, parsed.refs, settings, sinks, paths, env, out, err
+            args, parsed.lines, parsed.refs, settings, sinks, paths, env, out, err, secrets
         )
     finally:
         close_sinks(sinks, qt)
@@ -268,12 +281,13 @@ def _fetch_with_ledger(
     env: Mapping[str, str],
     out: TextIO,
     err: TextIO,
+    secrets: SecretRegistry | None = None,
 ) -> int:
     from app.wiring import build_client
 
     creds = credentials_from_env(env, settings, _keyring_lookup)
     try:
-        client = build_client(settings, creds)
+        client = build_client(settings, creds, secrets=secrets)
     except (WeChatError, ValueError) as exc:
         print(f"{PROG} fetch: {exc}", file=err)
         return EXIT_USAGE

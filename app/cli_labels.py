@@ -108,7 +108,7 @@ class PdfSink:
     target = TARGET_PDF
 
     def __init__(self, directory: Path, qt: QtSession | None = None) -> None:
-        self._directory = Path(directory).absolute()
+        self._directory = Path(directory).resolve()
         self._qt = qt or QtSession()
         self._renderer: Any = None
 

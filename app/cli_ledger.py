@@ -1,0 +1,325 @@
+"""The ledger's commands: `resume`, `history`, `reprint` and `confirm`.
+
+- `resume [--print PRINTER | --pdf-dir DIR]` finishes what earlier runs left: orders never
+  fetched are fetched, labels fetched but never printed are printed from the stored label
+  (no network needed for those), prints with an unknown outcome are listed, never printed.
+- `history [--order ID] [--waybill ID] [--csv FILE]` shows (or exports) the record.
+- `reprint WAYBILL_ID (--print PRINTER | --pdf-dir DIR)` prints the stored label again,
+  offline, recorded as a reprint.
+- `confirm PRINT_ID printed|not-printed` records the packer's answer for an unknown print.
+
+Exit status as for `fetch`: 0 all ok, 1 something not ok (or prints waiting to be checked),
+2 usage, configuration or ledger errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from app.cli_fetch import (
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    EXIT_USAGE,
+    PROG,
+    LineReport,
+    _keyring_lookup,
+    apply_put_out,
+    close_sinks,
+    command_settings,
+    emit_reports,
+    make_sinks,
+    open_ledger,
+    prune_history,
+    report_recovery,
+    waybill_report,
+)
+from app.core.batch_run import BatchRun, LabelSink
+from app.core.history_export import format_time
+from app.core.ledger import Ledger
+from app.core.ledger_records import LedgerError
+from app.core.model import OrderRef, Waybill
+from app.core.paths import AppPaths
+from app.core.secret_registry import SecretRegistry
+from app.core.settings import Settings
+from app.wechat.errors import WeChatError
+from app.wiring import credentials_from_env
+
+LEDGER_COMMANDS = ("resume", "history", "reprint", "confirm")
+
+
+def seconds(text: str) -> float:
+    """An argparse type: a positive number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value <= 600:
+        raise argparse.ArgumentTypeError("must be more than 0 and at most 600 seconds")
+    return value
+
+
+def add_ledger_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register the ledger's subcommands on the main parser's subparsers."""
+    resume = sub.add_parser("resume", help="finish what an earlier run left (fetch, print)")
+    target = resume.add_mutually_exclusive_group()
+    target.add_argument("--print", dest="printer", metavar="PRINTER", help="print on PRINTER")
+    target.add_argument("--pdf-dir", metavar="DIR", help="write <waybill_id>.pdf per label here")
+    resume.add_argument("--json", action="store_true", help="one JSON object per order")
+    resume.add_argument("--api-base", metavar="URL", help="replace https://api.weixin.qq.com")
+    resume.add_argument("--timeout", type=seconds, metavar="SECONDS", help="read timeout per call")
+    resume.add_argument("--copies", type=int, default=1, metavar="N", help="copies per label")
+
+    history = sub.add_parser("history", help="show or export what was fetched and printed")
+    history.add_argument("--order", metavar="ID", help="order ids containing ID")
+    history.add_argument("--waybill", metavar="ID", help="waybill ids containing ID")
+    history.add_argument("--delivery", metavar="ID", help="carrier ids containing ID")
+    history.add_argument("--limit", type=int, default=500, metavar="N", help="at most N rows")
+    history.add_argument("--csv", metavar="FILE", help="write CSV for Excel to FILE ('-': stdout)")
+
+    reprint = sub.add_parser("reprint", help="print a stored label again (no network needed)")
+    reprint.add_argument("waybill_id", metavar="WAYBILL_ID")
+    where = reprint.add_mutually_exclusive_group(required=True)
+    where.add_argument("--print", dest="printer", metavar="PRINTER", help="print on PRINTER")
+    where.add_argument("--pdf-dir", metavar="DIR", help="write <waybill_id>.pdf here")
+    reprint.add_argument("--copies", type=int, default=1, metavar="N", help="copies")
+    reprint.add_argument("--json", action="store_true", help="answer as one JSON object")
+
+    confirm = sub.add_parser("confirm", help="say whether a print with unknown outcome came out")
+    confirm.add_argument("print_id", type=int, metavar="PRINT_ID")
+    confirm.add_argument("answer", choices=("printed", "not-printed"))
+
+
+def run_ledger_command(
+    args: argparse.Namespace,
+    *,
+    env: Mapping[str, str],
+    out: TextIO = sys.stdout,
+    err: TextIO = sys.stderr,
+    paths: AppPaths | None = None,
+    secrets: SecretRegistry | None = None,
+) -> int:
+    """Run `resume`, `history`, `reprint` or `confirm`; `secrets` learns the credentials
+    and tokens `resume` uses, for the log filter."""
+    paths = paths or AppPaths.default(env=env)
+    if getattr(args, "copies", 1) < 1 or getattr(args, "copies", 1) > 10:
+        print(f"{PROG} {args.command}: --copies must be between 1 and 10", file=err)
+        return EXIT_USAGE
+    if args.command == "resume":
+        return run_resume(args, env=env, out=out, err=err, paths=paths, secrets=secrets)
+    if args.command == "history":
+        return run_history(args, out=out, err=err, paths=paths)
+    if args.command == "reprint":
+        return run_reprint(args, out=out, err=err, paths=paths)
+    return run_confirm(args, out=out, err=err, paths=paths)
+
+
+# -- resume ------------------------------------------------------------------------------
+
+
+def run_resume(
+    args: argparse.Namespace,
+    *,
+    env: Mapping[str, str],
+    out: TextIO,
+    err: TextIO,
+    paths: AppPaths,
+    secrets: SecretRegistry | None = None,
+) -> int:
+    settings = command_settings(args, paths)
+    made = make_sinks(args, settings, err)
+    if made is None:
+        return EXIT_USAGE
+    sinks, qt = made
+    ledger = open_ledger(paths, err)
+    if ledger is None:
+        close_sinks(sinks, qt)
+        return EXIT_USAGE
+    try:
+        return _resume(args, settings, ledger, sinks, env, out, err, secrets)
+    except LedgerError as exc:
+        print(f"{PROG} resume: {exc}; stopped so that nothing is printed unrecorded", file=err)
+        return EXIT_USAGE
+    finally:
+        ledger.close()
+        close_sinks(sinks, qt)
+
+
+def _resume(
+    args: argparse.Namespace,
+    settings: Settings,
+    ledger: Ledger,
+    sinks: Sequence[LabelSink],
+    env: Mapping[str, str],
+    out: TextIO,
+    err: TextIO,
+    secrets: SecretRegistry | None,
+) -> int:
+    recovery = ledger.recover()
+    report_recovery(recovery, err, resuming=True)
+    prune_history(ledger, settings, err)
+    waiting = 1 if recovery.unknown_prints else 0
+    if not recovery.unfetched and not recovery.unprinted:
+        print(f"{PROG} resume: nothing to resume", file=err)
+        return EXIT_SOME_FAILED if waiting else EXIT_OK
+
+    run = BatchRun(ledger)
+    todo: list[tuple[int, OrderRef, Waybill]] = [
+        (r.order_row_id, r.waybill.ref, r.waybill) for r in recovery.unprinted
+    ]
+    if recovery.unfetched:
+        from app.wiring import build_client
+
+        rows = [r.order_row_id for r in recovery.unfetched]
+        refs = [r.ref for r in recovery.unfetched]
+        try:
+            creds = credentials_from_env(env, settings, _keyring_lookup)
+            client = build_client(settings, creds, secrets=secrets)
+        except (WeChatError, ValueError) as exc:
+            print(f"{PROG} resume: {len(rows)} orders still to fetch: {exc}", file=err)
+            return EXIT_USAGE
+        try:
+            waybills = run.fetch(client, rows, refs)
+        except WeChatError as exc:
+            print(f"{PROG} resume: {len(rows)} orders still to fetch: {exc}", file=err)
+            return EXIT_USAGE
+        finally:
+            client.close()
+        todo.extend(zip(rows, refs, waybills, strict=True))
+    todo.sort(key=lambda entry: entry[0])  # the order the orders were queued in
+
+    reports: list[LineReport] = []
+    for row, ref, wb in todo:
+        report = waybill_report(ref, wb)
+        reports.append(report)
+        if not wb.printable:
+            continue
+        if not sinks:
+            report.errmsg = "fetched, not printed: give --print PRINTER or --pdf-dir DIR"
+            continue
+        for sink in sinks:
+            apply_put_out(report, sink, run.put_out(row, wb, sink, copies=args.copies))
+    status = emit_reports(reports, as_json=args.json, out=out, err=err)
+    return max(status, waiting)
+
+
+# -- history -----------------------------------------------------------------------------
+
+
+def run_history(args: argparse.Namespace, *, out: TextIO, err: TextIO, paths: AppPaths) -> int:
+    ledger = open_ledger(paths, err)
+    if ledger is None:
+        return EXIT_USAGE
+    try:
+        rows = ledger.search(
+            order_id=args.order,
+            waybill_id=args.waybill,
+            delivery_id=args.delivery,
+            limit=max(1, args.limit),
+        )
+        if args.csv:
+            target: Path | TextIO = out if args.csv == "-" else Path(args.csv)
+            try:
+                written = Ledger.export_csv(rows, target)
+            except OSError as exc:
+                print(f"{PROG} history: cannot write {args.csv}: {exc.strerror}", file=err)
+                return EXIT_USAGE
+            print(f"{written} rows written to {args.csv}", file=err)
+            return EXIT_OK
+        for row in rows:
+            printed = f"{row.prints} printed" + (
+                f" ({row.reprints} reprints)" if row.reprints else ""
+            )
+            cols = [
+                format_time(row.time),
+                row.order_id,
+                row.delivery_id,
+                row.waybill_id or "-",
+                row.state.value,
+                row.fetch_status or "-",
+                printed,
+                f"last: {row.last_printer} {row.last_outcome.value}"
+                if row.last_outcome is not None
+                else "",
+            ]
+            print("  ".join(cols).rstrip(), file=out)
+        print(f"{len(rows)} orders", file=err)
+        return EXIT_OK
+    except LedgerError as exc:
+        print(f"{PROG} history: {exc}", file=err)
+        return EXIT_USAGE
+    finally:
+        ledger.close()
+
+
+# -- reprint -----------------------------------------------------------------------------
+
+
+def run_reprint(args: argparse.Namespace, *, out: TextIO, err: TextIO, paths: AppPaths) -> int:
+    settings = command_settings(args, paths)
+    ledger = open_ledger(paths, err)
+    if ledger is None:
+        return EXIT_USAGE
+    try:
+        waybill = ledger.stored_waybill(args.waybill_id)
+        found = ledger.search(waybill_id=args.waybill_id, limit=50)  # newest first
+        rows = [r for r in found if r.waybill_id == args.waybill_id and r.fetch_status == "ok"]
+        if waybill is None or not waybill.printable or not rows:
+            print(
+                f"{PROG} reprint: no stored label for waybill {args.waybill_id}; fetch its "
+                f"order first (`{PROG} fetch ORDER_ID`)",
+                file=err,
+            )
+            return EXIT_SOME_FAILED
+        made = make_sinks(args, settings, err)
+        if made is None:
+            return EXIT_USAGE
+        sinks, qt = made
+        try:
+            run = BatchRun(ledger)
+            report = waybill_report(waybill.ref, waybill)
+            for sink in sinks:
+                result = run.put_out(
+                    rows[0].order_row_id, waybill, sink, copies=args.copies, reprint=True
+                )
+                retry = f"{PROG} reprint {args.waybill_id} " + (
+                    f"--pdf-dir {sink.name}" if sink.target == "pdf" else f"--print {sink.name}"
+                )
+                apply_put_out(report, sink, result, retry=retry)
+        finally:
+            close_sinks(sinks, qt)
+        print(report.as_json() if args.json else _reprint_line(report, sinks), file=out)
+        return EXIT_OK if report.status == "ok" else EXIT_SOME_FAILED
+    except LedgerError as exc:
+        print(f"{PROG} reprint: {exc}", file=err)
+        return EXIT_USAGE
+    finally:
+        ledger.close()
+
+
+def _reprint_line(report: LineReport, sinks: Sequence[LabelSink]) -> str:
+    if report.status != "ok":
+        return f"ERROR  {report.waybill_id}  {report.errmsg}"
+    where = report.pdf or " and ".join(s.name for s in sinks)
+    return f"REPRINTED  {report.order_id}  {report.delivery_id}  {report.waybill_id}  {where}"
+
+
+# -- confirm -----------------------------------------------------------------------------
+
+
+def run_confirm(args: argparse.Namespace, *, out: TextIO, err: TextIO, paths: AppPaths) -> int:
+    ledger = open_ledger(paths, err)
+    if ledger is None:
+        return EXIT_USAGE
+    try:
+        ledger.confirm_print(args.print_id, args.answer == "printed")
+    except LedgerError as exc:
+        print(f"{PROG} confirm: {exc}", file=err)
+        return EXIT_SOME_FAILED
+    finally:
+        ledger.close()
+    print(f"print #{args.print_id} recorded as {args.answer}", file=out)
+    return EXIT_OK

@@ -1,0 +1,260 @@
+"""One batch through the ledger: queue, fetch, store, and put each label out exactly once.
+
+`BatchRun` is what the command line's `fetch`, `resume` and `reprint` drive (pure Python;
+the label output itself is a `LabelSink` handed in, so Qt stays out of `core`). Every step
+is written to the `Ledger` before and after it happens:
+
+- `queue` records the orders before any network call, `fetch` records the fetch start and
+  stores each answer (label included) as its batch arrives, so a crash loses nothing that
+  was fetched, and an order whose answer never arrived is fetched again by `resume`.
+- `put_out` commits a `pending` print (`begin_print`) before the label is sent and records
+  the sink's outcome after (`finish_print`). A printer print interrupted in between
+  becomes `unknown` on the next start and is never printed again automatically
+  (`AlreadyPrinted` refuses it; the packer checks and confirms).
+
+PDF files are settled differently, because the file itself is the evidence. A `LabelSink`
+for PDFs writes `<folder>/<name>` atomically (temporary file, fsync, rename) under a name
+that depends only on the waybill id, so a complete file exists exactly when the label was
+written. A PDF order is closed (`mark_done`) after its file is written. When an earlier run
+died after writing but before recording, `put_out` finds the complete file together with
+the interrupted attempt and records it as written instead of writing it again; if the
+earlier run had recorded the file but died before closing the order, the order is just
+closed. Either way each waybill has one file and one successful print row.
+
+Local error codes (the engine uses -1001..-1004, the WeChat client -1005..-1008):
+
+- `ALREADY_PRINTED` (-1101): refused, a label of this waybill came out (or may have).
+- `OUTPUT_FAILED` (-1102): the printer or the PDF file failed; the order stays open and
+  `resume` puts it out again.
+- `NO_WAYBILL_ID` (-1103): the answer had a label but no waybill id; nothing is printed.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from app.core.engine import WaybillSource, fetch_waybills
+from app.core.ledger import Ledger
+from app.core.ledger_records import AlreadyPrinted, PrintOutcome, PrintRecord
+from app.core.model import OrderRef, Waybill
+
+ALREADY_PRINTED = -1101
+OUTPUT_FAILED = -1102
+NO_WAYBILL_ID = -1103
+
+TARGET_PRINTER = "printer"
+TARGET_PDF = "pdf"
+
+
+@dataclass(frozen=True)
+class OutputResult:
+    """What a sink says about one label: sent (`ok`) or not, and why."""
+
+    ok: bool
+    message: str = ""
+    pdf_path: str | None = None
+
+
+class LabelSink(Protocol):
+    """Where labels go: a printer (`target` "printer") or a folder of PDFs ("pdf").
+
+    `name` is what the ledger records as the printer (the printer's name, or the folder).
+    `output` blocks until the label was sent or failed and never raises for a label that
+    cannot be put out. `finished_file` is the complete file `output` would write for this
+    waybill if it already exists (PDF folders only; a printer answers None).
+    """
+
+    @property
+    def target(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    def output(self, waybill: Waybill, *, copies: int) -> OutputResult: ...
+
+    def finished_file(self, waybill: Waybill) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class PutOut:
+    """One label's fate in `BatchRun.put_out`."""
+
+    ok: bool
+    errcode: int
+    message: str
+    pdf_path: str | None = None
+    print_id: int | None = None
+
+
+def _when(timestamp: float | None) -> str:
+    if timestamp is None:
+        return "an unknown time"
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(timestamp))
+
+
+def already_printed_message(record: PrintRecord, printer_flag: str = "--reprint") -> str:
+    """The refusal text for a waybill whose label came out (or may have)."""
+    when = _when(record.started_at)
+    if record.outcome in (PrintOutcome.UNKNOWN, PrintOutcome.PENDING):
+        return (
+            f"may already be printed on {record.printer} at {when} (the program ended before "
+            f"the printer answered); check whether the label came out, then confirm it or "
+            f"use {printer_flag} to print again"
+        )
+    return f"already printed on {record.printer} at {when}; use {printer_flag} to print again"
+
+
+class BatchRun:
+    """Drives one batch of orders through fetch and output, recording every step."""
+
+    def __init__(self, ledger: Ledger, *, session_id: str | None = None) -> None:
+        self._ledger = ledger
+        self._session_id = session_id
+
+    @property
+    def ledger(self) -> Ledger:
+        return self._ledger
+
+    def queue(self, refs: Sequence[OrderRef]) -> list[int]:
+        """Record the orders (one transaction); returns one ledger order id per ref."""
+        return self._ledger.record_queued(refs, session_id=self._session_id)
+
+    def fetch(
+        self,
+        source: WaybillSource,
+        rows: Sequence[int],
+        refs: Sequence[OrderRef],
+        *,
+        cancel: threading.Event | None = None,
+    ) -> list[Waybill]:
+        """Fetch `refs` (ledger orders `rows`, same order) and store every answer.
+
+        Answers are stored as each batch arrives; the ones the source never reported
+        (no answer, stopped) are stored at the end. Returns one waybill per ref. An
+        exception from the source propagates; orders not stored yet stay `fetching`
+        and the next start queues them again.
+        """
+        if len(rows) != len(refs):
+            raise ValueError("rows and refs must have the same length")
+        if not refs:
+            return []
+        self._ledger.record_fetch_started(rows)
+        rows_by_key: dict[tuple[str, str], list[int]] = {}
+        for row, ref in zip(rows, refs, strict=True):
+            rows_by_key.setdefault(ref.key, []).append(row)
+        stored: set[int] = set()
+        lock = threading.Lock()
+
+        def store(row: int, waybill: Waybill) -> None:
+            with lock:
+                if row in stored:
+                    return
+                stored.add(row)
+            self._ledger.record_fetch_result(row, waybill)
+
+        def on_batch(waybills: list[Waybill]) -> None:
+            for waybill in waybills:
+                for row in rows_by_key.get(waybill.ref.key, ()):
+                    store(row, waybill)
+
+        waybills = fetch_waybills(source, refs, on_batch=on_batch, cancel=cancel)
+        for row, waybill in zip(rows, waybills, strict=True):
+            store(row, waybill)
+        return waybills
+
+    def close_orders(self, rows: Sequence[int]) -> None:
+        """Nothing more to do for these orders (e.g. fetched only to look at)."""
+        for row in rows:
+            self._ledger.mark_done(row)
+
+    def put_out(
+        self,
+        row: int,
+        waybill: Waybill,
+        sink: LabelSink,
+        *,
+        copies: int = 1,
+        reprint: bool = False,
+        reprint_flag: str = "--reprint",
+    ) -> PutOut:
+        """Print (or write) one stored label once, recorded before and after.
+
+        A printer refuses a waybill the ledger shows as printed (or maybe printed) unless
+        `reprint`; a refused order is closed. A PDF order is closed once its file exists,
+        and a file an interrupted earlier run wrote is settled, not written again (see the
+        module docstring). A `reprint` always puts the label out and closes nothing.
+        """
+        if not waybill.printable:
+            raise ValueError("only a printable waybill can be put out")
+        if not waybill.waybill_id:
+            return PutOut(
+                False,
+                NO_WAYBILL_ID,
+                "the answer has a label but no waybill id, so it is not printed; fetch the "
+                "order again or ask the carrier",
+            )
+        if sink.target == TARGET_PDF and not reprint:
+            settled = self._settle_pdf(row, waybill, sink, copies)
+            if settled is not None:
+                return settled
+        try:
+            print_id = self._ledger.begin_print(
+                row,
+                waybill_id=waybill.waybill_id,
+                printer=sink.name,
+                copies=copies,
+                target=sink.target,
+                reprint=reprint,
+            )
+        except AlreadyPrinted as exc:
+            self._ledger.mark_done(row)
+            return PutOut(
+                False, ALREADY_PRINTED, already_printed_message(exc.last_print, reprint_flag)
+            )
+        result = sink.output(waybill, copies=copies)
+        self._ledger.finish_print(
+            print_id, ok=result.ok, message=result.message, pdf_path=result.pdf_path
+        )
+        if not result.ok:
+            return PutOut(False, OUTPUT_FAILED, result.message, None, print_id)
+        if sink.target == TARGET_PDF and not reprint:
+            self._ledger.mark_done(row)
+        return PutOut(True, 0, result.message, result.pdf_path, print_id)
+
+    def _settle_pdf(
+        self, row: int, waybill: Waybill, sink: LabelSink, copies: int
+    ) -> PutOut | None:
+        attempts = self._ledger.attempts(row)
+        pdf_attempts = [a for a in attempts if a.target == TARGET_PDF]
+        if not pdf_attempts:
+            return None
+        for attempt in reversed(pdf_attempts):
+            if attempt.succeeded:  # written and recorded; the order was just never closed
+                self._ledger.mark_done(row)
+                return PutOut(True, 0, "written by an earlier run", attempt.pdf_path, attempt.id)
+        interrupted = any(
+            a.outcome is PrintOutcome.FAILED and a.printer == sink.name for a in pdf_attempts
+        )
+        existing = sink.finished_file(waybill) if interrupted else None
+        if existing is None:
+            return None
+        assert waybill.waybill_id is not None
+        print_id = self._ledger.begin_print(
+            row, waybill_id=waybill.waybill_id, printer=sink.name, copies=copies, target=TARGET_PDF
+        )
+        message = "the complete file was written before the program ended; kept as it is"
+        self._ledger.finish_print(print_id, ok=True, message=message, pdf_path=existing)
+        self._ledger.mark_done(row)
+        return PutOut(True, 0, message, existing, print_id)
+
+
+def describe_print(record: PrintRecord) -> str:
+    """One line about a print, e.g. one whose outcome nobody knows, for the packer to check."""
+    return (
+        f"print #{record.id}: waybill {record.waybill_id} on {record.printer} "
+        f"at {_when(record.started_at)} ({record.outcome.value})"
+    )
