@@ -4,6 +4,8 @@ The `fetch` face drives the same core engine as the window: parse the input, fet
 through the WeChat client, decode the labels, optionally render them to PDF or print them,
 recording every step in the station's ledger. `resume`, `history`, `reprint` and
 `confirm` work on that ledger (`app.cli_ledger`).
+Every command logs to the rotating file in the log folder, secrets masked
+(`app.logging_wiring`; `WAYBILL_LOG_LEVEL=DEBUG` for request lines).
 Exit status: 0 every order ok, 1 some orders not ok, 2 usage, configuration or
 authentication errors.
 """
@@ -14,8 +16,12 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from app import __version__
+
+if TYPE_CHECKING:
+    from app.core.secret_registry import SecretRegistry
 
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
@@ -72,6 +78,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    from app.core.paths import AppPaths
+    from app.core.secret_registry import SecretRegistry
+    from app.logging_wiring import logging_session
+
+    secrets = SecretRegistry()  # what the log filter masks; learns each secret and token
+    with logging_session(AppPaths.default(), os.environ, secrets):
+        return _run(args, secrets)
+
+
+def _run(args: argparse.Namespace, secrets: SecretRegistry) -> int:
     if args.self_test:
         from app.selftest import run_self_test
 
@@ -83,11 +99,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "fetch":
         from app.cli_fetch import run_fetch
 
-        return run_fetch(args, env=os.environ, stdin=sys.stdin, out=sys.stdout, err=sys.stderr)
+        return run_fetch(
+            args, env=os.environ, stdin=sys.stdin, out=sys.stdout, err=sys.stderr, secrets=secrets
+        )
     if args.command in ("resume", "history", "reprint", "confirm"):
         from app.cli_ledger import run_ledger_command
 
-        return run_ledger_command(args, env=os.environ, out=sys.stdout, err=sys.stderr)
+        return run_ledger_command(
+            args, env=os.environ, out=sys.stdout, err=sys.stderr, secrets=secrets
+        )
     from app.ui.app_main import run_gui
 
-    return run_gui(demo=args.demo, argv=[sys.argv[0]])
+    return run_gui(demo=args.demo, argv=[sys.argv[0]], secrets=secrets)

@@ -2,7 +2,9 @@
 
 Where the token comes from is decided here, in this order: a ready token in
 `WAYBILL_ACCESS_TOKEN` (third-party platforms), the configured token mode with the
-AppSecret from the environment or the keyring. Nothing here is kept globally.
+AppSecret from the environment or the keyring. Nothing here is kept globally; a
+`SecretRegistry` handed to `build_client` learns the AppSecret, a ready token and every
+token the source hands out, so the log filter can mask them.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 import requests
 
 from app.core.model import Hint
+from app.core.secret_registry import SecretRegistry
 from app.core.settings import ConnectionResult, Settings, TokenMode
 from app.wechat.client import WeChatClient
 from app.wechat.errors import ConfigError, WeChatError
@@ -23,6 +26,7 @@ from app.wechat.tokens import (
     CommandTokenSource,
     StableTokenSource,
     StaticTokenSource,
+    Token,
     TokenCache,
     TokenSource,
 )
@@ -83,13 +87,52 @@ def build_token_source(
     return source_type(session, api_base, creds.appid, creds.secret, timeout=timeout)
 
 
+class RecordingTokenSource:
+    """A token source that tells a `SecretRegistry` every token before handing it out."""
+
+    def __init__(self, source: TokenSource, secrets: SecretRegistry) -> None:
+        self._source = source
+        self._secrets = secrets
+
+    def __repr__(self) -> str:
+        return f"RecordingTokenSource({self._source.describe()!r})"
+
+    @property
+    def inner(self) -> TokenSource:
+        """The source that really fetches the tokens."""
+        return self._source
+
+    def describe(self) -> str:
+        return self._source.describe()
+
+    def fetch(self, force: bool = False) -> Token:
+        token = self._source.fetch(force)
+        self._secrets.add(token.value)
+        return token
+
+
 def build_client(
-    settings: Settings, creds: Credentials, *, session: requests.Session | None = None
+    settings: Settings,
+    creds: Credentials,
+    *,
+    session: requests.Session | None = None,
+    secrets: SecretRegistry | None = None,
 ) -> WeChatClient:
-    """A ready client: validated API base, one session, one shared token cache."""
+    """A ready client: validated API base, one session, one shared token cache.
+
+    With `secrets`, the AppSecret, a ready token and every fetched token are registered
+    there (for the log filter) before anything could log them.
+    """
+    if secrets is not None:
+        secrets.add_all((creds.secret, creds.access_token))
     api_base = validate_api_base(settings.api_base)
     session = session or make_session()
-    tokens = TokenCache(build_token_source(settings, creds, session, api_base))
+    source = build_token_source(settings, creds, session, api_base)
+    if secrets is not None:
+        source = RecordingTokenSource(source, secrets)
+    # Not a source that asks the TokenCache: the cache logs while holding its lock, and a
+    # log filter asking it then would wait for that same lock forever.
+    tokens = TokenCache(source)
     return WeChatClient(
         session,
         api_base,
@@ -99,14 +142,16 @@ def build_client(
     )
 
 
-def check_connection(settings: Settings, secret: str) -> ConnectionResult:
+def check_connection(
+    settings: Settings, secret: str, *, secrets: SecretRegistry | None = None
+) -> ConnectionResult:
     """Fetch a token and the carrier list with these settings; say what works or what to fix.
 
     Blocking (network): the settings dialog runs it through the background helper.
     """
     creds = Credentials(appid=settings.appid.strip(), secret=secret or None)
     try:
-        with build_client(settings, creds) as client:
+        with build_client(settings, creds, secrets=secrets) as client:
             carriers = client.get_all_delivery()
     except WeChatError as exc:
         hint = exc.hint or Hint(str(exc), str(exc))

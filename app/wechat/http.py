@@ -44,6 +44,11 @@ def redact_url(url: str) -> str:
     return _SECRET_QUERY.sub(r"\1=***", url)
 
 
+def url_for_log(url: str) -> str:
+    """`url` without its query string and fragment: what our own log lines show of a request."""
+    return urlsplit(url)._replace(query="", fragment="").geturl()
+
+
 class RedactingFilter(logging.Filter):
     """Rewrites a log record's message so that secret query values never reach a handler."""
 
@@ -207,7 +212,7 @@ def request_json(
         logger.warning(
             "%s %s failed after %.3f s: %s",
             method,
-            redact_url(url),
+            url_for_log(url),
             time.monotonic() - started,
             failure.errmsg,
         )
@@ -216,7 +221,7 @@ def request_json(
     logger.debug(
         "%s %s -> HTTP %s in %.3f s",
         method,
-        redact_url(response.url or url),
+        url_for_log(response.url or url),
         response.status_code,
         elapsed,
     )

@@ -359,11 +359,6 @@ class TokenCache:
                 self._rejected = False
             return self._token.value
 
-    def peek(self) -> str | None:
-        """The cached token without fetching one — for the log filter that masks it."""
-        with self._lock:
-            return self._token.value if self._token is not None else None
-
     def invalidate(self, failed: str) -> None:
         """WeChat rejected `failed`: forget it unless another thread already replaced it."""
         with self._lock:

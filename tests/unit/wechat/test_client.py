@@ -464,7 +464,7 @@ def test_no_token_or_secret_in_logs_errors_or_results(
     texts.append(repr(client))
     issued = server.stats.tokens_issued
     assert len(issued) == 2
-    assert any("access_token=***" in record.getMessage() for record in caplog.records)
+    assert any("/order/batchget -> HTTP 200" in r.getMessage() for r in caplog.records)
     for secret in [*issued, server.secret]:
         assert all(secret not in text for text in texts)
 
