@@ -1,81 +1,104 @@
-"""Turning ready rows into print jobs and following them to printed or failed.
+"""The one way the window prints: waybills → guard → print jobs → printed or failed rows.
 
-`PrintController.print_keys` checks each row (a cancelled waybill is never printed, and
-the packer is told why), resolves the printer once per request — the configured printer,
-else the system default; or, when a PDF folder is given (the demo, tests), one PDF file per
-label in that folder — and submits one `PrintJob` per label to the `PrintQueue`, which
-prints them one at a time at the label's page size with zero margins. `jobFinished`
-moves the row to printed, or back to ready with the reason.
+`PrintController.print_waybills(waybills, reprint=..., source=...)` is the single path
+every print of the window takes (Print, Print all, print on scan). It
+
+1. finds the target once per request — the configured printer (which must exist: a
+   missing printer raises `NoPrinter` and nothing is submitted or recorded, never a silent
+   fall-back), else the PDF folder the window was given (demo, tests), else the system's
+   default printer;
+2. asks the `PrintGuard` (`app.printing.guard`) about each label; a label the guard says
+   was printed already is only printed again when the packer says so (`ask`), and then as
+   a reprint;
+3. submits one `PrintJob` per label (`page_setup.job_for`) to the `PrintQueue`, which prints
+   them one at a time; each job's end moves its row to printed, or back to ready with the
+   reason, and is reported to the guard (`after_print`).
+
+`print_keys` is the row-based front door (checks row states: a cancelled waybill is never
+printed). `cancel_pending` drops jobs that have not started yet.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+import logging
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from app.core.model import PageSizeMm, Waybill
+from app.core.model import Waybill, WaybillStatus
 from app.core.settings import Settings
+from app.printing.guard import (
+    TARGET_PDF,
+    TARGET_PRINTER,
+    PrintGuard,
+    PrintRefused,
+    SessionPrintGuard,
+)
+from app.printing.page_setup import job_for, job_title, page_size_for, pdf_file_for
 from app.printing.printers import PrinterNotFound, default_printer_name, resolve_printer
-from app.printing.queue import PrintJob, PrintQueue
+from app.printing.queue import PrintQueue
 from app.ui.queue_model import Key, OrderQueueModel, RowState
 from app.ui.scan_bar import Feedback
 
-_NAMED_SIZES = {"A4": PageSizeMm(210.0, 297.0), "A5": PageSizeMm(148.0, 210.0)}
-_SIZE_RE = re.compile(r"^(\d+(?:\.\d+)?)x(\d+(?:\.\d+)?)$")
-_UNSAFE_FILE_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
+__all__ = [
+    "AskFn",
+    "NoPrinter",
+    "PrintController",
+    "PrintRequestResult",
+    "page_size_for",
+    "pdf_file_for",
+]
 
+log = logging.getLogger(__name__)
 
-def page_size_for(waybill: Waybill, settings: Settings) -> PageSizeMm | None:
-    """The label's own page size, else the configured label size (None: automatic)."""
-    if waybill.page_size is not None:
-        return waybill.page_size
-    size: PageSizeMm | None
-    if settings.label_size == "custom":
-        size = PageSizeMm(settings.custom_width_mm, settings.custom_height_mm)
-    elif settings.label_size in _NAMED_SIZES:
-        size = _NAMED_SIZES[settings.label_size]
-    else:
-        match = _SIZE_RE.match(settings.label_size)
-        size = PageSizeMm(float(match[1]), float(match[2])) if match else None
-    if size is not None and settings.orientation == "landscape":
-        size = PageSizeMm(size.height, size.width)
-    return size
-
-
-def pdf_file_for(folder: Path, name: str) -> Path:
-    """A new file in `folder` named after `name` (made safe), never overwriting one."""
-    stem = _UNSAFE_FILE_CHARS.sub("_", name).strip("._") or "label"
-    path = folder / f"{stem}.pdf"
-    counter = 2
-    while path.exists():
-        path = folder / f"{stem}-{counter}.pdf"
-        counter += 1
-    return path
+AskFn = Callable[[str, str], bool]
+"""Asks the packer a yes/no question: (title, question) → True for yes."""
 
 
 class NoPrinter(Exception):
     """There is no printer to print on; the message says what to do."""
 
 
+@dataclass(frozen=True)
+class PrintTarget:
+    """Where a request's labels go: a printer by name, or one PDF file each in a folder."""
+
+    printer: str = ""
+    pdf_dir: Path | None = None
+
+    def __str__(self) -> str:
+        return str(self.pdf_dir) if self.pdf_dir is not None else self.printer
+
+
 @dataclass
 class PrintRequestResult:
-    """What one Print request did: jobs submitted and rows refused with the reason."""
+    """What one print request did: jobs submitted and rows refused with the reason."""
 
     submitted: int = 0
     target: str = ""
     refused: list[tuple[Key, str]] = field(default_factory=list)
     cancelled_skipped: int = 0
+    reprinted: int = 0
+    declined: int = 0
+    """Labels printed before that the packer chose not to print again."""
+
+
+@dataclass
+class _Job:
+    key: Key
+    where: str
+    token: object
 
 
 class PrintController(QObject):
-    """Submits ready rows to the print queue and tracks their jobs."""
+    """Submits labels to the print queue through the guard and tracks their jobs."""
 
     jobEnded = Signal(object, bool, str)
     """(row key, printed ok, message) for every job that ended."""
+    pendingChanged = Signal(int)
+    """The number of this window's jobs not yet ended changed."""
 
     def __init__(
         self,
@@ -85,13 +108,17 @@ class PrintController(QObject):
         parent: QObject | None = None,
         *,
         pdf_dir: Path | None = None,
+        guard: PrintGuard | None = None,
+        ask: AskFn | None = None,
     ) -> None:
         super().__init__(parent)
         self._model = model
         self._queue = queue
         self._settings = settings
         self._pdf_dir = pdf_dir
-        self._jobs: dict[int, tuple[Key, str]] = {}
+        self._guard: PrintGuard = guard if guard is not None else SessionPrintGuard()
+        self._ask = ask
+        self._jobs: dict[int, _Job] = {}
         self._next_id = 1
         queue.jobFinished.connect(self._on_job_finished)
 
@@ -100,18 +127,31 @@ class PrintController(QObject):
         """Jobs submitted and not yet ended."""
         return len(self._jobs)
 
+    @property
+    def guard(self) -> PrintGuard:
+        return self._guard
+
     def set_settings(self, settings: Settings) -> None:
         self._settings = settings
 
-    def target_name(self) -> str:
-        """Where labels go: the printer's name or the PDF folder. Raises `NoPrinter`."""
-        if self._pdf_dir is not None:
-            return str(self._pdf_dir)
-        name = self._settings.printer_name or default_printer_name() or ""
+    def set_ask(self, ask: AskFn | None) -> None:
+        self._ask = ask
+
+    # --- where labels go -------------------------------------------------------------------
+
+    def target(self) -> PrintTarget:
+        """The configured printer (validated), else the PDF folder, else the default printer.
+
+        Raises `NoPrinter` with what to do.
+        """
+        name = self._settings.printer_name
+        if not name and self._pdf_dir is not None:
+            return PrintTarget(pdf_dir=self._pdf_dir)
+        name = name or default_printer_name() or ""
         if not name:
             raise NoPrinter(self.tr("No printer is set up. Choose the label printer in Settings."))
         try:
-            return resolve_printer(name).printerName()
+            return PrintTarget(printer=resolve_printer(name).printerName())
         except PrinterNotFound as exc:
             available = ", ".join(exc.available) or self.tr("none")
             raise NoPrinter(
@@ -121,13 +161,22 @@ class PrintController(QObject):
                 ).format(name, available)
             ) from exc
 
-    def print_keys(self, keys: Iterable[Key], *, reprint: bool = False) -> PrintRequestResult:
-        """Print these rows. Ready rows print; printed rows only with `reprint`.
+    def target_name(self) -> str:
+        """Where labels go: the printer's name or the PDF folder. Raises `NoPrinter`."""
+        return str(self.target())
+
+    # --- printing --------------------------------------------------------------------------
+
+    def print_keys(
+        self, keys: Iterable[Key], *, reprint: bool = False, source: str = "selected"
+    ) -> PrintRequestResult:
+        """Print these rows. Ready rows print; rows marked printed only with `reprint`
+        (they are then printed again as reprints: the packer chose them knowingly).
 
         Raises `NoPrinter` (nothing is submitted then).
         """
         result = PrintRequestResult()
-        chosen: list[tuple[Key, Waybill]] = []
+        chosen: list[tuple[Waybill, bool]] = []
         for key in keys:
             position = self._model.row_for_key(key)
             if position is None:
@@ -141,14 +190,141 @@ class PrintController(QObject):
             if reason is not None:
                 result.refused.append((key, reason))
             elif row.waybill is not None:
-                chosen.append((key, row.waybill))
-        if not chosen:
-            return result
-        result.target = self.target_name()
-        for key, waybill in chosen:
-            self._submit(key, waybill, result.target)
-            result.submitted += 1
+                chosen.append((row.waybill, row.state is RowState.PRINTED))
+        if chosen:
+            self._print(chosen, source, result)
         return result
+
+    def print_waybills(
+        self, waybills: Sequence[Waybill], *, reprint: bool, source: str
+    ) -> PrintRequestResult:
+        """The one print path: print these labels through the guard.
+
+        `reprint` true: the packer asked for these labels again (the guard records a
+        reprint and does not refuse them as printed). Otherwise a label the guard says was
+        printed already is printed again only if the packer answers yes to `ask`.
+        A waybill that is not printable (cancelled, no label) or whose row is printing now
+        is refused. Raises `NoPrinter` (nothing is submitted or recorded then).
+        """
+        result = PrintRequestResult()
+        chosen: list[tuple[Waybill, bool]] = []
+        for waybill in waybills:
+            reason = self._waybill_refusal(waybill)
+            if reason is not None:
+                result.refused.append((waybill.ref.key, reason))
+            else:
+                chosen.append((waybill, reprint))
+        if chosen:
+            self._print(chosen, source, result)
+        return result
+
+    def cancel_pending(self) -> int:
+        """Drop this window's jobs that have not started; returns how many were dropped."""
+        dropped = 0
+        for job_id in list(self._jobs):
+            if self._queue.cancel_pending(job_id):
+                dropped += 1
+        return dropped
+
+    def _print(
+        self, chosen: list[tuple[Waybill, bool]], source: str, result: PrintRequestResult
+    ) -> None:
+        target = self.target()  # NoPrinter: nothing asked, recorded or submitted
+        result.target = str(target)
+        target_kind = TARGET_PDF if target.pdf_dir is not None else TARGET_PRINTER
+        copies = self._settings.copies
+        tokens: dict[int, object] = {}
+        printed_before: list[int] = []
+        for n, (waybill, reprint) in enumerate(chosen):
+            try:
+                tokens[n] = self._guard.before_print(
+                    waybill,
+                    printer=str(target),
+                    copies=copies,
+                    target=target_kind,
+                    reprint=reprint,
+                    source=source,
+                )
+            except PrintRefused as exc:
+                if exc.already_printed and not reprint:
+                    printed_before.append(n)
+                else:
+                    result.refused.append((waybill.ref.key, exc.reason))
+            except Exception as exc:  # a guard that cannot record must not let it print
+                log.exception("the print guard failed")
+                result.refused.append((waybill.ref.key, str(exc)))
+        if printed_before:
+            self._reprint_if_wanted(chosen, printed_before, tokens, target, source, result)
+        for n, (waybill, reprint) in enumerate(chosen):
+            if n in tokens:
+                self._submit(waybill, target, tokens[n])
+                result.submitted += 1
+                result.reprinted += int(reprint or n in printed_before)
+        self.pendingChanged.emit(self.pending)
+
+    def _reprint_if_wanted(
+        self,
+        chosen: list[tuple[Waybill, bool]],
+        printed_before: list[int],
+        tokens: dict[int, object],
+        target: PrintTarget,
+        source: str,
+        result: PrintRequestResult,
+    ) -> None:
+        ids = [job_title(chosen[n][0]) for n in printed_before]
+        question = self.tr(
+            "%n label(s) were printed already: {0}.\n\nPrint again?", "", len(ids)
+        ).format(", ".join(ids))
+        wanted = self._ask is not None and self._ask(self.tr("Print again?"), question)
+        for n in printed_before:
+            waybill = chosen[n][0]
+            if not wanted:
+                result.declined += 1
+                result.refused.append((waybill.ref.key, self.tr("it was printed already")))
+                continue
+            try:
+                tokens[n] = self._guard.before_print(
+                    waybill,
+                    printer=str(target),
+                    copies=self._settings.copies,
+                    target=TARGET_PDF if target.pdf_dir is not None else TARGET_PRINTER,
+                    reprint=True,
+                    source=source,
+                )
+            except Exception as exc:
+                reason = exc.reason if isinstance(exc, PrintRefused) else str(exc)
+                result.refused.append((waybill.ref.key, reason))
+
+    def _submit(self, waybill: Waybill, target: PrintTarget, token: object) -> None:
+        job_id = self._next_id
+        self._next_id += 1
+        pdf_path: Path | None = None
+        if target.pdf_dir is not None:
+            target.pdf_dir.mkdir(parents=True, exist_ok=True)
+            pdf_path = pdf_file_for(target.pdf_dir, job_title(waybill))
+        job = job_for(waybill, self._settings, target.printer, job_id=job_id, pdf_path=pdf_path)
+        where = str(pdf_path) if pdf_path is not None else target.printer
+        key = waybill.ref.key
+        self._jobs[job_id] = _Job(key, where, token)
+        self._model.mark_printing(key)
+        self._queue.submit(job)
+
+    def _on_job_finished(self, job_id: int, ok: bool, message: str) -> None:
+        job = self._jobs.pop(job_id, None)
+        if job is None:
+            return  # someone else's job on a shared queue
+        try:
+            self._guard.after_print(job.token, ok, message)
+        except Exception:
+            log.exception("the print guard could not record the end of a print")
+        if ok:
+            self._model.mark_printed(job.key, job.where)
+        else:
+            self._model.mark_print_failed(job.key, message)
+        self.pendingChanged.emit(self.pending)
+        self.jobEnded.emit(job.key, ok, message)
+
+    # --- what to tell the packer -----------------------------------------------------------
 
     def describe(self, result: PrintRequestResult, *, explain: bool) -> tuple[str, Feedback]:
         """What to tell the packer about a print request, and in which tone.
@@ -162,15 +338,30 @@ class PrintController(QObject):
             if len(result.refused) > 1:
                 text += " " + self.tr("(and %n more)", "", len(result.refused) - 1)
             if not result.submitted:
-                return text, Feedback.ERROR
+                tone = Feedback.WARNING if result.declined else Feedback.ERROR
+                return text, tone
             printing = self.tr("Printing %n label(s).", "", result.submitted)
             return f"{printing} {text}", Feedback.WARNING
+        if not result.submitted:
+            return self.tr("Nothing printed."), Feedback.WARNING
         text = self.tr("Printing %n label(s) on {0}.", "", result.submitted).format(result.target)
         if result.cancelled_skipped:
             text += " " + self.tr(
                 "%n cancelled waybill(s) not printed.", "", result.cancelled_skipped
             )
+        if result.declined:
+            text += " " + self.tr("%n printed before, not printed again.", "", result.declined)
         return text, Feedback.OK
+
+    def _waybill_refusal(self, waybill: Waybill) -> str | None:
+        if not waybill.printable:
+            if waybill.status is WaybillStatus.CANCELLED:
+                return self.tr("the waybill was cancelled — it must not be printed or used")
+            return self.tr("there is no printable label")
+        position = self._model.row_for_key(waybill.ref.key)
+        if position is not None and self._model.row_at(position).state is RowState.PRINTING:
+            return self.tr("it is already being printed")
+        return None
 
     def _refusal(self, state: RowState, reprint: bool) -> str | None:
         if state is RowState.READY or (reprint and state is RowState.PRINTED):
@@ -184,38 +375,3 @@ class PrintController(QObject):
         if state is RowState.ERROR:
             return self.tr("it has no label (see the message), fetch it again")
         return self.tr("it has not been fetched yet — press Fetch first")
-
-    def _submit(self, key: Key, waybill: Waybill, target: str) -> None:
-        settings = self._settings
-        job_id = self._next_id
-        self._next_id += 1
-        title = waybill.waybill_id or waybill.ref.order_id
-        pdf_path = pdf_file_for(self._pdf_dir, title) if self._pdf_dir is not None else None
-        if pdf_path is not None:
-            pdf_path.parent.mkdir(parents=True, exist_ok=True)
-        job = PrintJob(
-            job_id=job_id,
-            html=waybill.html or "",
-            page_size=page_size_for(waybill, settings),
-            printer_name=target,
-            copies=settings.copies,
-            dpi=settings.dpi or None,
-            title=title,
-            pdf_path=pdf_path,
-            offset_mm=(settings.offset_x_mm, settings.offset_y_mm),
-        )
-        where = str(pdf_path) if pdf_path is not None else target
-        self._jobs[job_id] = (key, where)
-        self._model.mark_printing(key)
-        self._queue.submit(job)
-
-    def _on_job_finished(self, job_id: int, ok: bool, message: str) -> None:
-        entry = self._jobs.pop(job_id, None)
-        if entry is None:
-            return  # someone else's job on a shared queue
-        key, where = entry
-        if ok:
-            self._model.mark_printed(key, where)
-        else:
-            self._model.mark_print_failed(key, message)
-        self.jobEnded.emit(key, ok, message)

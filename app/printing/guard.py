@@ -1,0 +1,115 @@
+"""The print guard: what is asked before every label goes out and told after it ended.
+
+Every print of the window passes one `PrintGuard`: `before_print` is called before the job
+is submitted and either returns a token (the print may go ahead; it is now on record) or
+raises `PrintRefused` (nothing is printed). `after_print(token, ok, message)` is called
+exactly once per token when the job ended: spooled (`ok`) or failed with the reason
+(a cancelled pending job ends with ok False, message "cancelled").
+
+`SessionPrintGuard` is the guard for a station without a ledger: it remembers, in memory,
+the waybills printed (or being printed) since the program started and refuses a second
+print unless it is asked for as a reprint. A ledger-backed guard has the same shape
+(`Ledger.begin_print` / `finish_print`, with `AlreadyPrinted` turned into `PrintRefused`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from app.core.model import Waybill
+
+TARGET_PRINTER = "printer"
+TARGET_PDF = "pdf"
+
+
+class PrintRefused(Exception):
+    """The guard will not let this label print; `str(exc)` says why.
+
+    `already_printed` means "it came out before (or may have)": the window then offers
+    to print it again and, if the packer agrees, asks the guard once more with
+    `reprint=True`. Any other refusal is final for this request.
+    """
+
+    def __init__(self, reason: str, *, already_printed: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.already_printed = already_printed
+
+
+class PrintGuard(Protocol):
+    """Consulted before and told after every print (see the module docstring)."""
+
+    def before_print(
+        self,
+        waybill: Waybill,
+        *,
+        printer: str,
+        copies: int,
+        target: str,
+        reprint: bool,
+        source: str,
+    ) -> object:
+        """Put the print on record and return its token, or raise `PrintRefused`.
+
+        `printer` is the printer's name (or the PDF file for `target` "pdf"); `target` is
+        "printer" or "pdf"; `reprint` is true when the packer asked for this label again;
+        `source` says which command printed ("selected", "all", "scan").
+        """
+        ...
+
+    def after_print(self, token: object, ok: bool, message: str) -> None:
+        """The print with this token ended: spooled (`ok`) or failed with `message`."""
+        ...
+
+
+@dataclass
+class SessionPrint:
+    """One print this session: what was asked and, once known, how it ended."""
+
+    waybill_id: str
+    printer: str
+    copies: int
+    target: str
+    reprint: bool
+    source: str
+    ok: bool | None = None
+    message: str = ""
+
+
+class SessionPrintGuard:
+    """Refuses a second print of a waybill printed (or printing) since the program started."""
+
+    def __init__(self) -> None:
+        self.prints: list[SessionPrint] = []
+
+    def printed_ids(self) -> set[str]:
+        """Waybills that came out, or are on their way (a print still pending)."""
+        return {p.waybill_id for p in self.prints if p.ok is not False}
+
+    def before_print(
+        self,
+        waybill: Waybill,
+        *,
+        printer: str,
+        copies: int,
+        target: str,
+        reprint: bool,
+        source: str,
+    ) -> object:
+        waybill_id = waybill.waybill_id or waybill.ref.order_id
+        if not reprint and waybill_id in self.printed_ids():
+            raise PrintRefused(
+                f"{waybill_id} was printed already in this session", already_printed=True
+            )
+        self.prints.append(SessionPrint(waybill_id, printer, copies, target, reprint, source))
+        return len(self.prints) - 1
+
+    def after_print(self, token: object, ok: bool, message: str) -> None:
+        if not isinstance(token, int) or not 0 <= token < len(self.prints):
+            raise ValueError(f"unknown print token {token!r}")
+        record = self.prints[token]
+        if record.ok is not None:
+            raise ValueError(f"print {token} has ended already")
+        record.ok = ok
+        record.message = message

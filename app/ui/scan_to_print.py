@@ -1,0 +1,102 @@
+"""Print on scan: each scanned order is fetched and its label printed at once.
+
+One scan, one label. `scanned(key)` (a new row) fetches it; when a fetch ends,
+`fetch_finished()` prints the scanned rows that came back ready (cancelled or failed ones
+are only shown) and fetches scans that arrived while it ran. Scanning an order that is
+already in the list prints it if it is ready, or — if it was printed already — prints it
+again only after the packer said yes (the print controller's guard and `ask`).
+Every print goes through `PrintController.print_keys(..., source="scan")`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject
+
+from app.core.model import Waybill
+from app.ui.print_controller import NoPrinter, PrintController, PrintRequestResult
+from app.ui.queue_model import Key, OrderQueueModel, RowState
+from app.ui.scan_bar import Feedback
+
+SOURCE = "scan"
+
+Tell = Callable[[str, Feedback], None]
+
+
+class ScanToPrint(QObject):
+    """Remembers which scans still wait for their label and prints them when ready."""
+
+    def __init__(
+        self,
+        model: OrderQueueModel,
+        printer: PrintController,
+        fetch: Callable[[], None],
+        tell: Tell,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._model = model
+        self._printer = printer
+        self._fetch = fetch
+        self._tell = tell
+        self._waiting: list[Key] = []
+
+    @property
+    def waiting(self) -> list[Key]:
+        """Scanned rows whose label has not been printed yet (in scan order)."""
+        return list(self._waiting)
+
+    def scanned(self, key: Key) -> None:
+        """A new row was scanned: fetch it; it prints when its waybill arrives."""
+        if key not in self._waiting:
+            self._waiting.append(key)
+        self._fetch()
+
+    def rescanned(self, key: Key) -> bool:
+        """A row already in the list was scanned again. True if it was handled here."""
+        state = self._state(key)
+        if state in (RowState.READY, RowState.PRINTED):
+            self._print([key], reprint_printed=state is RowState.PRINTED)
+            return True
+        if state in (RowState.QUEUED, RowState.ERROR, RowState.FETCHING):
+            self.scanned(key)
+            return True
+        return False  # printing now, or cancelled: the window's usual message says so
+
+    def fetch_finished(self) -> None:
+        """A fetch ended: print the scanned rows now ready, fetch those still queued."""
+        ready = [k for k in self._waiting if self._state(k) is RowState.READY]
+        self._waiting = [
+            k for k in self._waiting if self._state(k) in (RowState.QUEUED, RowState.FETCHING)
+        ]
+        if ready:
+            self._print(ready, reprint_printed=False)
+        if self._waiting:
+            self._fetch()
+
+    def _print(self, keys: list[Key], *, reprint_printed: bool) -> None:
+        try:
+            if reprint_printed:
+                # The row shows "printed": the guard asks the packer before printing again.
+                waybills = [self._waybill(k) for k in keys]
+                result = self._printer.print_waybills(
+                    [w for w in waybills if w is not None], reprint=False, source=SOURCE
+                )
+            else:
+                result = self._printer.print_keys(keys, source=SOURCE)
+        except NoPrinter as exc:
+            self._tell(str(exc), Feedback.ERROR)
+            return
+        self._report(result)
+
+    def _report(self, result: PrintRequestResult) -> None:
+        self._tell(*self._printer.describe(result, explain=True))
+
+    def _state(self, key: Key) -> RowState | None:
+        row = self._model.row_for_key(key)
+        return None if row is None else self._model.row_at(row).state
+
+    def _waybill(self, key: Key) -> Waybill | None:
+        row = self._model.row_for_key(key)
+        return None if row is None else self._model.row_at(row).waybill
