@@ -3,11 +3,13 @@
 Run under a virtual X server (the offscreen platform renders no window frame but works too):
 
     xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python scripts/screenshot.py \
-        [--out docs/screenshot-demo.png] [--language zh_CN]
+        [--language zh_CN|en] [--out docs/screenshot-<language>.png]
 
 Everything runs against the built-in sandbox in a temporary home folder; nothing is sent
 to WeChat and no settings are touched. `--language` sets the program's language setting
-(hints in that language; translated texts once translations are installed).
+(the window's texts, Qt's dialogs and the hints); the translations are built first
+(scripts/build-translations.sh). Without `--out` the picture is written to
+docs/screenshot-<language>.png (docs/screenshot-demo.png for the system language).
 """
 
 from __future__ import annotations
@@ -44,21 +46,32 @@ def settle(seconds: float) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshot-demo.png"))
+    parser.add_argument("--out", default="")
     parser.add_argument("--language", default="", help='"en", "zh_CN" or "" (system)')
     parser.add_argument("--width", type=int, default=1360)
     parser.add_argument("--height", type=int, default=860)
     args = parser.parse_args()
 
     home = Path(tempfile.mkdtemp(prefix="waybill-screenshot-"))
+    import subprocess
+
     from app.core.paths import AppPaths
     from app.core.settings import Settings
-    from app.ui.app_main import setup_application, window_session
+    from app.ui.app_main import install_language, setup_application, window_session
     from app.ui.queue_model import RowState
 
+    venv = Path(sys.executable).parent.parent
+    subprocess.run(
+        ["bash", str(ROOT / "scripts" / "build-translations.sh")],
+        check=True,
+        env={**os.environ, "VENV": str(venv)},
+    )
     app = setup_application([sys.argv[0]])
     paths = AppPaths.under(home).ensure()
     settings = Settings(language=args.language)
+    install_language(app, settings)
+    name = f"screenshot-{args.language}.png" if args.language else "screenshot-demo.png"
+    out = Path(args.out) if args.out else ROOT / "docs" / name
     with window_session(paths, settings, demo=True) as window:
         window.resize(args.width, args.height)
         window.show()
@@ -76,7 +89,6 @@ def main() -> int:
         wait_until(app, lambda: bool(loaded), 30, "the label")
         # Let Chromium paint the loaded page into the widget.
         settle(1.5)
-        out = Path(args.out)
         out.parent.mkdir(parents=True, exist_ok=True)
         if not window.grab().save(str(out)):
             raise SystemExit(f"screenshot: could not write {out}")

@@ -1,0 +1,126 @@
+"""Adding orders from a file: File → Open… (Ctrl+O) or dropping a CSV/TXT onto the window.
+
+The file is read on the `BackgroundRunner` (disk I/O stays off the GUI thread) and its
+text goes through the same list parser as a paste, so a header row is skipped and bad
+lines land in the refused-lines panel. Files saved by a Chinese Excel are usually GBK:
+`read_order_file` tries UTF-8 (with or without a BOM) first, then GB18030 (a superset of
+GBK and GB2312).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QFileDialog
+
+from app.ui.feedback import Feedback
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+ORDER_FILE_SUFFIXES = (".csv", ".txt", ".tsv")
+MAX_FILE_BYTES = 20 * 1024 * 1024
+ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+class OrderFileError(Exception):
+    """The file cannot be used as an order list; the message says why."""
+
+
+def decode_order_bytes(data: bytes) -> str:
+    """The text of an order file: UTF-8 (BOM or not), else GB18030 (Chinese Excel)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")  # "Unicode text" export of Excel
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise OrderFileError("the file is neither UTF-8 nor GBK text")
+
+
+def read_order_file(path: Path) -> str:
+    """Read and decode an order file (runs in a worker thread)."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise OrderFileError(f"the file is too large ({size // 1024} KB)")
+    return decode_order_bytes(path.read_bytes())
+
+
+def order_files(urls: list[QUrl]) -> list[Path]:
+    """The local CSV/TXT files among dropped URLs."""
+    paths = [Path(url.toLocalFile()) for url in urls if url.isLocalFile()]
+    return [p for p in paths if p.suffix.lower() in ORDER_FILE_SUFFIXES]
+
+
+class FileImporter(QObject):
+    """Reads order files in the background and hands their text to the window."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self.pending = 0
+
+    def choose_and_import(self) -> None:
+        """File → Open…: pick one or more files and add their orders."""
+        files, _filter = QFileDialog.getOpenFileNames(
+            self._window,
+            self.tr("Open a list of orders"),
+            "",
+            self.tr("Order lists (*.csv *.txt *.tsv);;All files (*)"),
+        )
+        for name in files:
+            self.import_file(Path(name))
+
+    def import_file(self, path: Path, on_added: Callable[[int], None] | None = None) -> None:
+        """Read `path` off the GUI thread, then add its orders like a paste."""
+        self.pending += 1
+        self._window.tell(self.tr("Reading {0}…").format(path.name))
+
+        def done(text: object) -> None:
+            self.pending -= 1
+            added = self._window.add_text(str(text))
+            if on_added is not None:
+                on_added(added)
+
+        def failed(exc: BaseException) -> None:
+            self.pending -= 1
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            self._window.tell(
+                self.tr("Cannot read {0}: {1}").format(path.name, reason), Feedback.ERROR
+            )
+
+        self._window.services.runner.run(read_order_file, path, on_done=done, on_error=failed)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Accept dragged order files over the window and import them when dropped."""
+        if isinstance(event, QDragEnterEvent | QDropEvent) and event.type() in (
+            QEvent.Type.DragEnter,
+            QEvent.Type.DragMove,
+            QEvent.Type.Drop,
+        ):
+            files = order_files(event.mimeData().urls()) if event.mimeData().hasUrls() else []
+            if not files:
+                return False
+            event.acceptProposedAction()
+            if event.type() == QEvent.Type.Drop:
+                for path in files:
+                    self.import_file(path)
+            return True
+        return False
+
+
+def install_file_import(window: MainWindow) -> FileImporter:
+    """Let the window take dropped order files; the importer also serves File → Open…."""
+    importer = FileImporter(window)
+    window.setAcceptDrops(True)
+    window.installEventFilter(importer)
+    window.scan_bar.field.installEventFilter(importer)  # it would take the path as text
+    return importer
