@@ -1,0 +1,326 @@
+"""The window's account and credentials: first run, the Settings dialog, the waybill source.
+
+`CredentialsFlow` is what the window is handed for everything that touches the AppID,
+the AppSecret and the token mode:
+
+- `edit(parent, current)` opens the `SettingsDialog` with `wiring.check_connection` as
+  its connection tester, run on the window's `BackgroundRunner`; accepted settings are
+  saved to the settings file (never the secret: the dialog puts that in the keyring).
+  The dialog is kept alive until a connection test it started has delivered its result.
+- `needs_setup()` says whether anything usable is configured; `first_run(window)` opens
+  the dialog when not.
+- `make_source()` builds the WeChat client lazily from the settings in force and
+  `credentials_from_env(env, settings, store.get_secret)`. When the keyring cannot be
+  used it says so and offers to keep the AppSecret in memory for this session only —
+  there is no plaintext fallback. Called from a worker thread (the carrier refresh) it
+  never asks: it raises `CredentialsUnavailable` instead.
+
+User questions go through `Prompts` (message boxes by default; tests hand in their own).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Protocol
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+
+from app.core.credentials import CredentialStore, KeyringUnavailable
+from app.core.model import Hint
+from app.core.secret_registry import SecretRegistry
+from app.core.settings import Settings, SettingsStore, TokenMode
+from app.ui.background import BackgroundRunner
+from app.ui.settings_dialog import SettingsDialog
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from app.core.engine import WaybillSource
+    from app.ui.main_window import MainWindow
+    from app.wiring import Credentials
+
+log = logging.getLogger(__name__)
+
+Ask = Callable[[str, str], bool]
+"""`ask(title, text) -> True for yes`."""
+Inform = Callable[[str, str], None]
+"""`inform(title, text)`: show a message the user acknowledges."""
+AskSecret = Callable[[str, str], "str | None"]
+"""`ask_secret(title, label) -> the typed secret, or None when cancelled`."""
+
+
+@dataclass
+class Prompts:
+    """How the flow asks and tells the user things."""
+
+    ask: Ask
+    inform: Inform
+    ask_secret: AskSecret
+
+
+def message_box_prompts(parent: Callable[[], QWidget | None]) -> Prompts:
+    """Prompts as message boxes and a password input box over `parent()`."""
+
+    def ask(title: str, text: str) -> bool:
+        buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+        answer = QMessageBox.question(parent(), title, text, buttons)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def inform(title: str, text: str) -> None:
+        QMessageBox.warning(parent(), title, text)
+
+    def ask_secret(title: str, label: str) -> str | None:
+        text, ok = QInputDialog.getText(parent(), title, label, QLineEdit.EchoMode.Password)
+        return text.strip() if ok and text.strip() else None
+
+    return Prompts(ask, inform, ask_secret)
+
+
+class SettingsSlot(Protocol):
+    """Where the settings in force live (e.g. `app_main.SettingsHolder`)."""
+
+    settings: Settings
+
+
+class CredentialsUnavailable(Exception):
+    """No AppSecret could be had: the keyring failed and the user chose not to type one."""
+
+    def __init__(self, reason: Hint) -> None:
+        super().__init__(reason.en)
+        self.hint = reason
+
+
+def is_configured(settings: Settings, env: Mapping[str, str], store: CredentialStore) -> bool:
+    """Whether a fetch could authenticate: a ready token, a token command, or AppID + secret.
+
+    A keyring that cannot be read counts as "no secret".
+    """
+    from app.wiring import ENV_ACCESS_TOKEN, ENV_APPID, ENV_APPSECRET
+
+    if env.get(ENV_ACCESS_TOKEN, "").strip():
+        return True
+    if settings.token_mode is TokenMode.THIRD_PARTY:
+        return bool(settings.token_command.strip())
+    appid = env.get(ENV_APPID, "").strip() or settings.appid.strip()
+    if not appid:
+        return False
+    if env.get(ENV_APPSECRET, ""):
+        return True
+    try:
+        return bool(store.get_secret(appid))
+    except KeyringUnavailable:
+        return False
+
+
+def _on_gui_thread() -> bool:
+    """The QApplication lives in the main thread; only there may a dialog open."""
+    return threading.current_thread() is threading.main_thread()
+
+
+class _DialogTasks:
+    """Runs a dialog's background tasks and keeps the dialog until their results are in.
+
+    The dialog is released with `release()` once it is closed; it is deleted then, or —
+    when a connection test is still running — right after that test's result was
+    delivered, so a result never arrives at a freed dialog.
+    """
+
+    def __init__(self, runner: BackgroundRunner) -> None:
+        self._runner = runner
+        self._pending = 0
+        self._dialog: QDialog | None = None
+        self._released = False
+
+    @property
+    def pending(self) -> int:
+        return self._pending
+
+    def run(
+        self,
+        fn: Callable[..., object],
+        *args: Any,
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+    ) -> object:
+        self._pending += 1
+
+        def deliver(callback: Callable[[Any], None], value: Any) -> None:
+            self._pending -= 1
+            try:
+                callback(value)
+            finally:
+                self._delete_if_done()
+
+        return self._runner.run(
+            fn,
+            *args,
+            on_done=functools.partial(deliver, on_done),
+            on_error=functools.partial(deliver, on_error),
+        )
+
+    def release(self, dialog: QDialog) -> None:
+        self._dialog = dialog
+        self._released = True
+        self._delete_if_done()
+
+    def _delete_if_done(self) -> None:
+        if self._released and self._pending == 0 and self._dialog is not None:
+            dialog, self._dialog = self._dialog, None
+            dialog.deleteLater()
+
+
+class CredentialsFlow(QObject):
+    """Settings dialog, first run and the lazily built waybill source of one window."""
+
+    dialogOpened = Signal(object)
+    """Emitted with the `SettingsDialog` just before it is shown (modal)."""
+
+    def __init__(
+        self,
+        slot: SettingsSlot,
+        store: CredentialStore,
+        runner: BackgroundRunner,
+        *,
+        env: Mapping[str, str],
+        settings_store: SettingsStore | None,
+        secrets: SecretRegistry | None = None,
+        prompts: Prompts | None = None,
+        language: str = "en",
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._slot = slot
+        self._store = store
+        self._runner = runner
+        self._env = dict(env)
+        self._settings_store = settings_store
+        self._secrets = secrets
+        self._language = language
+        self._custom_prompts = prompts is not None
+        self.prompts = prompts or message_box_prompts(self._parent_widget)
+        self.dialog_tasks: _DialogTasks | None = None
+
+    def _parent_widget(self) -> QWidget | None:
+        parent = self.parent()
+        return parent if isinstance(parent, QWidget) else None
+
+    @property
+    def store(self) -> CredentialStore:
+        return self._store
+
+    # --- the settings dialog -------------------------------------------------------------
+
+    def connection_tester(self) -> Callable[[Settings, str], object]:
+        """`wiring.check_connection`, registering what it learns with the log filter."""
+        from app.wiring import check_connection
+
+        return functools.partial(check_connection, secrets=self._secrets)
+
+    def edit(self, parent: QWidget, current: Settings) -> Settings | None:
+        """Open the settings dialog (modal); save and return the accepted settings."""
+        tasks = _DialogTasks(self._runner)
+        self.dialog_tasks = tasks
+        dialog = SettingsDialog(
+            current,
+            self._store,
+            connection_tester=self.connection_tester(),  # type: ignore[arg-type]
+            run_in_background=tasks.run,
+            ask=self.prompts.ask if self._custom_prompts else None,
+            parent=parent,
+        )
+        self.dialogOpened.emit(dialog)
+        try:
+            accepted = dialog.exec() == QDialog.DialogCode.Accepted
+            new = dialog.result_settings()
+        finally:
+            tasks.release(dialog)
+        if not accepted:
+            return None
+        self._remember_secret(new.appid)
+        if self._settings_store is not None:
+            try:
+                self._settings_store.save(new)
+            except OSError as exc:
+                self.prompts.inform(
+                    self.tr("Settings not saved"),
+                    self.tr("The settings could not be written to {0}: {1}").format(
+                        self._settings_store.path, exc.strerror or type(exc).__name__
+                    ),
+                )
+        self._slot.settings = new
+        return new
+
+    def _remember_secret(self, appid: str) -> None:
+        if self._secrets is None or not appid:
+            return
+        with contextlib.suppress(KeyringUnavailable):
+            self._secrets.add(self._store.get_secret(appid))
+
+    # --- first run -------------------------------------------------------------------------
+
+    def needs_setup(self) -> bool:
+        """True when no fetch could authenticate with what is configured now."""
+        return not is_configured(self._slot.settings, self._env, self._store)
+
+    def first_run(self, window: MainWindow) -> bool:
+        """Open the settings dialog over `window` if nothing is configured; True if opened."""
+        if not self.needs_setup():
+            return False
+        log.info("no credentials configured: opening the settings")
+        window.tell(self.tr("Set up the account first: AppID and AppSecret."))
+        window.open_settings()
+        return True
+
+    # --- the waybill source --------------------------------------------------------------
+
+    def make_source(self) -> WaybillSource:
+        """A WeChat client for the settings in force (raises what is missing, with a hint)."""
+        from app.wiring import build_client, credentials_from_env
+
+        settings = self._slot.settings
+        try:
+            creds = credentials_from_env(self._env, settings, self._store.get_secret)
+        except KeyringUnavailable as exc:
+            creds = self._session_credentials(settings, exc)
+        return build_client(settings, creds, secrets=self._secrets)
+
+    def _session_credentials(self, settings: Settings, exc: KeyringUnavailable) -> Credentials:
+        """Without a keyring: ask for the AppSecret and keep it in memory for the session."""
+        from app.wiring import credentials_from_env
+
+        creds = credentials_from_env(self._env, settings)
+        if creds.access_token or settings.token_mode is TokenMode.THIRD_PARTY:
+            return creds
+        if not _on_gui_thread():
+            raise CredentialsUnavailable(exc.reason) from None
+        reason = exc.reason.text(self._language)
+        log.warning("system keyring unavailable: %s", exc.reason.en)
+        question = self.tr(
+            "{0}\n\nType the AppSecret for {1} now and keep it in memory for this session "
+            "only? It is not saved anywhere and is forgotten when the program closes."
+        ).format(reason, creds.appid)
+        title = self.tr("System keyring unavailable")
+        if not self.prompts.ask(title, question):
+            raise CredentialsUnavailable(exc.reason) from None
+        secret = self.prompts.ask_secret(title, self.tr("AppSecret for {0}:").format(creds.appid))
+        if not secret:
+            raise CredentialsUnavailable(exc.reason) from None
+        if self._secrets is not None:
+            self._secrets.add(secret)
+        self._store.keep_for_session(creds.appid, secret)
+        return replace(creds, secret=secret)
+
+
+__all__ = [
+    "CredentialsFlow",
+    "CredentialsUnavailable",
+    "Prompts",
+    "is_configured",
+    "message_box_prompts",
+]
