@@ -7,6 +7,8 @@ that triggers an action and never takes the keyboard focus away from the scan fi
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QPushButton, QWidget
@@ -95,12 +97,25 @@ class WindowActions(QObject):
             parent,
             self.tr("Load &sample orders"),
             self.tr("Add the demo's sample orders"),
+            [key("Ctrl+Shift+L")],
         )
         self.settings = make_action(
             parent,
             self.tr("&Settings…"),
             self.tr("Account, printer and station settings"),
             [key("Ctrl+,")],
+        )
+        self.open_file = make_action(
+            parent,
+            self.tr("&Open…"),
+            self.tr("Add the orders in a CSV or text file"),
+            [key(QKeySequence.StandardKey.Open)],
+        )
+        self.shortcuts = make_action(
+            parent,
+            self.tr("&Keyboard shortcuts"),
+            self.tr("List every command and its keys"),
+            [key(Qt.Key.Key_F1)],
         )
         self.quit = make_action(
             parent, self.tr("&Quit"), self.tr("Close the program"), [key("Ctrl+Q")]
@@ -109,7 +124,7 @@ class WindowActions(QObject):
 
     def fill_menu(self, menu: QMenu, *, samples: bool, settings: bool) -> None:
         """The window's one menu, in the order a packer works."""
-        menu.addActions([self.paste_list, self.paste_clipboard])
+        menu.addActions([self.open_file, self.paste_list, self.paste_clipboard])
         if samples:
             menu.addAction(self.load_samples)
         menu.addSeparator()
@@ -122,9 +137,17 @@ class WindowActions(QObject):
         menu.addAction(self.quit)
 
 
+_MNEMONIC_RE = re.compile(r"\(&[^)]\)|&(?=.)")
+
+
+def plain_text(text: str) -> str:
+    """An action's text without its mnemonic: "&Print" → "Print", "打印(&P)" → "打印"."""
+    return _MNEMONIC_RE.sub("", text).strip()
+
+
 def action_button(action: QAction, parent: QWidget) -> QPushButton:
     """A push button mirroring `action` (text, tooltip, enabled) that keeps no focus."""
-    button = QPushButton(action.text().replace("&", ""), parent)
+    button = QPushButton(plain_text(action.text()), parent)
     button.setToolTip(action.toolTip())
     button.setEnabled(action.isEnabled())
     button.setFocusPolicy(Qt.FocusPolicy.NoFocus)

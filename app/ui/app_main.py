@@ -6,11 +6,14 @@ the settings in memory point at it (API address, its AppID; its secret stays in 
 and is never saved), and when no printer is configured labels are "printed" as PDF files
 into ``<data dir>/demo-pdf`` — the status line says where. The demo never writes the
 settings file; otherwise settings accepted in the Settings dialog are saved to it.
+Account and credentials (the Settings dialog, the first-run dialog when nothing is
+configured, the lazily built WeChat client) are `app.ui.credentials_flow`'s.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import sys
@@ -19,20 +22,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLocale
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QTimer
+from PySide6.QtWidgets import QApplication
 
-from app.core.credentials import CredentialStore, KeyringUnavailable, resolve_secret
+from app.core.carrier_cache import CarrierCache
+from app.core.credentials import CredentialStore
 from app.core.engine import WaybillSource
-from app.core.model import Hint
 from app.core.paths import AppPaths
-from app.core.settings import ConnectionResult, Settings, SettingsStore, TokenMode
+from app.core.secret_registry import SecretRegistry
+from app.core.settings import Settings, SettingsStore, TokenMode
 from app.printing.profile import make_label_profile
 from app.printing.queue import PrintQueue
 from app.ui.background import BackgroundRunner
+from app.ui.credentials_flow import CredentialsFlow, Prompts
+from app.ui.feedback import make_sound_player
+from app.ui.i18n import install_translators, resources_dir, ui_language
+from app.ui.ledger_session import attach_ledger, try_open_ledger
 from app.ui.main_window import MainWindow
 from app.ui.services import DEFAULT_CARRIERS, WindowServices
-from app.ui.settings_dialog import SettingsDialog
 
 if TYPE_CHECKING:
     from app.sandbox.server import SandboxServer
@@ -65,39 +72,39 @@ class SettingsHolder:
     settings: Settings
 
 
+def settings_saver(
+    holder: SettingsHolder, store_file: SettingsStore | None
+) -> Callable[[Settings], None]:
+    """Saves settings changed in the window (as the Settings dialog does) and keeps
+    `holder` up to date; `store_file` None (the demo) keeps them in memory only."""
+
+    def save(new: Settings) -> None:
+        if store_file is not None:
+            try:
+                store_file.save(new)
+            except OSError:
+                log.warning("could not save the settings to %s", store_file.path, exc_info=True)
+        holder.settings = new
+
+    return save
+
+
 def language_of(settings: Settings) -> str:
     """The hint language: the configured one, else the system's."""
     return settings.language or QLocale.system().name()
 
 
-def real_source_factory(
-    holder: SettingsHolder, store: CredentialStore, env: dict[str, str]
+def demo_source_factory(
+    holder: SettingsHolder, secret: str, secrets: SecretRegistry | None = None
 ) -> Callable[[], WaybillSource]:
-    """Builds the WeChat client from the current settings and the keyring's secret."""
-
-    def make() -> WaybillSource:
-        from app.wiring import Credentials, build_client
-
-        settings = holder.settings
-        try:
-            secret = resolve_secret(settings.appid, env, store) if settings.appid else None
-        except KeyringUnavailable:
-            secret = None
-        token = env.get("WAYBILL_ACCESS_TOKEN", "").strip() or None
-        creds = Credentials(appid=settings.appid, secret=secret, access_token=token)
-        return build_client(settings, creds)
-
-    return make
-
-
-def demo_source_factory(holder: SettingsHolder, secret: str) -> Callable[[], WaybillSource]:
     """Builds a client for the demo sandbox (its secret is held only in this closure)."""
 
     def make() -> WaybillSource:
         from app.wiring import Credentials, build_client
 
         settings = holder.settings
-        return build_client(settings, Credentials(appid=settings.appid, secret=secret))
+        creds = Credentials(appid=settings.appid, secret=secret)
+        return build_client(settings, creds, secrets=secrets)
 
     return make
 
@@ -138,35 +145,69 @@ def setup_application(argv: list[str]) -> QApplication:
     return app
 
 
+def install_language(app: QApplication, settings: Settings) -> str:
+    """Install the translators of the configured (or the system's) language."""
+    language = ui_language(settings.language)
+    install_translators(app, language)
+    app.setApplicationDisplayName(app.translate("run_gui", "Waybill printer"))
+    return language
+
+
 @contextlib.contextmanager
 def window_session(
-    paths: AppPaths, settings: Settings, *, demo: bool, env: dict[str, str] | None = None
+    paths: AppPaths,
+    settings: Settings,
+    *,
+    demo: bool,
+    env: dict[str, str] | None = None,
+    store: CredentialStore | None = None,
+    secrets: SecretRegistry | None = None,
+    prompts: Prompts | None = None,
+    first_run: bool = False,
+    pdf_dir: Path | None = None,
 ) -> Iterator[MainWindow]:
     """A ready (not yet shown) main window and all it needs; torn down in order afterwards.
 
     Needs a QApplication. In demo mode a sandbox runs for the whole session (see the
-    module docstring).
+    module docstring). `store` is the credential store (the OS keyring by default),
+    `secrets` learns every secret and token for the log filter, `prompts` asks the user
+    (message boxes by default); with `first_run`, the Settings dialog opens as soon as
+    the event loop runs if nothing is configured. `pdf_dir` writes labels as PDF files.
     """
-    store = CredentialStore()
+    store = store if store is not None else CredentialStore()
     store_file = SettingsStore(paths.settings_file)
+    environ = dict(os.environ if env is None else env)
     with contextlib.ExitStack() as stack:
-        pdf_dir: Path | None = None
+        runner = BackgroundRunner()
         if demo:
             sandbox = stack.enter_context(demo_sandbox())
             settings = settings.replace(
                 api_base=sandbox.base_url, appid=sandbox.appid, token_mode=TokenMode.STABLE
             )
             holder = SettingsHolder(settings)
-            make_source = demo_source_factory(holder, sandbox.secret)
-            if not settings.printer_name:
+            make_source = demo_source_factory(holder, sandbox.secret, secrets)
+            if not settings.printer_name and pdf_dir is None:
                 pdf_dir = paths.data_dir / "demo-pdf"
             carriers = demo_carriers(make_source)
         else:
             holder = SettingsHolder(settings)
-            environ = dict(os.environ if env is None else env)
-            make_source = real_source_factory(holder, store, environ)
             carriers = list(DEFAULT_CARRIERS)
-        runner = BackgroundRunner()
+        flow = CredentialsFlow(
+            holder,
+            store,
+            runner,
+            env=environ,
+            settings_store=None if demo else store_file,
+            secrets=secrets,
+            prompts=prompts,
+            language=language_of(holder.settings),
+        )
+        if not demo:
+            make_source = flow.make_source
+        ledger_name = "demo-ledger.sqlite3" if demo else "ledger.sqlite3"  # demo apart
+        ledger = try_open_ledger(paths.data_dir / ledger_name, holder.settings.retention_days)
+        if ledger is not None:
+            stack.callback(ledger.close)  # after the window and the runner are gone
         profile = make_label_profile()
         queue = PrintQueue(profile)
         services = WindowServices(
@@ -180,12 +221,24 @@ def window_session(
             sample_orders=DEMO_SAMPLE_ORDERS if demo else [],
             pdf_dir=pdf_dir,
             language=language_of(holder.settings),
-            edit_settings=_settings_editor(holder, store, None if demo else store_file),
+            edit_settings=flow.edit,
+            sound_player=make_sound_player(resources_dir() / "sounds", runner),
+            carrier_cache=None if demo else CarrierCache(paths.data_dir / "carriers.json"),
+            window_state_file=paths.config_dir / "window-state.ini",
+            save_settings=settings_saver(holder, None if demo else store_file),
+            print_guard=None if ledger is None else ledger.guard,
         )
         window = MainWindow(services)
-        if pdf_dir is not None:
+        if ledger is not None:
+            attach_ledger(window, ledger)
+        flow.setParent(window)  # asks its questions over the window; found by findChild
+        if first_run and not demo:
+            QTimer.singleShot(0, window, functools.partial(flow.first_run, window))
+        if demo and pdf_dir is not None:
             window.statusBar().showMessage(
-                window.tr("Demo: labels are written as PDF files to {0}").format(pdf_dir)
+                QCoreApplication.translate(
+                    "run_gui", "Demo: labels are written as PDF files to {0}"
+                ).format(pdf_dir)
             )
         try:
             yield window
@@ -199,61 +252,19 @@ def window_session(
                 QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
-def run_gui(*, demo: bool, argv: list[str]) -> int:
-    """Show the window until it is closed; returns the exit status."""
+def run_gui(*, demo: bool, argv: list[str], secrets: SecretRegistry | None = None) -> int:
+    """Show the window until it is closed; returns the exit status.
+
+    Outside the demo, the Settings dialog opens first when nothing is configured.
+    `secrets` is the log filter's registry (`app.cli.main` makes it).
+    """
     app = setup_application(argv)
     paths = AppPaths.default().ensure()
     settings = SettingsStore(paths.settings_file).load()
-    with window_session(paths, settings, demo=demo) as window:
+    install_language(app, settings)
+    with window_session(paths, settings, demo=demo, secrets=secrets, first_run=not demo) as window:
         window.show()
         return app.exec()
-
-
-def connection_tester(settings: Settings, secret: str) -> ConnectionResult:
-    """Asks the API for its carrier list with these settings (runs off the GUI thread)."""
-    from app.wiring import Credentials, build_client
-
-    try:
-        client = build_client(settings, Credentials(appid=settings.appid, secret=secret or None))
-        with client:
-            count = len(client.get_all_delivery())
-    except Exception as exc:
-        hint = getattr(exc, "hint", None)
-        if isinstance(hint, Hint):
-            return ConnectionResult(False, hint)
-        return ConnectionResult(False, Hint(str(exc), str(exc)))
-    return ConnectionResult(
-        True,
-        Hint(f"Token received; {count} carriers listed.", f"已获取令牌；共 {count} 家快递公司。"),
-    )
-
-
-def _settings_editor(
-    holder: SettingsHolder, store: CredentialStore, settings_store: SettingsStore | None
-) -> Callable[[QWidget, Settings], Settings | None]:
-    """Opens the settings dialog; saves accepted settings (unless `settings_store` is None,
-    as in the demo, whose settings point at the sandbox) and keeps `holder` up to date."""
-
-    def edit(parent: QWidget, current: Settings) -> Settings | None:
-        dialog = SettingsDialog(
-            current,
-            store,
-            connection_tester=connection_tester,
-            language=language_of(current),
-            parent=parent,
-        )
-        try:
-            if dialog.exec() != QDialog.DialogCode.Accepted:
-                return None
-            new = dialog.result_settings()
-        finally:
-            dialog.deleteLater()
-        if settings_store is not None:
-            settings_store.save(new)
-        holder.settings = new
-        return new
-
-    return edit
 
 
 if __name__ == "__main__":  # pragma: no cover - for running the window directly

@@ -21,6 +21,9 @@ from app.core.model import Hint, OrderRef, Waybill, WaybillStatus
 from app.ui.background import BackgroundRunner, TaskHandle
 from app.ui.queue_model import OrderQueueModel
 
+FetchFn = Callable[..., list[Waybill]]
+"""`fetch_waybills(source, refs, *, on_batch, cancel)` or a function with its shape."""
+
 
 @dataclass(frozen=True)
 class FetchSummary:
@@ -63,6 +66,12 @@ class FetchController(QObject):
         self._handle: TaskHandle | None = None
         self._keys: list[tuple[str, str]] = []
         self._answered: set[tuple[str, str]] = set()
+        self._fetch_fn: FetchFn = fetch_waybills
+
+    def set_fetch_function(self, fetch: FetchFn) -> None:
+        """Replace the engine call the worker runs (same signature as `fetch_waybills`),
+        e.g. one that also records every answer in the ledger as it arrives."""
+        self._fetch_fn = fetch
 
     @property
     def running(self) -> bool:
@@ -97,8 +106,10 @@ class FetchController(QObject):
         self._answered = set()
         self._model.set_fetching(self._keys)
 
+        fetch = self._fetch_fn
+
         def work(report: Callable[[object], None]) -> list[Waybill]:
-            return fetch_waybills(source, refs, on_batch=report, cancel=cancel)
+            return fetch(source, refs, on_batch=report, cancel=cancel)
 
         self._handle = self._runner.run(
             work, on_done=self._on_done, on_error=self._on_error, on_progress=self._on_batch

@@ -26,14 +26,21 @@ from app.core.orders import LineKind, parse_orders, parse_scan
 from app.core.settings import Settings
 from app.ui.actions import WindowActions, action_button
 from app.ui.carrier_box import CarrierBox
+from app.ui.carrier_refresh import start_carrier_refresh
+from app.ui.feedback import BeepPlayer, FeedbackSounds
 from app.ui.fetch_controller import FetchController, FetchSummary, describe_error
+from app.ui.import_files import install_file_import
 from app.ui.label_preview import LabelPreview
 from app.ui.paste_dialog import PasteListDialog, RejectionsPanel, refused_lines
+from app.ui.print_commands import PrintCommands, message_box_ask
 from app.ui.print_controller import NoPrinter, PrintController
 from app.ui.queue_model import Key, OrderQueueModel, RowState
 from app.ui.queue_view import QueueView
 from app.ui.scan_bar import Feedback, ScanBar
+from app.ui.scan_to_print import ScanToPrint
 from app.ui.services import WindowServices
+from app.ui.shortcuts_dialog import open_shortcuts_dialog
+from app.ui.window_state import WindowStateStore
 
 DEMO_BANNER_STYLE = "QLabel { background: #ffd600; color: #222; font-weight: bold; padding: 6px; }"
 
@@ -52,14 +59,30 @@ class MainWindow(QMainWindow):
             self.model, services.runner, services.make_source, self, language=services.language
         )
         self.printer = PrintController(
-            self.model, services.print_queue, self.settings, self, pdf_dir=services.pdf_dir
+            self.model,
+            services.print_queue,
+            self.settings,
+            self,
+            pdf_dir=services.pdf_dir,
+            guard=services.print_guard,
+            ask=services.ask or message_box_ask(self),
         )
         self.paste_dialog: PasteListDialog | None = None
-        self._auto_print: set[Key] = set()
+        self.scan_print = ScanToPrint(self.model, self.printer, self.fetch, self.tell, self)
+        player = services.sound_player or BeepPlayer()
+        self.sounds = FeedbackSounds(player, lambda: self.settings.sound_enabled)
         self._build()
+        self.print_commands = PrintCommands(self)
+        self.importer = install_file_import(self)
         self._connect()
         self._update_counts()
         self.resize(1280, 800)
+        state_file = services.window_state_file
+        self.window_state = WindowStateStore(state_file) if state_file else None
+        if self.window_state is not None:
+            self.window_state.restore(self)
+        self.carrier_refresher = start_carrier_refresh(self)
+        self.menuBar().addMenu(self.tr("&Help")).addAction(self.actions_.shortcuts)  # last
         self.scan_bar.focus_field()
 
     # --- construction --------------------------------------------------------------------
@@ -89,7 +112,7 @@ class MainWindow(QMainWindow):
             buttons.addWidget(action_button(a.load_samples, central))
         layout.addLayout(buttons)
 
-        self.scan_bar = ScanBar(central)
+        self.scan_bar = ScanBar(central, big_font=self.settings.big_font)
         layout.addWidget(self.scan_bar)
         self.rejections = RejectionsPanel(central)
         layout.addWidget(self.rejections)
@@ -100,6 +123,7 @@ class MainWindow(QMainWindow):
             self.services.label_profile, central, language=self.services.language
         )
         self.splitter = QSplitter(Qt.Orientation.Horizontal, central)
+        self.splitter.setObjectName("queueSplitter")
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.preview)
         self.splitter.setStretchFactor(0, 3)
@@ -133,6 +157,8 @@ class MainWindow(QMainWindow):
                 a.clear,
                 a.paste_list,
                 a.paste_clipboard,
+                a.open_file,
+                a.shortcuts,
                 a.quit,
             ]
         )
@@ -153,6 +179,8 @@ class MainWindow(QMainWindow):
             a.paste_clipboard: self.paste_clipboard,
             a.load_samples: self.load_samples,
             a.settings: self.open_settings,
+            a.open_file: self.importer.choose_and_import,
+            a.shortcuts: lambda: open_shortcuts_dialog(self, self._refocus),
             a.quit: self.close,
         }
         for action, handler in handlers.items():
@@ -182,6 +210,7 @@ class MainWindow(QMainWindow):
     def tell(self, text: str, tone: Feedback = Feedback.INFO) -> None:
         """Say something in the message line under the scan field and in the status bar."""
         self.scan_bar.show_message(text, tone)
+        self.sounds.for_tone(tone)
         self.statusBar().showMessage(text, 15_000)
 
     def _refocus(self) -> None:
@@ -214,7 +243,6 @@ class MainWindow(QMainWindow):
         if line.kind is LineKind.REJECTED or line.ref is None:
             reason = self.model.hint_text(line.reason) if line.reason else ""
             self.tell(self.tr("Refused “{0}”: {1}").format(line.text, reason), Feedback.ERROR)
-            QApplication.beep()
             return
         ref = line.ref
         if line.kind is LineKind.DUPLICATE:
@@ -223,13 +251,14 @@ class MainWindow(QMainWindow):
                 Feedback.WARNING,
             )
             self._select_key(ref.key)
+            if self.settings.scan_to_print:
+                self.scan_print.rescanned(ref.key)
             return
         self.model.add_refs([ref])
         self.tell(self.tr("Added {0} ({1})").format(ref.order_id, ref.delivery_id), Feedback.OK)
         self._select_key(ref.key)
         if self.settings.scan_to_print:
-            self._auto_print.add(ref.key)
-            self.fetch()
+            self.scan_print.scanned(ref.key)
 
     def add_text(self, text: str) -> int:
         """Many lines (pasted or from the dialog): queue the good ones, list the rest."""
@@ -312,21 +341,7 @@ class MainWindow(QMainWindow):
             bad = summary.errors or summary.cancelled or summary.stopped
             self.tell(text, Feedback.WARNING if bad else Feedback.OK)
         self._show_current(self.table.currentIndex())
-        if self._auto_print:
-            self._print_auto()
-
-    def _print_auto(self) -> None:
-        ready = [k for k in self._auto_print if self._state(k) is RowState.READY]
-        self._auto_print.difference_update(ready)
-        self._auto_print = {k for k in self._auto_print if self._state(k) is RowState.QUEUED}
-        if ready:
-            self._print(ready, reprint=False, explain=True)
-        if self._auto_print:
-            self.fetch()
-
-    def _state(self, key: Key) -> RowState | None:
-        row = self.model.row_for_key(key)
-        return None if row is None else self.model.row_at(row).state
+        self.scan_print.fetch_finished()
 
     # --- printing ------------------------------------------------------------------------
 
@@ -341,18 +356,18 @@ class MainWindow(QMainWindow):
             )
             return
         keys = [self.model.row_at(r).key for r in rows]
-        self._print(keys, reprint=True, explain=True)
+        self._print(keys, reprint=True, explain=True, source="selected")
 
     def print_all_ready(self) -> None:
         keys = self.model.keys_in([RowState.READY, RowState.CANCELLED])
         if not self.model.ready_keys():
             self.tell(self.tr("No ready labels to print."), Feedback.WARNING)
             return
-        self._print(keys, reprint=False, explain=False)
+        self._print(keys, reprint=False, explain=False, source="all")
 
-    def _print(self, keys: list[Key], *, reprint: bool, explain: bool) -> None:
+    def _print(self, keys: list[Key], *, reprint: bool, explain: bool, source: str) -> None:
         try:
-            result = self.printer.print_keys(keys, reprint=reprint)
+            result = self.printer.print_keys(keys, reprint=reprint, source=source)
         except NoPrinter as exc:
             self.tell(str(exc), Feedback.ERROR)
             return
@@ -419,10 +434,14 @@ class MainWindow(QMainWindow):
     def apply_settings(self, settings: Settings) -> None:
         self.settings = settings
         self.printer.set_settings(settings)
+        self.print_commands.settings_applied(settings)
         self.fetcher.reset_source()
         self.table.set_big_font(settings.big_font)
+        self.scan_bar.set_big_font(settings.big_font)
         self.carrier_box.set_carriers(self.services.carriers, settings.default_carrier)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.fetcher.cancel()
+        if self.window_state is not None:
+            self.window_state.save(self)
         super().closeEvent(event)

@@ -15,10 +15,13 @@ from pathlib import Path
 from PySide6.QtWebEngineCore import QWebEngineProfile
 from PySide6.QtWidgets import QWidget
 
+from app.core.carrier_cache import CarrierCache
 from app.core.engine import WaybillSource
 from app.core.settings import Settings
+from app.printing.guard import PrintGuard
 from app.printing.queue import PrintQueue
 from app.ui.background import BackgroundRunner
+from app.ui.feedback import SoundPlayer
 
 #: Carriers offered when the API's list (getAllDelivery) is not at hand.
 DEFAULT_CARRIERS: list[tuple[str, str]] = [
@@ -56,3 +59,17 @@ class WindowServices:
     """Language of the hints that come with errors ("en" or "zh…")."""
     edit_settings: SettingsEditor | None = None
     """Opens the settings dialog; None hides the Settings command."""
+    sound_player: SoundPlayer | None = None
+    """Plays the ok/error sounds; None: the system beep."""
+    carrier_cache: CarrierCache | None = None
+    """The carrier list on disk, refreshed daily; None: `carriers` as given."""
+    window_state_file: Path | None = None
+    """Where window size, splitters and columns are remembered; None: not remembered."""
+    save_settings: Callable[[Settings], None] | None = None
+    """Remembers settings changed in the window (printer picker, print on scan), as the
+    Settings dialog does; None: such changes last until the window closes."""
+    print_guard: PrintGuard | None = None
+    """Consulted before and told after every print; None: a `SessionPrintGuard`."""
+    ask: Callable[[str, str], bool] | None = None
+    """Asks the packer yes/no (title, question), e.g. before printing a label again;
+    None: a message box."""

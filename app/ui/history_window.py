@@ -1,0 +1,377 @@
+"""The print history: search the ledger, see every attempt, reprint or export stored labels.
+
+`HistoryWindow` searches by order id, waybill id, carrier and date range (the ledger's
+`search`, on the `BackgroundRunner`), shows each order's print attempts, and works with the
+label the ledger STORED when it was fetched — no network involved:
+
+- Reprint goes through the window's one print path,
+  `PrintController.print_waybills(..., reprint=True, source="history")`, so the print guard
+  records it as a reprint;
+- Export PDF renders the stored label into a folder (`app.printing.export.PdfExport`);
+- Export CSV writes the rows found for audits (`Ledger.export_csv`).
+
+Every ledger read and the CSV write run on the background runner; the window only shows.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QDateTime, QStandardPaths, QTime, Signal
+from PySide6.QtWebEngineCore import QWebEngineProfile
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.ledger import Ledger
+from app.core.ledger_records import HistoryRow, PrintRecord
+from app.core.model import Waybill
+from app.core.settings import Settings
+from app.printing.export import ExportLabel, ExportResult, PdfExport
+from app.printing.page_setup import job_title, page_size_for
+from app.printing.render import LabelRenderer
+from app.ui.background import BackgroundRunner
+from app.ui.ledger_guard import tag_order
+from app.ui.print_controller import NoPrinter, PrintController, PrintRequestResult
+
+SOURCE = "history"
+
+
+def _when(timestamp: float | None) -> str:
+    if timestamp is None:
+        return ""
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(timestamp))
+
+
+def _day_start(date: QDate) -> float:
+    return float(QDateTime(date, QTime(0, 0)).toSecsSinceEpoch())
+
+
+class HistoryWindow(QDialog):
+    """Search, attempts, reprint, PDF and CSV export over the ledger (module docstring)."""
+
+    searched = Signal(int)
+    """A search ended with this many rows."""
+    attemptsShown = Signal(int)
+    """The attempts of the selected order are shown (how many)."""
+    message = Signal(str)
+    """Something to tell the packer (also shown in the window's status line)."""
+    exported = Signal(object)
+    """A PDF export ended: an `ExportResult`."""
+
+    def __init__(
+        self,
+        ledger: Ledger,
+        runner: BackgroundRunner,
+        printer: PrintController,
+        profile: QWebEngineProfile,
+        settings: Callable[[], Settings],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._ledger = ledger
+        self._runner = runner
+        self._printer = printer
+        self._profile = profile
+        self._settings = settings
+        self._export: PdfExport | None = None
+        self.rows: list[HistoryRow] = []
+        self.attempts: list[PrintRecord] = []
+        self.last_print: PrintRequestResult | None = None
+        self._generation = 0
+        self.setWindowTitle(self.tr("Print history"))
+        self._build()
+
+    # --- construction ----------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.order_edit = QLineEdit(self)
+        self.waybill_edit = QLineEdit(self)
+        self.carrier_edit = QLineEdit(self)
+        self.use_dates = QCheckBox(self.tr("Only from"), self)
+        today = QDate.currentDate()
+        self.date_from = QDateEdit(today.addDays(-7), self)
+        self.date_to = QDateEdit(today, self)
+        for edit in (self.date_from, self.date_to):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        dates = QHBoxLayout()
+        dates.addWidget(self.use_dates)
+        dates.addWidget(self.date_from)
+        dates.addWidget(QLabel(self.tr("to"), self))
+        dates.addWidget(self.date_to)
+        dates.addStretch(1)
+        form = QFormLayout()
+        form.addRow(self.tr("Order id:"), self.order_edit)
+        form.addRow(self.tr("Waybill id:"), self.waybill_edit)
+        form.addRow(self.tr("Carrier:"), self.carrier_edit)
+        form.addRow(self.tr("Date:"), dates)
+
+        self.search_button = QPushButton(self.tr("&Search"), self)
+        self.search_button.setDefault(True)
+        self.search_button.clicked.connect(self.search)
+        for line in (self.order_edit, self.waybill_edit, self.carrier_edit):
+            line.returnPressed.connect(self.search)
+
+        self.table = QTableWidget(0, 8, self)
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("Last activity"),
+                self.tr("Order"),
+                self.tr("Carrier"),
+                self.tr("Waybill"),
+                self.tr("State"),
+                self.tr("Printed"),
+                self.tr("Reprints"),
+                self.tr("Last printer"),
+            ]
+        )
+        self.attempts_table = QTableWidget(0, 6, self)
+        self.attempts_table.setHorizontalHeaderLabels(
+            [
+                self.tr("Started"),
+                self.tr("Printer or folder"),
+                self.tr("Copies"),
+                self.tr("Outcome"),
+                self.tr("Reprint"),
+                self.tr("Message"),
+            ]
+        )
+        for table in (self.table, self.attempts_table):
+            table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+            table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+            table.horizontalHeader().setStretchLastSection(True)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self.show_attempts())
+
+        self.reprint_button = QPushButton(self.tr("&Reprint"), self)
+        self.reprint_button.setToolTip(self.tr("Print the stored label again, as a reprint"))
+        self.export_pdf_button = QPushButton(self.tr("Export &PDF…"), self)
+        self.export_pdf_button.setToolTip(self.tr("Save the stored label as a PDF file"))
+        self.export_csv_button = QPushButton(self.tr("Export &CSV…"), self)
+        self.export_csv_button.setToolTip(self.tr("Save the rows found as a CSV file"))
+        self.reprint_button.clicked.connect(self.reprint_selected)
+        self.export_pdf_button.clicked.connect(self.ask_export_pdf)
+        self.export_csv_button.clicked.connect(self.ask_export_csv)
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+
+        top = QHBoxLayout()
+        top.addLayout(form, 1)
+        top.addWidget(self.search_button)
+        actions = QHBoxLayout()
+        for button in (self.reprint_button, self.export_pdf_button, self.export_csv_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 3)
+        layout.addWidget(QLabel(self.tr("Print attempts of the selected order:"), self))
+        layout.addWidget(self.attempts_table, 2)
+        layout.addLayout(actions)
+        layout.addWidget(self.status)
+        self.resize(980, 640)
+
+    def tell(self, text: str) -> None:
+        self.status.setText(text)
+        self.message.emit(text)
+
+    # --- searching -------------------------------------------------------------------------
+
+    def search(self) -> None:
+        """Search the ledger with the fields as they are (in the background)."""
+        since = until = None
+        if self.use_dates.isChecked():
+            since = _day_start(self.date_from.date())
+            until = _day_start(self.date_to.date().addDays(1)) - 0.001
+        query = {
+            "order_id": self.order_edit.text().strip() or None,
+            "waybill_id": self.waybill_edit.text().strip() or None,
+            "delivery_id": self.carrier_edit.text().strip() or None,
+            "since": since,
+            "until": until,
+        }
+        self.search_button.setEnabled(False)
+        self._generation += 1
+        generation = self._generation
+
+        def done(rows: object) -> None:
+            if generation == self._generation:  # an older search's answer is dropped
+                self._show_rows(rows)
+
+        self._runner.run(
+            lambda: self._ledger.search(**query),  # type: ignore[arg-type]
+            on_done=done,
+            on_error=self._failed,
+        )
+
+    def _show_rows(self, rows: object) -> None:
+        self.search_button.setEnabled(True)
+        self.rows = [r for r in rows if isinstance(r, HistoryRow)] if isinstance(rows, list) else []
+        self.table.setRowCount(0)
+        for row in self.rows:
+            n = self.table.rowCount()
+            self.table.insertRow(n)
+            texts = (
+                _when(row.time),
+                row.order_id,
+                row.delivery_id,
+                row.waybill_id or "",
+                row.state.value,
+                str(row.prints),
+                str(row.reprints),
+                row.last_printer or "",
+            )
+            for column, text in enumerate(texts):
+                self.table.setItem(n, column, QTableWidgetItem(text))
+        self.attempts = []
+        self.attempts_table.setRowCount(0)
+        self.tell(self.tr("%n order(s) found.", "", len(self.rows)))
+        if self.rows:
+            self.table.selectRow(0)
+        self.searched.emit(len(self.rows))
+
+    def _failed(self, exc: BaseException) -> None:
+        self.search_button.setEnabled(True)
+        self.tell(self.tr("The history could not be read: {0}").format(exc))
+
+    def selected(self) -> HistoryRow | None:
+        current = self.table.currentRow()
+        return self.rows[current] if 0 <= current < len(self.rows) else None
+
+    def select(self, position: int) -> None:
+        self.table.selectRow(position)
+
+    # --- attempts --------------------------------------------------------------------------
+
+    def show_attempts(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        self._runner.run(
+            self._ledger.attempts,
+            row.order_row_id,
+            on_done=self._fill_attempts,
+            on_error=self._failed,
+        )
+
+    def _fill_attempts(self, attempts: object) -> None:
+        found = attempts if isinstance(attempts, list) else []
+        self.attempts = [a for a in found if isinstance(a, PrintRecord)]
+        self.attempts_table.setRowCount(0)
+        for record in self.attempts:
+            n = self.attempts_table.rowCount()
+            self.attempts_table.insertRow(n)
+            texts = (
+                _when(record.started_at),
+                record.printer,
+                str(record.copies),
+                record.outcome.value,
+                self.tr("yes") if record.is_reprint else "",
+                record.message,
+            )
+            for column, text in enumerate(texts):
+                self.attempts_table.setItem(n, column, QTableWidgetItem(text))
+        self.attemptsShown.emit(len(self.attempts))
+
+    # --- the stored label ------------------------------------------------------------------
+
+    def _with_stored_label(self, then: Callable[[Waybill], None]) -> bool:
+        row = self.selected()
+        if row is None:
+            self.tell(self.tr("Select an order first."))
+            return False
+        order_row = row.order_row_id
+
+        def done(waybill: object) -> None:
+            if not isinstance(waybill, Waybill) or not waybill.printable:
+                self.tell(self.tr("There is no stored label for {0}.").format(row.order_id))
+                return
+            then(tag_order(waybill, order_row))
+
+        self._runner.run(
+            self._ledger.stored_waybill, order_row, on_done=done, on_error=self._failed
+        )
+        return True
+
+    def reprint_selected(self) -> bool:
+        """Print the selected order's stored label again (recorded as a reprint)."""
+        return self._with_stored_label(self._reprint)
+
+    def _reprint(self, waybill: Waybill) -> None:
+        try:
+            result = self._printer.print_waybills([waybill], reprint=True, source=SOURCE)
+        except NoPrinter as exc:
+            self.tell(str(exc))
+            return
+        self.last_print = result
+        self.tell(self._printer.describe(result, explain=True)[0])
+
+    def ask_export_pdf(self) -> None:
+        start = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Export PDF files to"), start)
+        if folder:
+            self.export_pdf(Path(folder))
+
+    def export_pdf(self, folder: Path) -> bool:
+        """Write the selected order's stored label as a PDF file into `folder`."""
+
+        def export(waybill: Waybill) -> None:
+            if self._export is None:
+                self._export = PdfExport(LabelRenderer(self._profile, self), self)
+                self._export.finished.connect(self._on_exported)
+            size = page_size_for(waybill, self._settings())
+            label = ExportLabel(job_title(waybill), waybill.html or "", size)
+            if not self._export.start([label], folder=folder):
+                self.tell(self.tr("An export is running already."))
+
+        return self._with_stored_label(export)
+
+    def _on_exported(self, result: ExportResult) -> None:
+        if result.files:
+            self.tell(self.tr("Exported to {0}.").format(result.files[0]))
+        else:
+            reason = result.error or (result.failed[0][1] if result.failed else "")
+            self.tell(self.tr("Export failed: {0}").format(reason))
+        self.exported.emit(result)
+
+    # --- CSV -------------------------------------------------------------------------------
+
+    def ask_export_csv(self) -> None:
+        start = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M")
+        name, _filter = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Export history as CSV"),
+            str(Path(start) / f"print-history-{stamp}.csv"),
+            self.tr("CSV files (*.csv)"),
+        )
+        if name:
+            self.export_csv(Path(name))
+
+    def export_csv(self, path: Path) -> None:
+        """Write the rows found to `path` as CSV (in the background)."""
+        rows = list(self.rows)
+
+        def done(count: object) -> None:
+            self.tell(self.tr("%n row(s) written to {0}.", "", len(rows)).format(path))
+
+        self._runner.run(Ledger.export_csv, rows, path, on_done=done, on_error=self._failed)

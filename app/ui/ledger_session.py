@@ -1,0 +1,158 @@
+"""The window's ledger: opened at start, settled, and hooked into the window's flows.
+
+`open_ledger_session(path, retention_days)` opens the ledger file (the same
+``<data dir>/ledger.sqlite3`` the command line uses), prunes history older than the
+retention setting and settles what the last run left unfinished (`Ledger.recover`). This
+runs once, before the window is shown and before the event loop runs, so the packer never
+waits on it in a live window. Its `guard` goes into `WindowServices.print_guard`.
+
+`attach_ledger(window, session)` then hooks the rest into a built `MainWindow`: the
+`LedgerRecorder` (queued orders, fetch answers), the History window (menu and Ctrl+H),
+the unfinished work back in the queue with a notice, and — when prints of the last run
+have an unknown outcome — the `RecoveryDialog` that asks the packer about each.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu
+
+from app.core.ledger import Ledger
+from app.core.ledger_records import LedgerError, Recovery
+from app.ui.actions import make_action
+from app.ui.history_window import HistoryWindow
+from app.ui.ledger_guard import LedgerPrintGuard, LedgerRows
+from app.ui.ledger_recorder import LedgerRecorder, install_recorder
+from app.ui.recovery_dialog import RecoveryDialog, Restored, recovery_notice, restore_unfinished
+from app.ui.scan_bar import Feedback
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class LedgerSession:
+    """An open ledger, what the last run left, and the guard the print controller uses."""
+
+    ledger: Ledger
+    rows: LedgerRows
+    guard: LedgerPrintGuard
+    recovery: Recovery
+    pruned: int
+    session_id: str
+
+    def close(self) -> None:
+        self.ledger.close()
+
+
+def open_ledger_session(path: Path, retention_days: int) -> LedgerSession:
+    """Open, prune and recover (see the module docstring). Raises `LedgerError`."""
+    ledger = Ledger(path)
+    try:
+        pruned = ledger.prune(retention_days)
+        recovery = ledger.recover()
+    except BaseException:
+        ledger.close()
+        raise
+    if pruned:
+        log.info("removed %d orders older than %d days from the ledger", pruned, retention_days)
+    session_id = uuid.uuid4().hex[:12]
+    rows = LedgerRows()
+    guard = LedgerPrintGuard(ledger, rows, session_id=session_id)
+    return LedgerSession(ledger, rows, guard, recovery, pruned, session_id)
+
+
+def try_open_ledger(path: Path, retention_days: int) -> LedgerSession | None:
+    """`open_ledger_session`, or None (logged) when the file cannot be used."""
+    try:
+        return open_ledger_session(path, retention_days)
+    except LedgerError:
+        log.exception("the ledger %s cannot be used; prints are only checked in memory", path)
+        return None
+
+
+class LedgerFeatures(QObject):
+    """What `attach_ledger` hooked into one window."""
+
+    def __init__(self, window: MainWindow, session: LedgerSession) -> None:
+        super().__init__(window)
+        self._window = window
+        self.session = session
+        runner = window.services.runner
+        self.recorder: LedgerRecorder = install_recorder(
+            session.ledger,
+            session.rows,
+            window.model,
+            runner,
+            window.fetcher,
+            self,
+            session_id=session.session_id,
+        )
+        self.history: HistoryWindow | None = None
+        self.history_action: QAction = make_action(
+            window,
+            self.tr("&History…"),
+            self.tr("Search past orders and prints, reprint or export stored labels"),
+            [QKeySequence("Ctrl+H")],
+        )
+        self.history_action.triggered.connect(self.open_history)
+        window.addAction(self.history_action)
+        bar = window.menuBar()
+        menu = QMenu(self.tr("Hi&story"), window)
+        menu.addAction(self.history_action)
+        existing = bar.actions()
+        if existing:  # before the last menu (Help)
+            bar.insertMenu(existing[-1], menu)
+        else:
+            bar.addMenu(menu)
+        self.recovery_dialog: RecoveryDialog | None = None
+        self.restored: Restored = self._restore(session.recovery)
+
+    def _restore(self, recovery: Recovery) -> Restored:
+        window = self._window
+        restored = restore_unfinished(window.model, recovery, self.session.rows)
+        if restored.any:
+            window.tell(recovery_notice(restored), Feedback.WARNING)
+        if recovery.unknown_prints:
+            self.recovery_dialog = RecoveryDialog(
+                self.session.ledger,
+                recovery.unknown_prints,
+                window.services.runner,
+                window.model,
+                self.session.rows,
+                window,
+            )
+            QTimer.singleShot(0, self.recovery_dialog, self.recovery_dialog.open)
+        return restored
+
+    def open_history(self) -> HistoryWindow:
+        """Show the History window (one per main window) and search everything."""
+        window = self._window
+        if self.history is None:
+            self.history = HistoryWindow(
+                self.session.ledger,
+                window.services.runner,
+                window.printer,
+                window.services.label_profile,
+                lambda: window.settings,
+                window,
+            )
+            self.history.message.connect(lambda text: window.statusBar().showMessage(text, 15_000))
+            self.history.search()
+        self.history.show()
+        self.history.raise_()
+        return self.history
+
+
+def attach_ledger(window: MainWindow, session: LedgerSession) -> LedgerFeatures:
+    """Hook the ledger into a built window (see the module docstring)."""
+    return LedgerFeatures(window, session)
