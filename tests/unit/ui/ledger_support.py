@@ -1,0 +1,76 @@
+"""Building a ledger-backed `MainWindow` for tests: a real ledger file, the sandbox, real
+threads; and small helpers to read the ledger back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWebEngineCore import QWebEngineProfile
+
+from app.core.ledger import Ledger
+from app.core.ledger_records import HistoryRow, PrintRecord
+from app.core.model import OrderRef, PageSizeMm, Waybill, WaybillStatus
+from app.printing.queue import PrintQueue
+from app.sandbox.server import SandboxServer
+from app.ui.ledger_session import LedgerFeatures, attach_ledger, open_ledger_session
+from app.ui.main_window import MainWindow
+from tests.unit.ui.support import open_window
+
+LABEL_HTML = (
+    "<!DOCTYPE html><html><head><meta charset='utf-8'><style>"
+    "@page { size: 100mm 150mm; margin: 0 }</style></head>"
+    "<body><p>顺丰速运 {waybill}</p></body></html>"
+)
+
+
+def stored_label(order_id: str, waybill_id: str, carrier: str = "SF") -> Waybill:
+    """A fetched, printable waybill as the sandbox would give (for filling a ledger)."""
+    return Waybill(
+        ref=OrderRef(order_id, carrier),
+        status=WaybillStatus.OK,
+        errcode=0,
+        errmsg="ok",
+        waybill_id=waybill_id,
+        html=LABEL_HTML.replace("{waybill}", waybill_id),
+        page_size=PageSizeMm(100, 150),
+    )
+
+
+@contextmanager
+def ledger_window(
+    sandbox: SandboxServer,
+    profile: QWebEngineProfile,
+    queue: PrintQueue,
+    pdf_dir: Path | None,
+    ledger_path: Path,
+    *,
+    retention_days: int = 180,
+    **overrides: Any,
+) -> Iterator[tuple[MainWindow, LedgerFeatures]]:
+    """A shown window whose prints, fetches and queue go to the ledger at `ledger_path`,
+    set up as `window_session` does (open, prune, recover, guard, attach)."""
+    session = open_ledger_session(ledger_path, retention_days)
+    try:
+        with open_window(
+            sandbox, profile, queue, pdf_dir, print_guard=session.guard, **overrides
+        ) as window:
+            features = attach_ledger(window, session)
+            yield window, features
+            if features.recovery_dialog is not None:
+                features.recovery_dialog.close()
+            if features.history is not None:
+                features.history.close()
+    finally:
+        session.close()
+
+
+def history_row(ledger: Ledger, order_id: str) -> HistoryRow:
+    (row,) = [r for r in ledger.search(order_id=order_id) if r.order_id == order_id]
+    return row
+
+
+def prints_of(ledger: Ledger, order_id: str) -> list[PrintRecord]:
+    return ledger.attempts(history_row(ledger, order_id).order_row_id)
