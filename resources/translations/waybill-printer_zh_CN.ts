@@ -1,0 +1,1079 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>CarrierBox</name>
+    <message>
+        <source>Carrier for scanned ids that name none</source>
+        <translation>扫描的订单号未写快递公司时使用的快递公司</translation>
+    </message>
+</context>
+<context>
+    <name>CredentialsFlow</name>
+    <message>
+        <source>Settings not saved</source>
+        <translation>设置未保存</translation>
+    </message>
+    <message>
+        <source>The settings could not be written to {0}: {1}</source>
+        <translation>无法把设置写入 {0}：{1}</translation>
+    </message>
+    <message>
+        <source>Set up the account first: AppID and AppSecret.</source>
+        <translation>请先设置账号：AppID 和 AppSecret。</translation>
+    </message>
+    <message>
+        <source>{0}
+
+Type the AppSecret for {1} now and keep it in memory for this session only? It is not saved anywhere and is forgotten when the program closes.</source>
+        <translation>{0}
+
+现在输入 {1} 的 AppSecret，并仅在本次运行期间保存在内存中吗？它不会保存到任何地方，程序关闭后即被清除。</translation>
+    </message>
+    <message>
+        <source>System keyring unavailable</source>
+        <translation>系统密钥环不可用</translation>
+    </message>
+    <message>
+        <source>AppSecret for {0}:</source>
+        <translation>{0} 的 AppSecret：</translation>
+    </message>
+</context>
+<context>
+    <name>FileImporter</name>
+    <message>
+        <source>Open a list of orders</source>
+        <translation>打开订单列表</translation>
+    </message>
+    <message>
+        <source>Order lists (*.csv *.txt *.tsv);;All files (*)</source>
+        <translation>订单列表 (*.csv *.txt *.tsv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Reading {0}…</source>
+        <translation>正在读取 {0}…</translation>
+    </message>
+    <message>
+        <source>Cannot read {0}: {1}</source>
+        <translation>无法读取 {0}：{1}</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryWindow</name>
+    <message>
+        <source>Print history</source>
+        <translation>打印历史记录</translation>
+    </message>
+    <message>
+        <source>Only from</source>
+        <translation>仅限从</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>到</translation>
+    </message>
+    <message>
+        <source>Order id:</source>
+        <translation>订单号：</translation>
+    </message>
+    <message>
+        <source>Waybill id:</source>
+        <translation>运单号：</translation>
+    </message>
+    <message>
+        <source>Carrier:</source>
+        <translation>快递公司：</translation>
+    </message>
+    <message>
+        <source>Date:</source>
+        <translation>日期：</translation>
+    </message>
+    <message>
+        <source>&amp;Search</source>
+        <translation>搜索(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Last activity</source>
+        <translation>最近操作</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>订单号</translation>
+    </message>
+    <message>
+        <source>Carrier</source>
+        <translation>快递公司</translation>
+    </message>
+    <message>
+        <source>Waybill</source>
+        <translation>运单号</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Printed</source>
+        <translation>打印次数</translation>
+    </message>
+    <message>
+        <source>Reprints</source>
+        <translation>补打次数</translation>
+    </message>
+    <message>
+        <source>Last printer</source>
+        <translation>最近打印机</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>Printer or folder</source>
+        <translation>打印机或文件夹</translation>
+    </message>
+    <message>
+        <source>Copies</source>
+        <translation>份数</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Reprint</source>
+        <translation>补打</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <source>&amp;Reprint</source>
+        <translation>补打(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Print the stored label again, as a reprint</source>
+        <translation>重新打印已保存的面单（记为补打）</translation>
+    </message>
+    <message>
+        <source>Export &amp;PDF…</source>
+        <translation>导出 PDF(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Save the stored label as a PDF file</source>
+        <translation>把已保存的面单存为 PDF 文件</translation>
+    </message>
+    <message>
+        <source>Export &amp;CSV…</source>
+        <translation>导出 CSV(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Save the rows found as a CSV file</source>
+        <translation>把查到的记录存为 CSV 文件</translation>
+    </message>
+    <message>
+        <source>Print attempts of the selected order:</source>
+        <translation>所选订单的打印记录：</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n order(s) found.</source>
+        <translation>
+            <numerusform>找到 %n 个订单。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The history could not be read: {0}</source>
+        <translation>无法读取历史记录：{0}</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>Select an order first.</source>
+        <translation>请先选择一个订单。</translation>
+    </message>
+    <message>
+        <source>There is no stored label for {0}.</source>
+        <translation>{0} 没有已保存的面单。</translation>
+    </message>
+    <message>
+        <source>Export PDF files to</source>
+        <translation>导出 PDF 文件到</translation>
+    </message>
+    <message>
+        <source>An export is running already.</source>
+        <translation>已有导出正在进行。</translation>
+    </message>
+    <message>
+        <source>Exported to {0}.</source>
+        <translation>已导出到 {0}。</translation>
+    </message>
+    <message>
+        <source>Export failed: {0}</source>
+        <translation>导出失败：{0}</translation>
+    </message>
+    <message>
+        <source>Export history as CSV</source>
+        <translation>将历史记录导出为 CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n row(s) written to {0}.</source>
+        <translation>
+            <numerusform>已将 %n 行写入 {0}。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>LabelPainter</name>
+    <message>
+        <source>the label could not be loaded</source>
+        <translation>面单无法加载</translation>
+    </message>
+    <message>
+        <source>the label could not be drawn</source>
+        <translation>面单无法绘制</translation>
+    </message>
+    <message>
+        <source>Print preview — {0}</source>
+        <translation>打印预览 — {0}</translation>
+    </message>
+</context>
+<context>
+    <name>LabelPreview</name>
+    <message>
+        <source>Select an order to see its label.</source>
+        <translation>选择一个订单即可查看面单。</translation>
+    </message>
+    <message>
+        <source>CANCELLED — this waybill must not be printed or used</source>
+        <translation>已取消 — 此面单不得打印或使用</translation>
+    </message>
+    <message>
+        <source>This label cannot be shown: {0}</source>
+        <translation>无法显示此面单：{0}</translation>
+    </message>
+    <message>
+        <source>Not fetched yet — press Fetch (F5).</source>
+        <translation>尚未获取 — 请按“获取面单”（F5）。</translation>
+    </message>
+    <message>
+        <source>Fetching the waybill…</source>
+        <translation>正在获取面单…</translation>
+    </message>
+    <message>
+        <source>No label for order {0}</source>
+        <translation>订单 {0} 没有面单</translation>
+    </message>
+</context>
+<context>
+    <name>LedgerFeatures</name>
+    <message>
+        <source>&amp;History…</source>
+        <translation>历史记录(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>Search past orders and prints, reprint or export stored labels</source>
+        <translation>查询以往的订单和打印记录，补打或导出已保存的面单</translation>
+    </message>
+    <message>
+        <source>Hi&amp;story</source>
+        <translation>历史记录(&amp;S)</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Waybill printer</source>
+        <translation>面单打印</translation>
+    </message>
+    <message>
+        <source>DEMO — sandbox, nothing is sent to WeChat</source>
+        <translation>演示模式 — 使用模拟接口，不会向微信发送任何数据</translation>
+    </message>
+    <message>
+        <source>Default carrier:</source>
+        <translation>默认快递公司：</translation>
+    </message>
+    <message>
+        <source>%v of %m orders answered</source>
+        <translation>已返回 %v / %m 个订单</translation>
+    </message>
+    <message>
+        <source>&amp;Orders</source>
+        <translation>订单(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Ready.</source>
+        <translation>就绪。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n order(s)</source>
+        <translation>
+            <numerusform>共 %n 个订单</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Refused “{0}”: {1}</source>
+        <translation>已拒绝“{0}”：{1}</translation>
+    </message>
+    <message>
+        <source>Already in the list: {0} ({1})</source>
+        <translation>已在列表中：{0}（{1}）</translation>
+    </message>
+    <message>
+        <source>Added {0} ({1})</source>
+        <translation>已添加 {0}（{1}）</translation>
+    </message>
+    <message>
+        <source>already in the list</source>
+        <translation>已在列表中</translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %n order(s).</source>
+        <translation>
+            <numerusform>已添加 %n 个订单。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n line(s) not added — see the list.</source>
+        <translation>
+            <numerusform>%n 行未添加 — 请查看列表。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing to fetch: scan or paste order ids first.</source>
+        <translation>没有可获取的订单：请先扫描或粘贴订单号。</translation>
+    </message>
+    <message>
+        <source>Cannot fetch: {0}</source>
+        <translation>无法获取：{0}</translation>
+    </message>
+    <message numerus="yes">
+        <source>Fetching %n order(s)…</source>
+        <translation>
+            <numerusform>正在获取 %n 个订单…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Fetch failed: {0}</source>
+        <translation>获取失败：{0}</translation>
+    </message>
+    <message>
+        <source>Fetched: {0} ready, {1} cancelled, {2} with errors.</source>
+        <translation>获取完成：{0} 个待打印，{1} 个已取消，{2} 个出错。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n not fetched (stopped).</source>
+        <translation>
+            <numerusform>%n 个未获取（已停止）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Select the rows to print, or use Print all ready.</source>
+        <translation>请选择要打印的行，或使用“全部打印”。</translation>
+    </message>
+    <message>
+        <source>No ready labels to print.</source>
+        <translation>没有待打印的面单。</translation>
+    </message>
+    <message>
+        <source>Printing {0} failed: {1}</source>
+        <translation>打印 {0} 失败：{1}</translation>
+    </message>
+    <message>
+        <source>All labels printed.</source>
+        <translation>全部面单已打印。</translation>
+    </message>
+    <message>
+        <source>Select the rows to remove.</source>
+        <translation>请选择要移除的行。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Removed %n order(s).</source>
+        <translation>
+            <numerusform>已移除 %n 个订单。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Cleared %n order(s).</source>
+        <translation>
+            <numerusform>已清空 %n 个订单。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>OrderQueueModel</name>
+    <message>
+        <source>Order</source>
+        <translation>订单号</translation>
+    </message>
+    <message>
+        <source>Carrier</source>
+        <translation>快递公司</translation>
+    </message>
+    <message>
+        <source>Waybill</source>
+        <translation>运单号</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>queued</source>
+        <translation>待获取</translation>
+    </message>
+    <message>
+        <source>fetching…</source>
+        <translation>获取中…</translation>
+    </message>
+    <message>
+        <source>ready</source>
+        <translation>待打印</translation>
+    </message>
+    <message>
+        <source>CANCELLED</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>出错</translation>
+    </message>
+    <message>
+        <source>printing…</source>
+        <translation>打印中…</translation>
+    </message>
+    <message>
+        <source>printed</source>
+        <translation>已打印</translation>
+    </message>
+    <message>
+        <source>fetch cancelled</source>
+        <translation>已停止获取</translation>
+    </message>
+    <message>
+        <source>Cancelled by the shop — do not print or ship</source>
+        <translation>商家已取消 — 请勿打印或发货</translation>
+    </message>
+    <message>
+        <source>the label is missing</source>
+        <translation>缺少面单</translation>
+    </message>
+    <message>
+        <source>sent to the printer</source>
+        <translation>已发送到打印机</translation>
+    </message>
+    <message>
+        <source>printed on {0}</source>
+        <translation>已在 {0} 打印</translation>
+    </message>
+    <message>
+        <source>print failed: {0}</source>
+        <translation>打印失败：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>PasteListDialog</name>
+    <message>
+        <source>Paste a list of orders</source>
+        <translation>粘贴订单列表</translation>
+    </message>
+    <message>
+        <source>One order a line: order id, optionally followed by the carrier and the waybill id (separated by a comma, tab or spaces). Lines starting with # are ignored.</source>
+        <translation>每行一个订单：订单号，后面可以跟快递公司编码和运单号（用逗号、制表符或空格分隔）。以 # 开头的行会被忽略。</translation>
+    </message>
+    <message>
+        <source>Add to the list</source>
+        <translation>添加到列表</translation>
+    </message>
+</context>
+<context>
+    <name>PrintCommands</name>
+    <message>
+        <source>Cancel printing</source>
+        <translation>取消打印</translation>
+    </message>
+    <message>
+        <source>Drop the labels still waiting to print</source>
+        <translation>撤下仍在等待打印的面单</translation>
+    </message>
+    <message>
+        <source>Print pre&amp;view…</source>
+        <translation>打印预览(&amp;V)…</translation>
+    </message>
+    <message>
+        <source>Show the selected label as it will print</source>
+        <translation>按实际打印效果显示所选面单</translation>
+    </message>
+    <message>
+        <source>&amp;Export PDF files…</source>
+        <translation>导出 PDF 文件(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Save the selected (or all ready) labels as one PDF file each</source>
+        <translation>把所选（或全部待打印）面单各存为一个 PDF 文件</translation>
+    </message>
+    <message>
+        <source>Export &amp;combined PDF…</source>
+        <translation>导出合并 PDF(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Save the selected (or all ready) labels as one PDF, a page per label</source>
+        <translation>把所选（或全部待打印）面单存为一个 PDF，每页一张面单</translation>
+    </message>
+    <message>
+        <source>Print on &amp;scan</source>
+        <translation>扫描即打印(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Print each label as soon as it is scanned</source>
+        <translation>每扫描一个订单就立即打印其面单</translation>
+    </message>
+    <message>
+        <source>Printing</source>
+        <translation>打印</translation>
+    </message>
+    <message>
+        <source>P&amp;rinting</source>
+        <translation>打印(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Labels now print on {0}.</source>
+        <translation>面单现在打印到 {0}。</translation>
+    </message>
+    <message>
+        <source>Print on scan is on: each scan prints its label.</source>
+        <translation>扫描即打印已开启：每次扫描都会打印面单。</translation>
+    </message>
+    <message>
+        <source>Print on scan is off.</source>
+        <translation>扫描即打印已关闭。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Cancelled %n label(s) that had not started printing.</source>
+        <translation>
+            <numerusform>已取消 %n 张尚未开始打印的面单。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Select a row with a label to preview.</source>
+        <translation>请选择一个有面单的行进行预览。</translation>
+    </message>
+    <message>
+        <source>No labels to export.</source>
+        <translation>没有可导出的面单。</translation>
+    </message>
+    <message>
+        <source>Export combined PDF</source>
+        <translation>导出合并 PDF</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Export PDF files to</source>
+        <translation>导出 PDF 文件到</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exporting %n label(s)…</source>
+        <translation>
+            <numerusform>正在导出 %n 张面单…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Export failed: {0}</source>
+        <translation>导出失败：{0}</translation>
+    </message>
+    <message>
+        <source>Nothing exported: {0} — {1}</source>
+        <translation>未导出任何面单：{0} — {1}</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n label(s) to {0}.</source>
+        <translation>
+            <numerusform>已导出 %n 张面单到 {0}。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not exported: {0} — {1}</source>
+        <translation>未导出：{0} — {1}</translation>
+    </message>
+</context>
+<context>
+    <name>PrintController</name>
+    <message>
+        <source>No printer is set up. Choose the label printer in Settings.</source>
+        <translation>尚未设置打印机。请在“设置”中选择面单打印机。</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>The printer “{0}” is not available (available: {1}). Check that it is switched on, or choose another one in Settings.</source>
+        <translation>打印机“{0}”不可用（可用的打印机：{1}）。请检查打印机是否已开机，或在“设置”中选择其他打印机。</translation>
+    </message>
+    <message>
+        <source>there is no printable label</source>
+        <translation>没有可打印的面单</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n label(s) were printed already: {0}.
+
+Print again?</source>
+        <translation>
+            <numerusform>%n 张面单已经打印过：{0}。
+
+要再次打印吗？</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Print again?</source>
+        <translation>再次打印？</translation>
+    </message>
+    <message>
+        <source>Not printed: {0} — {1}</source>
+        <translation>未打印：{0} — {1}</translation>
+    </message>
+    <message numerus="yes">
+        <source>(and %n more)</source>
+        <translation>
+            <numerusform>（另有 %n 个）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Printing %n label(s).</source>
+        <translation>
+            <numerusform>正在打印 %n 张面单。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing printed.</source>
+        <translation>没有打印任何面单。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Printing %n label(s) on {0}.</source>
+        <translation>
+            <numerusform>正在 {0} 上打印 %n 张面单。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n cancelled waybill(s) not printed.</source>
+        <translation>
+            <numerusform>%n 张已取消的面单未打印。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n printed before, not printed again.</source>
+        <translation>
+            <numerusform>%n 张之前已打印，未重复打印。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>the waybill was cancelled — it must not be printed or used</source>
+        <translation>该面单已取消 — 不得打印或使用</translation>
+    </message>
+    <message>
+        <source>it is already being printed</source>
+        <translation>正在打印中</translation>
+    </message>
+    <message>
+        <source>it was printed already</source>
+        <translation>已经打印过</translation>
+    </message>
+    <message>
+        <source>it has no label (see the message), fetch it again</source>
+        <translation>没有面单（见提示），请重新获取</translation>
+    </message>
+    <message>
+        <source>it has not been fetched yet — press Fetch first</source>
+        <translation>尚未获取 — 请先按“获取面单”</translation>
+    </message>
+</context>
+<context>
+    <name>PrinterPicker</name>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Look for printers again</source>
+        <translation>重新查找打印机</translation>
+    </message>
+    <message>
+        <source>Printer:</source>
+        <translation>打印机：</translation>
+    </message>
+    <message>
+        <source>PDF files ({0})</source>
+        <translation>PDF 文件（{0}）</translation>
+    </message>
+    <message>
+        <source>System default ({0})</source>
+        <translation>系统默认（{0}）</translation>
+    </message>
+    <message>
+        <source>System default (none set up)</source>
+        <translation>系统默认（未设置）</translation>
+    </message>
+    <message>
+        <source>{0} (not available)</source>
+        <translation>{0}（不可用）</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryDialog</name>
+    <message>
+        <source>Prints with an unknown outcome</source>
+        <translation>打印结果未知</translation>
+    </message>
+    <message>
+        <source>The program ended while these labels were being printed, so nobody knows whether they came out. They are not printed again automatically. Check the printer (and the parcels), then say for each one whether its label came out.</source>
+        <translation>程序在打印这些面单时意外结束，无法确定它们是否已打出。这些面单不会自动重新打印。请检查打印机（和包裹），然后逐一确认每张面单是否已打出。</translation>
+    </message>
+    <message>
+        <source>Waybill</source>
+        <translation>运单号</translation>
+    </message>
+    <message>
+        <source>Printer</source>
+        <translation>打印机</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>确认结果</translation>
+    </message>
+    <message>
+        <source>The label came out</source>
+        <translation>面单已打出</translation>
+    </message>
+    <message>
+        <source>It did not come out</source>
+        <translation>面单未打出</translation>
+    </message>
+    <message>
+        <source>saving…</source>
+        <translation>保存中…</translation>
+    </message>
+    <message>
+        <source>came out</source>
+        <translation>已打出</translation>
+    </message>
+    <message>
+        <source>not printed</source>
+        <translation>未打印</translation>
+    </message>
+</context>
+<context>
+    <name>RejectionsPanel</name>
+    <message>
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>行号</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n line(s) not added:</source>
+        <translation>
+            <numerusform>%n 行未添加：</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ScanBar</name>
+    <message>
+        <source>Scan or type an order id, then press Enter</source>
+        <translation>扫描或输入订单号，然后按回车</translation>
+    </message>
+    <message>
+        <source>&amp;Scan:</source>
+        <translation>扫描(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>Ready to scan.</source>
+        <translation>可以扫描了。</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>账号</translation>
+    </message>
+    <message>
+        <source>Printing</source>
+        <translation>打印</translation>
+    </message>
+    <message>
+        <source>Station</source>
+        <translation>工作台</translation>
+    </message>
+    <message>
+        <source>Advanced</source>
+        <translation>高级</translation>
+    </message>
+    <message>
+        <source>Stored in the system keyring, never in the settings file.</source>
+        <translation>保存在系统密钥环中，绝不写入设置文件。</translation>
+    </message>
+    <message>
+        <source>AppSecret</source>
+        <translation>AppSecret</translation>
+    </message>
+    <message>
+        <source>Forget credentials</source>
+        <translation>清除凭据</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <source>Enter the AppID, then its AppSecret.</source>
+        <translation>请先填写 AppID，再填写其 AppSecret。</translation>
+    </message>
+    <message>
+        <source>kept for this session only</source>
+        <translation>仅在本次运行期间保留</translation>
+    </message>
+    <message>
+        <source>The AppSecret is kept for this session only.</source>
+        <translation>AppSecret 仅在本次运行期间保留。</translation>
+    </message>
+    <message>
+        <source>saved — leave empty to keep it</source>
+        <translation>已保存 — 留空则保持不变</translation>
+    </message>
+    <message>
+        <source>The AppSecret is saved in the system keyring ({0}).</source>
+        <translation>AppSecret 已保存在系统密钥环中（{0}）。</translation>
+    </message>
+    <message>
+        <source>No AppSecret is saved for this AppID.</source>
+        <translation>此 AppID 尚未保存 AppSecret。</translation>
+    </message>
+    <message>
+        <source>An AppID is needed to save the AppSecret.</source>
+        <translation>需要先填写 AppID 才能保存 AppSecret。</translation>
+    </message>
+    <message>
+        <source>{0}
+
+Keep the AppSecret for this session only?</source>
+        <translation>{0}
+
+仅在本次运行期间保留 AppSecret 吗？</translation>
+    </message>
+    <message>
+        <source>System keyring unavailable</source>
+        <translation>系统密钥环不可用</translation>
+    </message>
+    <message>
+        <source>The AppSecret was not saved. {0}</source>
+        <translation>AppSecret 未保存。{0}</translation>
+    </message>
+    <message>
+        <source>Remove the saved AppSecret for {0} from this computer?</source>
+        <translation>要从这台电脑上删除 {0} 已保存的 AppSecret 吗？</translation>
+    </message>
+    <message>
+        <source>The AppSecret was forgotten.</source>
+        <translation>AppSecret 已清除。</translation>
+    </message>
+    <message>
+        <source>Testing the connection…</source>
+        <translation>正在测试连接…</translation>
+    </message>
+    <message>
+        <source>The connection test gave no answer.</source>
+        <translation>连接测试没有返回结果。</translation>
+    </message>
+    <message>
+        <source>Connection works.</source>
+        <translation>连接正常。</translation>
+    </message>
+    <message>
+        <source>Connection failed.</source>
+        <translation>连接失败。</translation>
+    </message>
+    <message>
+        <source>Connection failed. {0}</source>
+        <translation>连接失败。{0}</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation>命令</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+    <message>
+        <source>What it does</source>
+        <translation>作用</translation>
+    </message>
+</context>
+<context>
+    <name>WindowActions</name>
+    <message>
+        <source>&amp;Fetch</source>
+        <translation>获取面单(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Fetch the waybills of queued orders</source>
+        <translation>获取列表中订单的面单</translation>
+    </message>
+    <message>
+        <source>&amp;Print</source>
+        <translation>打印(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Print the selected ready labels</source>
+        <translation>打印所选的待打印面单</translation>
+    </message>
+    <message>
+        <source>Print &amp;all ready</source>
+        <translation>全部打印(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Print every ready label</source>
+        <translation>打印所有待打印的面单</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>移除(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Remove the selected orders from the list</source>
+        <translation>从列表中移除所选订单</translation>
+    </message>
+    <message>
+        <source>&amp;Clear</source>
+        <translation>清空(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Remove all orders from the list</source>
+        <translation>移除列表中的全部订单</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop the running fetch</source>
+        <translation>停止正在进行的获取</translation>
+    </message>
+    <message>
+        <source>Paste &amp;list…</source>
+        <translation>粘贴列表(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>Paste or type many order ids at once</source>
+        <translation>一次粘贴或输入多个订单号</translation>
+    </message>
+    <message>
+        <source>Paste from clipboard</source>
+        <translation>从剪贴板粘贴</translation>
+    </message>
+    <message>
+        <source>Add the order ids on the clipboard</source>
+        <translation>添加剪贴板中的订单号</translation>
+    </message>
+    <message>
+        <source>Load &amp;sample orders</source>
+        <translation>载入示例订单(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Add the demo&apos;s sample orders</source>
+        <translation>添加演示用的示例订单</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Account, printer and station settings</source>
+        <translation>账号、打印机和工作台设置</translation>
+    </message>
+    <message>
+        <source>&amp;Open…</source>
+        <translation>打开(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Add the orders in a CSV or text file</source>
+        <translation>添加 CSV 或文本文件中的订单</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <source>List every command and its keys</source>
+        <translation>列出所有命令及其快捷键</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Close the program</source>
+        <translation>关闭程序</translation>
+    </message>
+</context>
+<context>
+    <name>run_gui</name>
+    <message>
+        <source>Waybill printer</source>
+        <extracomment>What &quot;Load sample orders&quot; adds in the demo: every kind of answer the sandbox gives.</extracomment>
+        <translation>面单打印</translation>
+    </message>
+    <message>
+        <source>Demo: labels are written as PDF files to {0}</source>
+        <translation>演示：面单以 PDF 文件写入 {0}</translation>
+    </message>
+</context>
+</TS>
