@@ -25,6 +25,7 @@ from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
+from app.core.atomic_file import write_atomically
 from app.core.batch_run import TARGET_PDF, TARGET_PRINTER, OutputResult
 from app.core.model import Waybill
 
@@ -161,23 +162,7 @@ class PdfSink:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    part = path.with_name(f".{path.name}.{os.getpid()}{_PART_SUFFIX}")
-    try:
-        with open(part, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(part, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            part.unlink()
-        raise
-    if hasattr(os, "O_DIRECTORY"):
-        fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    write_atomically(path, data, temp_suffix=_PART_SUFFIX)
 
 
 class PrinterSink:

@@ -9,15 +9,14 @@ temp file in the same folder, then `os.replace`). `load()` gives the stored list
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-import os
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from app.core.atomic_file import write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -81,20 +80,8 @@ class CarrierCache:
             "fetched_at": cached.fetched_at,
             "carriers": [{"delivery_id": cid, "name": name} for cid, name in cached.carriers],
         }
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(
-            prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
-        )
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(payload, handle, ensure_ascii=False, indent=1)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        text = json.dumps(payload, ensure_ascii=False, indent=1)
+        write_atomically(self.path, text.encode("utf-8"))
         return cached
 
     def carriers_or(self, fallback: Iterable[Carrier]) -> list[Carrier]:

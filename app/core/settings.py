@@ -9,20 +9,18 @@ The AppSecret is deliberately not a setting: it lives in the OS keyring (`creden
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import enum
 import ipaddress
 import json
-import os
 import re
-import tempfile
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from app.core.atomic_file import write_atomically
 from app.core.model import Hint
 
 
@@ -518,21 +516,8 @@ class SettingsStore:
 
     def save(self, settings: Settings) -> None:
         """Write atomically: a temp file in the same folder, then `os.replace`."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps(settings_to_mapping(settings), ensure_ascii=False, indent=2)
-        fd, tmp = tempfile.mkstemp(
-            prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
-        )
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text + "\n")
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_atomically(self.path, (text + "\n").encode("utf-8"))
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,6 @@ written atomically (temp file, then rename) and never overwrite an existing file
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -25,6 +23,7 @@ import pypdf
 from pypdf.errors import PyPdfError
 from PySide6.QtCore import QObject, Signal
 
+from app.core.atomic_file import write_atomically
 from app.core.model import PageSizeMm
 from app.printing.page_setup import pdf_file_for
 from app.printing.render import LabelRenderer, RenderResult
@@ -62,19 +61,6 @@ def merge_pdfs(documents: Sequence[bytes]) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temp file in the same folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class PdfExport(QObject):
