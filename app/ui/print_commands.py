@@ -64,7 +64,10 @@ class PrintCommands(QObject):
         self.last_export: ExportResult | None = None
         key = QKeySequence
         self.cancel_printing = make_action(
-            window, self.tr("Cancel printing"), self.tr("Drop the labels still waiting to print")
+            window,
+            self.tr("Cancel printing"),
+            self.tr("Drop the labels still waiting to print"),
+            [key("Shift+Esc")],
         )
         self.cancel_printing.setEnabled(False)
         self.preview = make_action(
@@ -86,7 +89,10 @@ class PrintCommands(QObject):
             [key("Ctrl+Shift+E")],
         )
         self.scan_to_print = make_action(
-            window, self.tr("Print on &scan"), self.tr("Print each label as soon as it is scanned")
+            window,
+            self.tr("Print on &scan"),
+            self.tr("Print each label as soon as it is scanned"),
+            [key("Ctrl+T")],
         )
         self.scan_to_print.setCheckable(True)
         self.scan_to_print.setChecked(window.settings.scan_to_print)

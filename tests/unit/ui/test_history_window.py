@@ -73,6 +73,7 @@ def test_search_by_each_field_and_by_dates(
     opened: tuple[MainWindow, LedgerFeatures], qtbot: QtBot
 ) -> None:
     _window, features = opened
+    assert features.history_action.shortcut().toString() == "Ctrl+H"
     features.history_action.trigger()
     history = features.history
     assert history is not None and history.isVisible()

@@ -68,3 +68,21 @@ def test_f1_opens_the_dialog(window: MainWindow, qtbot: QtBot) -> None:
     qtbot.waitUntil(dialog.isVisible, timeout=3000)
     assert dialog.table.rowCount() == len(with_shortcuts(window))
     dialog.reject()
+
+
+def test_every_bench_command_has_a_key(window: MainWindow) -> None:
+    """Keyboard-only: fetch, print, print all, export PDF, remove, clear, settings and the
+    print-on-scan toggle (history's key is checked with the ledger's window tests)."""
+    printing = window.print_commands
+    commands = [
+        window.actions_.fetch,
+        window.actions_.print_selected,
+        window.actions_.print_all,
+        printing.export_files,
+        window.actions_.remove,
+        window.actions_.clear,
+        window.actions_.settings,
+        printing.scan_to_print,
+        printing.cancel_printing,
+    ]
+    assert [plain_text(a.text()) for a in commands if a.shortcut().isEmpty()] == []
