@@ -108,6 +108,9 @@ def _run(args: argparse.Namespace, secrets: SecretRegistry) -> int:
         return run_ledger_command(
             args, env=os.environ, out=sys.stdout, err=sys.stderr, secrets=secrets
         )
+    from app.qt_environment import allow_webengine_as_root
     from app.ui.app_main import run_gui
+
+    allow_webengine_as_root()
 
     return run_gui(demo=args.demo, argv=[sys.argv[0]], secrets=secrets)

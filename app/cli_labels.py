@@ -18,16 +18,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import re
-import sys
-from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
 from app.core.atomic_file import write_atomically
 from app.core.batch_run import TARGET_PDF, TARGET_PRINTER, OutputResult
 from app.core.model import Waybill
+from app.qt_environment import prepare_headless
 
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _PART_SUFFIX = ".part"
@@ -35,20 +33,6 @@ _PART_SUFFIX = ".part"
 
 class LabelOutputError(Exception):
     """Labels cannot be put out at all (a folder that cannot be made, an unknown printer)."""
-
-
-def prepare_qt_environment(env: MutableMapping[str, str] | None = None) -> None:
-    """Headless by default; Chromium refuses to run as root unless its sandbox is off."""
-    if env is None:
-        env = os.environ
-    if (
-        sys.platform.startswith("linux")
-        and not env.get("DISPLAY")
-        and not env.get("WAYLAND_DISPLAY")
-    ):
-        env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        env.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 
 
 def pdf_name(waybill_id: str) -> str:
@@ -76,7 +60,7 @@ class QtSession:
 
     def start(self) -> Any:
         if self.profile is None:
-            prepare_qt_environment()
+            prepare_headless()
             from PySide6.QtWidgets import QApplication
 
             from app.printing.profile import make_label_profile

@@ -215,9 +215,9 @@ def run_checks(out: TextIO, workdir: Path) -> list[CheckResult]:
 
 def run_self_test(out: TextIO) -> int:
     """Run every check, print a PASS/FAIL report to `out`; 0 if all passed, else 1."""
-    from app.cli_labels import prepare_qt_environment
+    from app.qt_environment import prepare_headless
 
-    prepare_qt_environment()
+    prepare_headless()
     # Offscreen even on a desktop, unless the caller chose a platform: nothing flashes up.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     started = time.monotonic()

@@ -1,0 +1,34 @@
+"""The environment set before Qt starts: Chromium's sandbox off only for root."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from app.qt_environment import allow_webengine_as_root, prepare_headless
+
+
+def test_root_turns_the_chromium_sandbox_off_others_keep_it() -> None:
+    root: dict[str, str] = {}
+    allow_webengine_as_root(root, euid=0)
+    assert root == {"QTWEBENGINE_DISABLE_SANDBOX": "1"}
+    user: dict[str, str] = {}
+    allow_webengine_as_root(user, euid=1000)
+    assert user == {}
+
+
+def test_an_explicit_choice_is_kept() -> None:
+    env = {"QTWEBENGINE_DISABLE_SANDBOX": "0"}
+    allow_webengine_as_root(env, euid=0)
+    assert env["QTWEBENGINE_DISABLE_SANDBOX"] == "0"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="display rule is Linux's")
+def test_headless_goes_offscreen_only_without_a_display() -> None:
+    bare: dict[str, str] = {}
+    prepare_headless(bare)
+    assert bare.get("QT_QPA_PLATFORM") == "offscreen"
+    with_display = {"DISPLAY": ":99"}
+    prepare_headless(with_display)
+    assert "QT_QPA_PLATFORM" not in with_display
