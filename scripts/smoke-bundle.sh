@@ -76,6 +76,18 @@ else
   fail "sandbox did not start:"; cat "$WORK/sandbox.out" "$WORK/sandbox.err"
 fi
 
+# 4. The window: --demo must build and keep running (every import the GUI needs is in the
+#    bundle); offscreen, so no display is needed. Ended after 10 s.
+QT_QPA_PLATFORM=offscreen "$BIN" --demo >"$WORK/demo.out" 2>"$WORK/demo.err" &
+demo=$!
+sleep 10
+if kill -0 "$demo" 2>/dev/null; then
+  pass "window: --demo still running after 10 s"
+  kill "$demo"; wait "$demo" 2>/dev/null
+else
+  wait "$demo"; fail "window: --demo exited with status $?"; tail -n 20 "$WORK/demo.err"
+fi
+
 echo "bundle size: $(du -sh "$BUNDLE" | cut -f1)"
 if [ "$failures" = 0 ]; then
   echo "SMOKE: PASS"
