@@ -52,6 +52,10 @@ _OFF = (
 )
 
 
+#: A label page is replaced by a fresh one after this many labels (see `LabelPage`).
+RECYCLE_AFTER_LOADS = 100
+
+
 class LabelTooLarge(ValueError):
     """The label is too big to be loaded as a `data:` URL."""
 
@@ -111,16 +115,44 @@ def make_label_profile(parent: QObject | None = None) -> LabelProfile:
 
 
 class LabelPage(QWebEnginePage):
-    """A page that only ever shows what `load_label` hands it: no navigation, no windows."""
+    """A page that only ever shows what `load_label` hands it: no navigation, no windows.
 
-    def __init__(self, profile: QWebEngineProfile, parent: QObject | None = None) -> None:
+    Memory: every label is a navigation to a new `data:` URL, and the renderer process
+    behind a page grows with each one (~0.2–0.5 MB per label, measured; clearing the
+    session history, which is done after every load since a label page never goes back,
+    does not stop it, nor does switching off the back/forward cache). Its owners therefore
+    replace a page once it is `worn_out` (it loaded `recycle_after` labels, by default
+    `RECYCLE_AFTER_LOADS`): the old page is deleted, its renderer process exits and the
+    new page starts on a fresh one.
+    """
+
+    def __init__(
+        self,
+        profile: QWebEngineProfile,
+        parent: QObject | None = None,
+        *,
+        recycle_after: int = RECYCLE_AFTER_LOADS,
+    ) -> None:
         super().__init__(profile, parent)
+        self._recycle_after = recycle_after
         self._expecting_load = False
         self.refused: list[str] = []
+        self.loads = 0
+        """How many labels this page was asked to load."""
+        self.loadFinished.connect(self._forget_history)
+
+    @property
+    def worn_out(self) -> bool:
+        """True once the page has loaded `recycle_after` labels: replace it."""
+        return self.loads >= self._recycle_after
+
+    def _forget_history(self, _ok: bool) -> None:
+        self.history().clear()
 
     def load_label(self, html: str) -> None:
         """Show `html`; raises `LabelTooLarge` rather than silently showing nothing."""
         check_label_size(html)
+        self.loads += 1
         self._expecting_load = True
         self.setHtml(html, LABEL_BASE_URL)
 

@@ -2,8 +2,9 @@
 
 `LabelRenderer.render_pdf` is asynchronous and must be called on the GUI thread: requests
 are queued and rendered one at a time (load, wait for `loadFinished`, `printToPdf`), and
-each ends with exactly one callback. `render_pdf_blocking` wraps it in a local event loop
-for the command line and tests.
+each ends with exactly one callback. The page is replaced by a fresh one every
+`recycle_after` labels (see `LabelPage`), which keeps the renderer's memory flat.
+`render_pdf_blocking` wraps it in a local event loop for the command line and tests.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from PySide6.QtGui import QPageLayout, QPageSize
 from PySide6.QtWebEngineCore import QWebEngineProfile
 
 from app.core.model import PageSizeMm
-from app.printing.profile import LabelPage, LabelTooLarge
+from app.printing.profile import RECYCLE_AFTER_LOADS, LabelPage, LabelTooLarge
 
 #: The page size of a label that names none (neither `@page` nor the API's answer).
 DEFAULT_PAGE_SIZE = PageSizeMm(100.0, 150.0)
@@ -62,9 +63,11 @@ class LabelRenderer(QObject):
         parent: QObject | None = None,
         *,
         load_timeout_s: float = 15.0,
+        recycle_after: int = RECYCLE_AFTER_LOADS,
     ) -> None:
         super().__init__(parent)
         self._profile = profile
+        self._recycle_after = recycle_after
         self._page = self._make_page()
         self._pending: deque[_Request] = deque()
         self._current: _Request | None = None
@@ -77,7 +80,7 @@ class LabelRenderer(QObject):
         self._load_timeout_s = load_timeout_s
 
     def _make_page(self) -> LabelPage:
-        page = LabelPage(self._profile, self)
+        page = LabelPage(self._profile, self, recycle_after=self._recycle_after)
         page.loadFinished.connect(self._on_loaded)
         return page
 
@@ -128,12 +131,21 @@ class LabelRenderer(QObject):
             return
         request = self._pending.popleft()
         self._current = request
+        if self._page.worn_out:
+            self._replace_page()
         try:
             self._page.load_label(request.html)
         except LabelTooLarge as exc:
             self._finish(RenderResult(None, str(exc)))
             return
         self._load_timer.start()
+
+    def _replace_page(self) -> None:
+        """A fresh page (and renderer process) instead of one that served many labels."""
+        old = self._page
+        old.loadFinished.disconnect(self._on_loaded)
+        old.deleteLater()
+        self._page = self._make_page()
 
     def _on_load_timeout(self) -> None:
         if self._current is None:

@@ -5,10 +5,16 @@ on the profile handed in, zoomed so the whole label (its page size in mm, as CSS
 at 96 dpi) fits the pane; the zoom follows every resize. Without a label it shows a
 placeholder text instead: nothing selected, not fetched yet, or the error and what to do.
 A cancelled waybill is shown under a banner saying it must not be used.
+
+The page is replaced by a fresh `LabelPage` once it has shown `recycle_after` labels
+(see `LabelPage`: the renderer process behind a page grows with every label it loads, a
+fresh page starts on a fresh one), so a packing station showing thousands of labels a
+day stays at the same memory.
 """
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWebEngineCore import QWebEngineProfile
@@ -16,7 +22,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from app.core.model import PageSizeMm, Waybill, WaybillStatus
-from app.printing.profile import LabelPage, LabelTooLarge
+from app.printing.profile import RECYCLE_AFTER_LOADS, LabelPage, LabelTooLarge
 from app.ui.queue_model import QueueRow, RowState
 
 CSS_PX_PER_MM = 96 / 25.4
@@ -54,9 +60,16 @@ class LabelPreview(QWidget):
     """Emitted when a label finished loading (True) or failed to load (False)."""
 
     def __init__(
-        self, profile: QWebEngineProfile, parent: QWidget | None = None, *, language: str = "en"
+        self,
+        profile: QWebEngineProfile,
+        parent: QWidget | None = None,
+        *,
+        language: str = "en",
+        recycle_after: int = RECYCLE_AFTER_LOADS,
     ) -> None:
         super().__init__(parent)
+        self._profile = profile
+        self._recycle_after = recycle_after
         self._language = language
         self._page_size = DEFAULT_LABEL_SIZE
         self._waybill: Waybill | None = None
@@ -83,9 +96,8 @@ class LabelPreview(QWidget):
         self._view = _LabelView(self)
         self._view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._view.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
-        self._page = LabelPage(profile, self._view)
+        self._page = self._make_page()
         self._view.setPage(self._page)
-        self._page.loadFinished.connect(self._on_load_finished)
         self._view.resized.connect(self._fit)
 
         self._stack = QStackedWidget(self)
@@ -99,6 +111,21 @@ class LabelPreview(QWidget):
         layout.addWidget(self._stack, 1)
         self.setMinimumWidth(220)
         self.show_waybill(None)
+
+    def _make_page(self) -> LabelPage:
+        page = LabelPage(self._profile, self._view, recycle_after=self._recycle_after)
+        page.loadFinished.connect(self._on_load_finished)
+        return page
+
+    def _replace_page(self) -> None:
+        """Show labels on a fresh page from now on; the old one (and, with it, its renderer
+        process) is deleted."""
+        old = self._page
+        old.loadFinished.disconnect(self._on_load_finished)
+        self._page = self._make_page()
+        self._view.setPage(self._page)
+        if shiboken6.isValid(old):
+            old.deleteLater()
 
     # --- what tests and the window read ---------------------------------------------------
 
@@ -138,6 +165,8 @@ class LabelPreview(QWidget):
         if waybill.status is WaybillStatus.CANCELLED:
             self._banner.setText(self.tr("CANCELLED — this waybill must not be printed or used"))
             self._banner.show()
+        if self._page.worn_out:
+            self._replace_page()
         try:
             self._page.load_label(waybill.html)
         except LabelTooLarge as exc:

@@ -1,11 +1,16 @@
 """Printing for real: PrintQueue → CUPS → cups-pdf, then the output PDFs are checked.
 
-Each printed PDF must have its label's page size and a barcode that scans back to the
-waybill id; a missing printer must leave no trace in CUPS.
+Every test runs on both backends: the vector PDF handed to `lp` ("cups-pdf") and Qt's
+rasterising print engine ("qt-raster"). Each printed PDF must have its label's page size
+and a barcode that scans back to the waybill id; a missing printer must leave no trace in
+CUPS.
 """
 
 from __future__ import annotations
 
+import re
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,9 +18,11 @@ from pytestqt.qtbot import QtBot
 
 from app.core.model import PageSizeMm
 from app.printing.printers import list_printers, resolve_printer
-from app.printing.queue import PrintJob, PrintQueue
+from app.printing.profile import LabelProfile
+from app.printing.queue import BACKEND_CUPS, BACKEND_RASTER, PrintJob, PrintQueue
 from tests.fixtures.cups import CupsPdfQueue
-from tests.fixtures.qt import barcode_label_html, pdf_pages, read_barcodes_from_pdf
+from tests.fixtures.qt import barcode_label_html, dispose, pdf_pages, read_barcodes_from_pdf
+from tests.integration.cups_support import wait_for_own_pdfs
 
 pytestmark = pytest.mark.cups
 
@@ -25,6 +32,16 @@ LABELS = {
     "ZTO3000000003": (100, 180),
 }
 OTHER_OUTPUT_DIRS = [Path("/root/PDF"), Path("/var/spool/cups-pdf/ANONYMOUS")]
+
+
+@pytest.fixture(params=[BACKEND_CUPS, BACKEND_RASTER])
+def print_queue(
+    request: pytest.FixtureRequest, label_profile: LabelProfile
+) -> Iterator[PrintQueue]:
+    queue = PrintQueue(label_profile, backend=request.param)
+    yield queue
+    queue.shutdown()
+    dispose(queue)
 
 
 def other_pdfs() -> set[Path]:
@@ -133,3 +150,47 @@ def test_copies_reach_cups(
     (pdf,) = cups_pdf_queue.wait_for_jobs(1, before).values()
     assert len(pdf_pages(pdf)) == 2
     assert read_barcodes_from_pdf(pdf) == ["SF1000000001"] * 2
+
+
+def test_cups_backend_names_the_cups_job(
+    qtbot: QtBot, label_profile: LabelProfile, cups_pdf_queue: CupsPdfQueue
+) -> None:
+    queue = PrintQueue(label_profile, backend=BACKEND_CUPS)
+    assert queue.route(job(1, "SF1000000001", cups_pdf_queue.name)) == "cups-pdf"
+    before = cups_pdf_queue.snapshot()
+    queue.submit(job(1, "SF1000000001", cups_pdf_queue.name))
+    ok, message = finished_jobs(qtbot, queue, 1)[1]
+    assert ok, message
+    match = re.search(rf"accepted by CUPS as {cups_pdf_queue.name}-(\d+)", message)
+    assert match is not None, message
+    assert int(match[1]) in cups_pdf_queue.new_jobs_since(before)
+    queue.shutdown()
+    dispose(queue)
+
+
+def test_many_back_to_back_jobs_come_out_once_each_in_order(
+    qtbot: QtBot, label_profile: LabelProfile, cups_pdf_queue: CupsPdfQueue
+) -> None:
+    queue = PrintQueue(label_profile, backend=BACKEND_CUPS)
+    before = cups_pdf_queue.snapshot()
+    run = uuid.uuid4().int % 10**8
+    ids = [f"JT{run:08d}{n:02d}" for n in range(1, 7)]
+    for n, waybill_id in enumerate(ids, start=1):
+        queue.submit(
+            PrintJob(
+                n,
+                barcode_label_html(waybill_id, 76, 130),
+                PageSizeMm(76, 130),
+                cups_pdf_queue.name,
+                dpi=203,
+                title=waybill_id,
+            )
+        )
+    finished = finished_jobs(qtbot, queue, len(ids))
+    assert all(ok for ok, _ in finished.values()), finished
+    # The shared queue may print other runs' jobs meanwhile: pick out ours by title.
+    outputs = wait_for_own_pdfs(cups_pdf_queue, before, ids, len(ids))
+    assert [pdf.name.split("_")[0] for pdf in outputs] == ids
+    assert [read_barcodes_from_pdf(pdf) for pdf in outputs] == [[i] for i in ids]
+    queue.shutdown()
+    dispose(queue)

@@ -217,3 +217,16 @@ def test_largest_allowed_label_really_loads(qtbot: QtBot, page: LabelPage) -> No
     body = "x" * (MAX_DATA_URL_CHARS - prefix)
     load(qtbot, page, body)
     assert inspect(qtbot, page, "document.body.textContent.length") == len(body)
+
+
+def test_page_counts_its_labels_and_keeps_no_history(
+    qtbot: QtBot, label_profile: LabelProfile
+) -> None:
+    page = LabelPage(label_profile, recycle_after=2)
+    assert (page.loads, page.worn_out) == (0, False)
+    load(qtbot, page, "<p>one</p>")
+    load(qtbot, page, "<p>two</p>")
+    assert (page.loads, page.worn_out) == (2, True)
+    assert page.history().count() == 1  # only the label shown now
+    assert not page.history().canGoBack()
+    dispose(page)

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import pypdf
 import pytest
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent
 from pytestqt.qtbot import QtBot
 
 from app.core.model import PageSizeMm
 from app.printing.profile import LabelProfile
 from app.printing.render import DEFAULT_PAGE_SIZE, LabelRenderer, RenderError, RenderResult
-from tests.fixtures.qt import barcode_label_html, pdf_pages, read_barcodes_from_pdf
+from tests.fixtures.qt import barcode_label_html, dispose, pdf_pages, read_barcodes_from_pdf
 
 
 def assert_single_page(pdf: bytes, width: float, height: float) -> None:
@@ -76,12 +79,12 @@ def test_barcode_reads_back(renderer: LabelRenderer, tmp_path: Path) -> None:
 def test_requests_are_queued_and_each_answered_once(qtbot: QtBot, renderer: LabelRenderer) -> None:
     results: list[tuple[str, RenderResult]] = []
     sizes = {"A": (100, 150), "B": (76, 130), "C": (100, 180)}
+
+    def answer(name: str) -> Callable[[RenderResult], None]:
+        return lambda result: results.append((name, result))
+
     for name, (width, height) in sizes.items():
-        renderer.render_pdf(
-            barcode_label_html(name, width, height),
-            None,
-            lambda result, name=name: results.append((name, result)),
-        )
+        renderer.render_pdf(barcode_label_html(name, width, height), None, answer(name))
     assert results == []  # nothing is answered inside render_pdf
     qtbot.waitUntil(lambda: len(results) == 3, timeout=30_000)
     assert [name for name, _ in results] == ["A", "B", "C"]
@@ -134,3 +137,20 @@ def test_sandbox_label_renders_at_its_size_with_its_barcode(
     assert len(pages) == 1
     assert pages[0] == pytest.approx((size.width, size.height), abs=1.0)
     assert "SF1234567890123" in read_barcodes_from_pdf(path)
+
+
+def test_page_is_replaced_after_its_labels_and_rendering_goes_on(
+    label_profile: LabelProfile,
+) -> None:
+    renderer = LabelRenderer(label_profile, recycle_after=2)
+    first = renderer.page
+    pages: list[object] = []
+    for n in range(5):
+        pdf = renderer.render_pdf_blocking(barcode_label_html(f"SF{n}", 76, 130), None)
+        assert_single_page(pdf, 76, 130)
+        pages.append(renderer.page)
+    assert len({id(p) for p in pages}) == 3  # labels 1-2, 3-4, 5
+    assert renderer.page.loads == 1
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not shiboken6.isValid(first)
+    dispose(renderer)

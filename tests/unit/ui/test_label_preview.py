@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QSize
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent, QSize
 from PySide6.QtWebEngineCore import QWebEngineProfile
 from pytestqt.qtbot import QtBot
 
@@ -83,3 +84,26 @@ def test_a_cancelled_label_is_shown_under_a_warning(preview: LabelPreview, qtbot
     preview.show_waybill(None, note="Not fetched yet")
     assert preview.banner_text() == ""
     assert preview.placeholder_text() == "Not fetched yet"
+
+
+def test_a_fresh_page_takes_over_after_many_labels(
+    label_profile: QWebEngineProfile, qtbot: QtBot
+) -> None:
+    widget = LabelPreview(label_profile, recycle_after=2)
+    widget.resize(400, 600)
+    widget.show()
+    first = widget.page
+    for n in range(3):
+        code = f"SF99000000{n}"
+        html = barcode_label_html(code, 100, 150)
+        waybill = Waybill(REF, WaybillStatus.OK, 0, "ok", code, html, PageSizeMm(100, 150))
+        with qtbot.waitSignal(widget.labelLoaded, timeout=10000) as loaded:
+            widget.show_waybill(waybill)
+        assert loaded.args == [True]
+    assert widget.page is not first
+    assert widget.view.page() is widget.page
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not shiboken6.isValid(first)  # gone, and its renderer process with it
+    assert widget.page.loads == 1
+    assert "SF990000002" in page_text(widget, qtbot)
+    dispose(widget)
