@@ -20,10 +20,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QApplication
@@ -36,6 +35,7 @@ from app.printing.render import LabelRenderer, page_layout
 from tests.benchmarks.common import Row, emit_rows, not_measured, times, tree_cpu_seconds
 from tests.benchmarks.cups_queue import bench_queue, discard_jobs, wait_accepted
 from tests.benchmarks.labels import sandbox_waybills
+from tests.benchmarks.qt_wait import wait_for
 from tests.fixtures.cups import CupsPdfQueue
 
 DPI = 203
@@ -55,15 +55,6 @@ class Timed:
     def __exit__(self, *exc: object) -> None:
         self.wall = time.perf_counter() - self.t0
         self.cpu = tree_cpu_seconds(os.getpid()) - self.cpu0
-
-
-def wait_for(condition: Callable[[], bool], timeout: float) -> None:
-    loop = QEventLoop()
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("gave up waiting")
-        loop.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
 
 
 def spool_print_queue(queue: CupsPdfQueue, waybills: list[Waybill]) -> Timed:

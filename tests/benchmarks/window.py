@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop
+from PySide6.QtCore import QCoreApplication, QEvent
 
 from app.core.settings import Settings, TokenMode
 from app.printing.profile import make_label_profile
@@ -18,16 +17,9 @@ from app.ui.background import BackgroundRunner
 from app.ui.main_window import MainWindow
 from app.ui.services import WindowServices
 from tests.benchmarks.common import SandboxInfo
+from tests.benchmarks.qt_wait import wait_for
 
-
-def wait_for(condition: Callable[[], bool], timeout: float) -> None:
-    """Run the event loop until `condition()` holds; TimeoutError after `timeout` s."""
-    loop = QEventLoop()
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("gave up waiting")
-        loop.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+__all__ = ["bench_window", "wait_for"]
 
 
 @contextmanager
