@@ -340,8 +340,10 @@ class MainWindow(QMainWindow):
                 text += " " + self.tr("%n not fetched (stopped).", "", summary.stopped)
             bad = summary.errors or summary.cancelled or summary.stopped
             self.tell(text, Feedback.WARNING if bad else Feedback.OK)
-        self._show_current(self.table.currentIndex())
+        # Print on scan first: the label reaches the printer before the preview takes the
+        # GUI thread to load the same label.
         self.scan_print.fetch_finished()
+        self._show_current(self.table.currentIndex())
 
     # --- printing ------------------------------------------------------------------------
 
