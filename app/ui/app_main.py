@@ -72,23 +72,6 @@ class SettingsHolder:
     settings: Settings
 
 
-def settings_saver(
-    holder: SettingsHolder, store_file: SettingsStore | None
-) -> Callable[[Settings], None]:
-    """Saves settings changed in the window (as the Settings dialog does) and keeps
-    `holder` up to date; `store_file` None (the demo) keeps them in memory only."""
-
-    def save(new: Settings) -> None:
-        if store_file is not None:
-            try:
-                store_file.save(new)
-            except OSError:
-                log.warning("could not save the settings to %s", store_file.path, exc_info=True)
-        holder.settings = new
-
-    return save
-
-
 def language_of(settings: Settings) -> str:
     """The hint language: the configured one, else the system's."""
     return settings.language or QLocale.system().name()
@@ -225,7 +208,7 @@ def window_session(
             sound_player=make_sound_player(resources_dir() / "sounds", runner),
             carrier_cache=None if demo else CarrierCache(paths.data_dir / "carriers.json"),
             window_state_file=paths.config_dir / "window-state.ini",
-            save_settings=settings_saver(holder, None if demo else store_file),
+            save_settings=flow.save,
             print_guard=None if ledger is None else ledger.guard,
         )
         window = MainWindow(services)

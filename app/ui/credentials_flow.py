@@ -243,10 +243,20 @@ class CredentialsFlow(QObject):
         if not accepted:
             return None
         self._remember_secret(new.appid)
+        self.save(new)
+        return new
+
+    def save(self, new: Settings) -> None:
+        """Store `new` (not in the demo, which has no settings file) and make it current.
+
+        The one save path of the window: the dialog and the window's own changes (the
+        printer picker, print on scan) both come here; a failed write is told, not hidden.
+        """
         if self._settings_store is not None:
             try:
                 self._settings_store.save(new)
             except OSError as exc:
+                log.warning("could not save the settings to %s", self._settings_store.path)
                 self.prompts.inform(
                     self.tr("Settings not saved"),
                     self.tr("The settings could not be written to {0}: {1}").format(
@@ -254,7 +264,6 @@ class CredentialsFlow(QObject):
                     ),
                 )
         self._slot.settings = new
-        return new
 
     def _remember_secret(self, appid: str) -> None:
         if self._secrets is None or not appid:

@@ -3,7 +3,7 @@ the Print-on-scan switch, with their actions, menu and toolbar.
 
 `PrintCommands(window)` builds them onto a `MainWindow` and keeps the packer informed
 through `window.tell`. Settings changed here (printer, print on scan) are remembered with
-the window's `services.save_settings`, the same saver the Settings dialog uses.
+the window's `services.save_settings`, the same save path the Settings dialog uses.
 Exports take the selected rows with a printable label, or every ready/printed one when
 nothing is selected; a cancelled waybill is never exported.
 """

@@ -88,3 +88,26 @@ def test_applied_settings_change_the_window(qapp: Any, tmp_path: Path) -> None:
         assert window.settings.default_carrier == "ZTO"
         window.add_scan("X1")
         assert window.model.row_at(0).ref.delivery_id == "ZTO"
+
+
+def test_window_changes_are_saved_through_the_one_save_path(qapp: Any, tmp_path: Path) -> None:
+    from app.core.settings import SettingsStore
+    from app.ui.credentials_flow import CredentialsFlow
+
+    paths = AppPaths.under(tmp_path).ensure()
+    with window_session(paths, Settings(), demo=False, env={}) as window:
+        flow = window.findChild(CredentialsFlow)
+        assert flow is not None
+        assert window.services.save_settings == flow.save  # picker and dialog share it
+        assert window.services.save_settings is not None
+        window.services.save_settings(Settings(printer_name="LabelPDF", copies=2))
+    stored = SettingsStore(paths.settings_file).load()
+    assert (stored.printer_name, stored.copies) == ("LabelPDF", 2)
+
+
+def test_demo_window_changes_stay_in_memory(qapp: Any, tmp_path: Path) -> None:
+    paths = AppPaths.under(tmp_path).ensure()
+    with window_session(paths, Settings(), demo=True) as window:
+        assert window.services.save_settings is not None
+        window.services.save_settings(window.settings.replace(printer_name="LabelPDF"))
+    assert not paths.settings_file.exists()
