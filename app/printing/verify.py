@@ -1,0 +1,262 @@
+"""Label verification: is this PDF a label a carrier's scanner can read?
+
+A PDF is not a label. `verify_label` checks a rendered label the way the printer will see
+it: the page count (one, unless multi-page labels are allowed), each page's real size in
+the PDF (20–300 mm a side — Chromium honours an `@page` of 5000 mm or 1e400 mm that the
+program's own CSS reader ignores, so only the PDF tells), and then, at the resolution it
+will print at, that the page is not blank and carries a barcode (1D or QR) that decodes to
+the waybill id. Hosts the renderer had to block are reasons too: the label wanted
+something it did not get. The result is a `Verification` with one `Problem` per reason.
+
+pdfium (pypdfium2) rasterises the page in-process, in a few milliseconds and without a
+temporary file; zxing-cpp reads the barcodes. Pure functions, no Qt: callable from any
+thread, but pdfium itself is not thread-safe, so one caller at a time (the GUI thread).
+"""
+
+from __future__ import annotations
+
+import enum
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pypdfium2
+import zxingcpp
+
+MM_PER_PT = 25.4 / 72
+MIN_SIDE_MM = 20.0
+MAX_SIDE_MM = 300.0
+DEFAULT_DPI = 203
+#: A page with fewer dark pixels than this share is blank (a 0.1 mm hairline border of a
+#: 100 × 150 mm label is already ~0.5 %).
+BLANK_DARK_SHARE = 0.0005
+_DARK_BELOW = 128
+_LIGHT_BYTES = bytes(range(_DARK_BELOW, 256))
+_FORMATS = zxingcpp.BarcodeFormats(
+    (zxingcpp.BarcodeFormat.AllLinear, zxingcpp.BarcodeFormat.QRCode)
+)
+# pdfium keeps global state: one document open at a time in this process.
+_PDFIUM = threading.Lock()
+
+
+class ProblemKind(enum.StrEnum):
+    """Why a label is not verified."""
+
+    UNREADABLE = "unreadable"  # not a PDF pdfium can open
+    PAGES = "pages"
+    PAGE_SIZE = "page_size"
+    BLANK = "blank"
+    NO_BARCODE = "no_barcode"
+    WRONG_BARCODE = "wrong_barcode"
+    BLOCKED_HOSTS = "blocked_hosts"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a label is not verified, with the text said about it."""
+
+    kind: ProblemKind
+    text: str
+
+
+@dataclass(frozen=True)
+class VerifyPolicy:
+    """What a label must satisfy: its print resolution and whether it may have pages."""
+
+    dpi: int = DEFAULT_DPI
+    allow_multi_page: bool = False
+    min_side_mm: float = MIN_SIDE_MM
+    max_side_mm: float = MAX_SIDE_MM
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The outcome of verifying one label."""
+
+    problems: tuple[Problem, ...] = ()
+    pages: tuple[tuple[float, float], ...] = ()
+    """Each page's (width, height) in millimetres, as the PDF says."""
+    barcodes: tuple[str, ...] = ()
+    """Every barcode text read, in page order."""
+    blocked_hosts: tuple[str, ...] = ()
+    checked_dpi: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def reason(self) -> str:
+        """The problems in one line ("" when verified)."""
+        return "; ".join(problem.text for problem in self.problems)
+
+    def has(self, kind: ProblemKind) -> bool:
+        return any(problem.kind is kind for problem in self.problems)
+
+
+def _mm(value: float) -> str:
+    if value >= 1e6:
+        return f"{value:.3g}"
+    # PDF points are 1/72 in: a 5000 mm page comes back as 4999.9 mm
+    return f"{value:.0f}" if value >= 100 or abs(value - round(value)) < 0.15 else f"{value:.1f}"
+
+
+def page_sizes_mm(pdf: bytes) -> tuple[tuple[float, float], ...]:
+    """Each page's (width, height) in millimetres, read from the PDF itself.
+
+    Raises `ValueError` for data pdfium cannot open as a PDF.
+    """
+    with _PDFIUM:
+        try:
+            document = pypdfium2.PdfDocument(pdf)
+        except pypdfium2.PdfiumError as exc:
+            raise ValueError(f"not a readable PDF: {exc}") from exc
+        try:
+            sizes = []
+            for index in range(len(document)):
+                width, height = document.get_page_size(index)
+                sizes.append((width * MM_PER_PT, height * MM_PER_PT))
+            return tuple(sizes)
+        finally:
+            document.close()
+
+
+def size_problem(
+    sizes: Sequence[tuple[float, float]], policy: VerifyPolicy = VerifyPolicy()
+) -> Problem | None:
+    """Why pages of `sizes` must not go to a printer (None: every page is a label's size)."""
+    for width, height in sizes:
+        if not (
+            policy.min_side_mm <= width <= policy.max_side_mm
+            and policy.min_side_mm <= height <= policy.max_side_mm
+        ):
+            return Problem(
+                ProblemKind.PAGE_SIZE,
+                f"page {_mm(width)} × {_mm(height)} mm (a label is "
+                f"{policy.min_side_mm:g}–{policy.max_side_mm:g} mm a side)",
+            )
+    return None
+
+
+def check_spoolable(pdf: bytes, policy: VerifyPolicy = VerifyPolicy()) -> Problem | None:
+    """The reason this PDF must be refused before spooling, or None.
+
+    Unlike a full `verify_label` this only looks at the PDF's structure (no raster): a
+    page of absurd size, or more pages than allowed, never reaches CUPS.
+    """
+    try:
+        sizes = page_sizes_mm(pdf)
+    except ValueError as exc:
+        return Problem(ProblemKind.UNREADABLE, str(exc))
+    if not sizes:
+        return Problem(ProblemKind.PAGES, "the label has no page")
+    problem = size_problem(sizes, policy)
+    if problem is not None:
+        return problem
+    if len(sizes) > 1 and not policy.allow_multi_page:
+        return Problem(ProblemKind.PAGES, f"{len(sizes)} pages (a label is one page)")
+    return None
+
+
+@dataclass(frozen=True)
+class _PageScan:
+    dark_share: float
+    texts: tuple[str, ...]
+
+
+def _dark_pixels(buffer: memoryview, width: int, height: int, stride: int) -> int:
+    data = bytes(buffer)
+    if stride == width:
+        return len(data.translate(None, _LIGHT_BYTES))
+    return sum(
+        len(data[row * stride : row * stride + width].translate(None, _LIGHT_BYTES))
+        for row in range(height)
+    )
+
+
+def _scan_page(
+    document: pypdfium2.PdfDocument, index: int, dpi: int, wanted: str | None
+) -> _PageScan:
+    """Rasterise one page at `dpi` and read it.
+
+    Without anti-aliasing, as a thermal head prints (whole dots, black or white). zxing
+    first looks the quick way (upright, full size, dark on light: how labels print,
+    ~3 ms); only if that does not find `wanted` does it look again in every direction,
+    scale and polarity (~12 ms).
+    """
+    page = document[index]
+    try:
+        bitmap = page.render(
+            scale=dpi / 72,
+            grayscale=True,
+            no_smoothtext=True,
+            no_smoothpath=True,
+            no_smoothimage=True,
+        )
+        try:
+            width, height, stride = bitmap.width, bitmap.height, bitmap.stride
+            buffer = memoryview(bitmap.buffer).cast("B")
+            dark = _dark_pixels(buffer, width, height, stride)
+            view = zxingcpp.ImageView(
+                buffer.cast("B", (height, stride)), width, height, zxingcpp.ImageFormat.Lum
+            )
+            found = zxingcpp.read_barcodes(
+                view, formats=_FORMATS, try_rotate=False, try_downscale=False, try_invert=False
+            )
+            texts = [result.text for result in found]
+            if (wanted is None and not texts) or (wanted is not None and wanted not in texts):
+                texts += [r.text for r in zxingcpp.read_barcodes(view, formats=_FORMATS)]
+        finally:
+            bitmap.close()
+    finally:
+        page.close()
+    return _PageScan(dark / max(1, width * height), tuple(dict.fromkeys(texts)))
+
+
+def verify_label(
+    pdf: bytes,
+    waybill_id: str | None,
+    *,
+    policy: VerifyPolicy = VerifyPolicy(),
+    blocked_hosts: Sequence[str] = (),
+) -> Verification:
+    """Verify one rendered label (see the module docstring).
+
+    `waybill_id` is the id the API gave (None: any readable barcode will do).
+    """
+    problems: list[Problem] = []
+    blocked = tuple(dict.fromkeys(blocked_hosts))
+    if blocked:
+        problems.append(Problem(ProblemKind.BLOCKED_HOSTS, "blocked hosts: " + ", ".join(blocked)))
+    spool = check_spoolable(pdf, policy)
+    try:
+        sizes = page_sizes_mm(pdf)
+    except ValueError:
+        sizes = ()
+    if spool is not None:
+        problems.append(spool)
+        if spool.kind is not ProblemKind.PAGES or not sizes:
+            # An absurd page is never rasterised (a 1e400 mm page is 10^8 pixels a side).
+            return Verification(tuple(problems), sizes, (), blocked, 0)
+    scans: list[_PageScan] = []
+    pages_to_read = len(sizes) if policy.allow_multi_page else 1
+    with _PDFIUM:
+        document = pypdfium2.PdfDocument(pdf)
+        try:
+            for index in range(pages_to_read):
+                scans.append(_scan_page(document, index, policy.dpi, waybill_id or None))
+        finally:
+            document.close()
+    texts = tuple(text for scan in scans for text in scan.texts)
+    if all(scan.dark_share < BLANK_DARK_SHARE for scan in scans):
+        problems.append(Problem(ProblemKind.BLANK, "the label is blank"))
+    elif not texts:
+        problems.append(Problem(ProblemKind.NO_BARCODE, f"no barcode found at {policy.dpi} dpi"))
+    elif waybill_id and waybill_id not in texts:
+        problems.append(
+            Problem(
+                ProblemKind.WRONG_BARCODE,
+                f"barcode reads {', '.join(texts)}, not the waybill {waybill_id}",
+            )
+        )
+    return Verification(tuple(problems), sizes, texts, blocked, policy.dpi)
