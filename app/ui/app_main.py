@@ -83,7 +83,7 @@ def demo_source_factory(
     """Builds a client for the demo sandbox (its secret is held only in this closure)."""
 
     def make() -> WaybillSource:
-        from app.wiring import Credentials, build_client
+        from app.wiring.client import Credentials, build_client
 
         settings = holder.settings
         creds = Credentials(appid=settings.appid, secret=secret)
@@ -239,7 +239,7 @@ def run_gui(*, demo: bool, argv: list[str], secrets: SecretRegistry | None = Non
     """Show the window until it is closed; returns the exit status.
 
     Outside the demo, the Settings dialog opens first when nothing is configured.
-    `secrets` is the log filter's registry (`app.cli.main` makes it).
+    `secrets` is the log filter's registry (`app.cli.program` makes it).
     """
     app = setup_application(argv)
     paths = AppPaths.default().ensure()

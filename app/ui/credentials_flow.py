@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
     from app.core.engine import WaybillSource
     from app.ui.main_window import MainWindow
-    from app.wiring import Credentials
+    from app.wiring.client import Credentials
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +101,7 @@ def is_configured(settings: Settings, env: Mapping[str, str], store: CredentialS
 
     A keyring that cannot be read counts as "no secret".
     """
-    from app.wiring import ENV_ACCESS_TOKEN, ENV_APPID, ENV_APPSECRET
+    from app.wiring.client import ENV_ACCESS_TOKEN, ENV_APPID, ENV_APPSECRET
 
     if env.get(ENV_ACCESS_TOKEN, "").strip():
         return True
@@ -218,7 +218,7 @@ class CredentialsFlow(QObject):
 
     def connection_tester(self) -> Callable[[Settings, str], object]:
         """`wiring.check_connection`, registering what it learns with the log filter."""
-        from app.wiring import check_connection
+        from app.wiring.client import check_connection
 
         return functools.partial(check_connection, secrets=self._secrets)
 
@@ -290,7 +290,7 @@ class CredentialsFlow(QObject):
 
     def make_source(self) -> WaybillSource:
         """A WeChat client for the settings in force (raises what is missing, with a hint)."""
-        from app.wiring import build_client, credentials_from_env
+        from app.wiring.client import build_client, credentials_from_env
 
         settings = self._slot.settings
         try:
@@ -301,7 +301,7 @@ class CredentialsFlow(QObject):
 
     def _session_credentials(self, settings: Settings, exc: KeyringUnavailable) -> Credentials:
         """Without a keyring: ask for the AppSecret and keep it in memory for the session."""
-        from app.wiring import credentials_from_env
+        from app.wiring.client import credentials_from_env
 
         creds = credentials_from_env(self._env, settings)
         if creds.access_token or settings.token_mode is TokenMode.THIRD_PARTY:

@@ -14,8 +14,8 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
-from app.cli import EXIT_OK, EXIT_USAGE, build_parser
-from app.cli_fetch import run_fetch
+from app.cli.fetch import run_fetch
+from app.cli.program import EXIT_OK, EXIT_USAGE, build_parser
 from app.core.credentials import SERVICE
 from app.core.paths import AppPaths
 from app.core.secret_registry import SecretRegistry

@@ -19,7 +19,7 @@ from app.core.ledger_records import OrderState, PrintOutcome
 from app.core.model import OrderRef
 from app.core.settings import Settings
 from app.sandbox.server import SandboxServer
-from app.wiring import Credentials, build_client
+from app.wiring.client import Credentials, build_client
 from tests.fixtures.cups import CupsPdfQueue, CupsSnapshot
 from tests.fixtures.qt import read_barcodes_from_pdf
 from tests.integration.ledger_cli import (

@@ -34,7 +34,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from app.cli_labels import pdf_name
+from app.cli.labels import pdf_name
 from app.core.ledger_records import OrderState
 from app.sandbox.server import SandboxServer
 from tests.integration.ledger_cli import (

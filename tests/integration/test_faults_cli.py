@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli_labels import pdf_name
+from app.cli.labels import pdf_name
 from app.core.engine import (
     CANCELLED_HINT,
     LABEL_CORRUPT,

@@ -25,19 +25,19 @@ import keyring
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.cli import build_parser
-from app.cli_fetch import run_fetch
+from app.cli.fetch import run_fetch
+from app.cli.program import build_parser
 from app.core.credentials import SERVICE, CredentialStore
 from app.core.ledger import DEFAULT_FILENAME
 from app.core.logsetup import LOG_FILE_NAME
 from app.core.paths import AppPaths
 from app.core.secret_registry import SecretRegistry
 from app.core.settings import ConnectionResult, Settings
-from app.logging_wiring import logging_session
 from app.sandbox.server import SandboxServer
 from app.ui.app_main import window_session
 from app.ui.queue_model import RowState
 from app.ui.settings_dialog import SettingsDialog
+from app.wiring.logging_session import logging_session
 from tests.unit.core.memory_keyring import MemoryKeyring
 from tests.unit.ui.credentials_support import (
     RecordedPrompts,

@@ -22,7 +22,7 @@ from app.wechat.tokens import (
     StableTokenSource,
     TokenSource,
 )
-from app.wiring import RecordingTokenSource
+from app.wiring.client import RecordingTokenSource
 from tests.integration.token_command import token_command
 from tests.unit.core.memory_keyring import MemoryKeyring
 from tests.unit.ui.credentials_support import (

@@ -24,7 +24,7 @@ from app.sandbox.faults import Faults
 from app.sandbox.server import SandboxServer
 from app.ui.main_window import MainWindow
 from app.ui.queue_model import RowState
-from app.wiring import Credentials, build_client
+from app.wiring.client import Credentials, build_client
 from tests.unit.ui.ledger_support import history_row, ledger_window, prints_of
 from tests.unit.ui.support import row_states, sandbox_settings
 

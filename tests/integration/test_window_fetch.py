@@ -146,7 +146,7 @@ def test_missing_credentials_are_reported_not_raised(
     print_queue: PrintQueue,
     tmp_path: Path,
 ) -> None:
-    from app.wiring import Credentials, build_client
+    from app.wiring.client import Credentials, build_client
 
     settings = sandbox_settings(sandbox)
 

@@ -17,7 +17,7 @@ from app.sandbox.server import SandboxServer
 from app.ui.background import BackgroundRunner
 from app.ui.main_window import MainWindow
 from app.ui.services import WindowServices
-from app.wiring import Credentials, build_client
+from app.wiring.client import Credentials, build_client
 
 
 def sandbox_settings(sandbox: SandboxServer, **changes: Any) -> Settings:

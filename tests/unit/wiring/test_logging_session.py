@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import EXIT_USAGE, main
+from app.cli.program import EXIT_USAGE, main
 from app.core.logsetup import LOG_FILE_NAME, LOGGER_NAME
 from app.core.paths import AppPaths
 from app.core.secret_registry import SecretRegistry
 from app.core.settings import Settings, TokenMode
-from app.logging_wiring import LEVEL_ENV, log_level, logging_session
 from app.sandbox.server import SandboxServer
-from app.wiring import Credentials, build_client
+from app.wiring.client import Credentials, build_client
+from app.wiring.logging_session import LEVEL_ENV, log_level, logging_session
 
 log = logging.getLogger("app.tests.logging_wiring")
 

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from app.qt_environment import allow_webengine_as_root, prepare_headless
+from app.wiring.qt_environment import allow_webengine_as_root, prepare_headless
 
 
 def test_root_turns_the_chromium_sandbox_off_others_keep_it() -> None:

@@ -4,7 +4,7 @@
 folder (`AppPaths.log_dir`, `waybill-printer.log`) at INFO, or at the level named by
 `WAYBILL_LOG_LEVEL` (e.g. DEBUG to see every request line), with the redacting filter
 asking the handed-in `SecretRegistry` for the current AppSecret(s) and tokens; on exit
-the handler is removed and the file closed. `app.cli.main` runs every command inside it.
+the handler is removed and the file closed. `app.cli.program` runs every command inside it.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def log_level(env: Mapping[str, str]) -> int:
 
 def register_env_secrets(env: Mapping[str, str], secrets: SecretRegistry) -> None:
     """Tell `secrets` the AppSecret and ready token the environment holds, if any."""
-    from app.wiring import ENV_ACCESS_TOKEN, ENV_APPSECRET
+    from app.wiring.client import ENV_ACCESS_TOKEN, ENV_APPSECRET
 
     secrets.add_all(env.get(name, "").strip() for name in (ENV_APPSECRET, ENV_ACCESS_TOKEN))
 

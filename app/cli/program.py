@@ -3,9 +3,9 @@
 The `fetch` face drives the same core engine as the window: parse the input, fetch
 through the WeChat client, decode the labels, optionally render them to PDF or print them,
 recording every step in the station's ledger. `resume`, `history`, `reprint` and
-`confirm` work on that ledger (`app.cli_ledger`).
+`confirm` work on that ledger (`app.cli.ledger`).
 Every command logs to the rotating file in the log folder, secrets masked
-(`app.logging_wiring`; `WAYBILL_LOG_LEVEL=DEBUG` for request lines).
+(`app.wiring.logging_session`; `WAYBILL_LOG_LEVEL=DEBUG` for request lines).
 Exit status: 0 every order ok, 1 some orders not ok, 2 usage, configuration or
 authentication errors.
 """
@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument(
         "--reprint", action="store_true", help="print waybills again that were printed before"
     )
-    from app.cli_ledger import add_ledger_commands, seconds
+    from app.cli.ledger import add_ledger_commands, seconds
 
     fetch.add_argument(
         "--timeout", type=seconds, metavar="SECONDS", help="read timeout per call (default 15)"
@@ -80,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     from app.core.paths import AppPaths
     from app.core.secret_registry import SecretRegistry
-    from app.logging_wiring import logging_session
+    from app.wiring.logging_session import logging_session
 
     secrets = SecretRegistry()  # what the log filter masks; learns each secret and token
     with logging_session(AppPaths.default(), os.environ, secrets):
@@ -89,27 +89,27 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace, secrets: SecretRegistry) -> int:
     if args.self_test:
-        from app.selftest import run_self_test
+        from app.cli.selftest import run_self_test
 
         return run_self_test(sys.stdout)
     if args.command == "sandbox":
-        from app.cli_sandbox import run_sandbox
+        from app.cli.sandbox import run_sandbox
 
         return run_sandbox(port=args.port, latency=args.latency, out=sys.stdout)
     if args.command == "fetch":
-        from app.cli_fetch import run_fetch
+        from app.cli.fetch import run_fetch
 
         return run_fetch(
             args, env=os.environ, stdin=sys.stdin, out=sys.stdout, err=sys.stderr, secrets=secrets
         )
     if args.command in ("resume", "history", "reprint", "confirm"):
-        from app.cli_ledger import run_ledger_command
+        from app.cli.ledger import run_ledger_command
 
         return run_ledger_command(
             args, env=os.environ, out=sys.stdout, err=sys.stderr, secrets=secrets
         )
-    from app.qt_environment import allow_webengine_as_root
     from app.ui.app_main import run_gui
+    from app.wiring.qt_environment import allow_webengine_as_root
 
     allow_webengine_as_root()
 

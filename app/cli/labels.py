@@ -25,7 +25,7 @@ from typing import Any
 from app.core.atomic_file import write_atomically
 from app.core.batch_run import TARGET_PDF, TARGET_PRINTER, OutputResult
 from app.core.model import Waybill
-from app.qt_environment import prepare_headless
+from app.wiring.qt_environment import prepare_headless
 
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _PART_SUFFIX = ".part"

@@ -8,11 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from app.core.labels import page_size_from_css
-from app.core.model import PageSizeMm
-from app.printing.render import LabelRenderer
-from app.selftest import SELFTEST_CODE, sample_label_html
-from app.selftest_checks import (
+from app.cli.selftest import SELFTEST_CODE, sample_label_html
+from app.cli.selftest_checks import (
     check_image_barcode,
     check_page_size,
     check_pdf_barcode,
@@ -20,6 +17,9 @@ from app.selftest_checks import (
     pdf_page_sizes_mm,
     scanline_pattern,
 )
+from app.core.labels import page_size_from_css
+from app.core.model import PageSizeMm
+from app.printing.render import LabelRenderer
 from tests.fixtures.qt import barcode_label_html, read_barcodes_from_pdf
 
 REPO = Path(__file__).resolve().parents[2]

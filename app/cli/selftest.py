@@ -4,7 +4,7 @@ Proves that an installation (a source checkout or the PyInstaller bundle) can do
 packing station needs without a network, a printer or a WeChat account: start QtWebEngine
 headless, render a 100 × 150 mm label with Chinese text and a Code128 barcode to PDF with
 the hardened label renderer, and show it in a web view. The checks themselves live in
-`app.selftest_checks`: the PDF's page size, the barcode's bars in the PDF, and the barcode
+`app.cli.selftest_checks`: the PDF's page size, the barcode's bars in the PDF, and the barcode
 read back from the rendered image. Prints one PASS/FAIL line per check, where the PDF and
 the image were written, and how long it took; returns 0 when every check passed, else 1.
 """
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from app import __version__
-from app.selftest_checks import (
+from app.cli.selftest_checks import (
     CheckResult,
     check_image_barcode,
     check_page_size,
@@ -215,7 +215,7 @@ def run_checks(out: TextIO, workdir: Path) -> list[CheckResult]:
 
 def run_self_test(out: TextIO) -> int:
     """Run every check, print a PASS/FAIL report to `out`; 0 if all passed, else 1."""
-    from app.qt_environment import prepare_headless
+    from app.wiring.qt_environment import prepare_headless
 
     prepare_headless()
     # Offscreen even on a desktop, unless the caller chose a platform: nothing flashes up.

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from app.cli_fetch import (
+from app.cli.fetch import (
     EXIT_OK,
     EXIT_SOME_FAILED,
     EXIT_USAGE,
@@ -46,7 +46,7 @@ from app.core.paths import AppPaths
 from app.core.secret_registry import SecretRegistry
 from app.core.settings import Settings
 from app.wechat.errors import WeChatError
-from app.wiring import credentials_from_env
+from app.wiring.client import credentials_from_env
 
 LEDGER_COMMANDS = ("resume", "history", "reprint", "confirm")
 
@@ -171,7 +171,7 @@ def _resume(
         (r.order_row_id, r.waybill.ref, r.waybill) for r in recovery.unprinted
     ]
     if recovery.unfetched:
-        from app.wiring import build_client
+        from app.wiring.client import build_client
 
         rows = [r.order_row_id for r in recovery.unfetched]
         refs = [r.ref for r in recovery.unfetched]

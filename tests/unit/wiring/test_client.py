@@ -13,7 +13,7 @@ from app.wechat.tokens import (
     StableTokenSource,
     StaticTokenSource,
 )
-from app.wiring import (
+from app.wiring.client import (
     Credentials,
     build_client,
     build_token_source,

@@ -9,7 +9,7 @@ Everything goes through the station's ledger (`<data dir>/ledger.sqlite3`, see
 stderr, finished by `waybill-printer resume`) and prunes old history; then it records the
 orders, the fetch and each label's print before and after it happens. `--print` refuses a
 waybill the ledger shows as printed unless `--reprint` is given. The helpers here are
-shared with the ledger commands in `app.cli_ledger`.
+shared with the ledger commands in `app.cli.ledger`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from app.cli_labels import LabelOutputError, PdfSink, PrinterSink, QtSession
+from app.cli.labels import LabelOutputError, PdfSink, PrinterSink, QtSession
 from app.core.batch_run import (
     ALREADY_PRINTED,
     NO_WAYBILL_ID,
@@ -39,7 +39,7 @@ from app.core.paths import AppPaths
 from app.core.secret_registry import SecretRegistry
 from app.core.settings import Settings, SettingsStore
 from app.wechat.errors import WeChatError
-from app.wiring import credentials_from_env
+from app.wiring.client import credentials_from_env
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 PROG = "waybill-printer"
@@ -283,7 +283,7 @@ def _fetch_with_ledger(
     err: TextIO,
     secrets: SecretRegistry | None = None,
 ) -> int:
-    from app.wiring import build_client
+    from app.wiring.client import build_client
 
     creds = credentials_from_env(env, settings, _keyring_lookup)
     try:
