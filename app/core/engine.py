@@ -4,14 +4,8 @@ A `WaybillSource` (the WeChat client, in practice) answers references with raw `
 `to_waybill` turns one item into a `Waybill`, never raising; `fetch_waybills` asks the
 source and returns exactly one `Waybill` per reference, in the caller's order.
 
-Local error codes — negative and outside WeChat's ranges, so a waybill's `errcode` always
-tells where an error came from:
-
-- `LABEL_MISSING` (-1001): the order was answered but its `print_html` is empty.
-- `LABEL_CORRUPT` (-1002): `print_html` is not Base64 of a UTF-8 HTML document.
-- `NO_ANSWER` (-1003): the source returned no item for this order.
-- `NOT_FETCHED` (-1004): the fetch was cancelled before this order was answered.
-- -1005 to -1008 belong to the WeChat client (see `app.wechat.errors`).
+The local error codes it gives (`LABEL_MISSING`, `LABEL_CORRUPT`, `NO_ANSWER`,
+`NOT_FETCHED`) live in `app.core.codes`, shared with the WeChat client.
 """
 
 from __future__ import annotations
@@ -21,13 +15,9 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
+from app.core.codes import LABEL_CORRUPT, LABEL_MISSING, NO_ANSWER, NOT_FETCHED
 from app.core.labels import LabelError, decode_print_html, page_size_from_css
 from app.core.model import ApiItem, Hint, OrderRef, Waybill, WaybillStatus
-
-LABEL_MISSING = -1001
-LABEL_CORRUPT = -1002
-NO_ANSWER = -1003
-NOT_FETCHED = -1004
 
 ORDER_STATUS_CANCELLED = 1
 

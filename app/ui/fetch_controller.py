@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
-from app.core.engine import NOT_FETCHED, WaybillSource, fetch_waybills
+from app.core.codes import NOT_FETCHED
+from app.core.engine import WaybillSource, fetch_waybills
 from app.core.model import Hint, OrderRef, Waybill, WaybillStatus
 from app.ui.background import BackgroundRunner, TaskHandle
 from app.ui.queue_model import OrderQueueModel

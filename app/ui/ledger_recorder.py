@@ -23,7 +23,8 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex
 
-from app.core.engine import NOT_FETCHED, WaybillSource, fetch_waybills
+from app.core.codes import NOT_FETCHED
+from app.core.engine import WaybillSource, fetch_waybills
 from app.core.ledger import Ledger
 from app.core.model import OrderRef, Waybill
 from app.ui.background import BackgroundRunner

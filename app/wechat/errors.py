@@ -6,7 +6,7 @@ should do (`Hint`, English and Chinese). `info_for(code)` never fails: an unknow
 treated as a per-order error that quotes the code.
 
 Local codes — negative and below -1000, so they never collide with WeChat's own codes
-(WeChat's only negative code is -1, "system busy"); -1001..-1004 match `app.core.engine`:
+(WeChat's only negative code is -1, "system busy"); all of them live in `app.core.codes`:
 
 - `NO_ANSWER` (-1003): WeChat answered the call but left this order out.
 - `CANCELLED` (-1004): the fetch was cancelled before this order was asked for
@@ -28,15 +28,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from app.core import engine as _engine
+from app.core.codes import BAD_RESPONSE as BAD_RESPONSE
+from app.core.codes import HTTP_ERROR as HTTP_ERROR
+from app.core.codes import NO_ANSWER as NO_ANSWER
+from app.core.codes import NOT_CONFIGURED as NOT_CONFIGURED
+from app.core.codes import NOT_FETCHED
+from app.core.codes import TRANSPORT as TRANSPORT
 from app.core.model import Hint
 
-NO_ANSWER = _engine.NO_ANSWER  # one number per meaning, shared with the engine
-CANCELLED = _engine.NOT_FETCHED
-TRANSPORT = -1005
-BAD_RESPONSE = -1006
-HTTP_ERROR = -1007
-NOT_CONFIGURED = -1008
+CANCELLED = NOT_FETCHED  # the engine's name for the same meaning
 
 #: Codes a business call answers when its access token is no good: refresh once, retry once.
 TOKEN_ERRORS = frozenset({40001, 40014, 42001, 41001})

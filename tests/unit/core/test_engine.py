@@ -11,11 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.core import engine
+from app.core.codes import LABEL_CORRUPT, LABEL_MISSING, NO_ANSWER, NOT_FETCHED
 from app.core.engine import (
-    LABEL_CORRUPT,
-    LABEL_MISSING,
-    NO_ANSWER,
-    NOT_FETCHED,
     WaybillSource,
     fetch_waybills,
     to_waybill,
