@@ -28,6 +28,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check app tests
 	$(VENV)/bin/ruff format --check app tests
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 benchmark: $(STAMP) translations
 	bash scripts/install-system-deps.sh
