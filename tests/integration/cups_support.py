@@ -6,10 +6,15 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from pytestqt.qtbot import QtBot
+
+from app.printing.queue import PrintQueue
+from app.ui.main_window import MainWindow
 from tests.fixtures.cups import CupsPdfQueue, CupsSnapshot
+from tests.fixtures.qt import print_queue_idle, wait_until_quiet
 
 OTHER_OUTPUT_DIRS = [Path("/root/PDF"), Path("/var/spool/cups-pdf/ANONYMOUS")]
 
@@ -57,3 +62,35 @@ def wait_for_own_pdfs(
         if time.monotonic() > deadline:
             raise TimeoutError(f"{len(found)} of {count} labels came out of {queue.name}")
         time.sleep(0.1)
+
+
+def wait_until_cups_settled(
+    qtbot: QtBot,
+    queue: CupsPdfQueue,
+    before: CupsSnapshot,
+    idle: Callable[[], bool],
+    timeout_ms: int = 60_000,
+) -> None:
+    """Before counting outputs to show that nothing (more) was printed: wait until the
+    program is `idle` (nothing pending in its print queue) and every CUPS job on any queue
+    newer than `before` has reached a final state, on two looks in a row."""
+    wait_until_quiet(
+        qtbot, lambda: idle() and not queue.unfinished_since(before), timeout_ms=timeout_ms
+    )
+
+
+def window_settled(
+    qtbot: QtBot,
+    window: MainWindow,
+    print_queue: PrintQueue,
+    cups: CupsPdfQueue,
+    before: CupsSnapshot,
+) -> None:
+    """`wait_until_cups_settled` for a window printing through `print_queue`: nothing of
+    the window's left to print, nothing in the queue, every CUPS job since `before` final."""
+    wait_until_cups_settled(
+        qtbot,
+        cups,
+        before,
+        lambda: window.printer.pending == 0 and print_queue_idle(print_queue),
+    )

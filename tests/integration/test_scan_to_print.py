@@ -17,7 +17,12 @@ from app.sandbox.server import SandboxServer
 from app.ui.main_window import MainWindow
 from tests.fixtures.cups import CupsPdfQueue
 from tests.fixtures.qt import read_barcodes_from_pdf
-from tests.integration.cups_support import fresh_order_id, own_pdfs, wait_for_own_pdfs
+from tests.integration.cups_support import (
+    fresh_order_id,
+    own_pdfs,
+    wait_for_own_pdfs,
+    window_settled,
+)
 from tests.unit.ui.support import open_window, row_states, sandbox_settings
 
 pytestmark = pytest.mark.cups
@@ -73,6 +78,7 @@ def scan(window: MainWindow, qtbot: QtBot, text: str) -> None:
 def test_one_scan_one_label_and_a_repeat_asks_first(
     window: MainWindow,
     qtbot: QtBot,
+    print_queue: PrintQueue,
     cups_pdf_queue: CupsPdfQueue,
     asker: Asker,
     saved: list[Settings],
@@ -96,7 +102,7 @@ def test_one_scan_one_label_and_a_repeat_asks_first(
     scan(window, qtbot, order)
     assert len(asker.questions) == 1 and waybill_id in asker.questions[0]
     assert window.printer.pending == 0
-    qtbot.wait(500)
+    window_settled(qtbot, window, print_queue, cups_pdf_queue, after_first)
     assert own_pdfs(cups_pdf_queue, after_first, [waybill_id]) == []
     assert window.model.rowCount() == 1
 
@@ -114,12 +120,12 @@ def test_one_scan_one_label_and_a_repeat_asks_first(
         (waybill_id, False, "scan", True),
         (waybill_id, True, "scan", True),
     ]
-    qtbot.wait(300)
+    window_settled(qtbot, window, print_queue, cups_pdf_queue, before)
     assert len(own_pdfs(cups_pdf_queue, before, [waybill_id])) == 2  # and no third
 
 
 def test_scans_during_a_fetch_each_print_once(
-    window: MainWindow, qtbot: QtBot, cups_pdf_queue: CupsPdfQueue
+    window: MainWindow, qtbot: QtBot, print_queue: PrintQueue, cups_pdf_queue: CupsPdfQueue
 ) -> None:
     window.print_commands.scan_to_print.setChecked(True)
     before = cups_pdf_queue.snapshot()
@@ -131,7 +137,7 @@ def test_scans_during_a_fetch_each_print_once(
     )
     ids = [row.waybill_id for row in window.model.rows()]
     outputs = wait_for_own_pdfs(cups_pdf_queue, before, ids, 3)
-    qtbot.wait(300)
+    window_settled(qtbot, window, print_queue, cups_pdf_queue, before)
     assert len(own_pdfs(cups_pdf_queue, before, ids)) == 3  # one scan, one label
     printed = sorted(code for pdf in outputs for code in read_barcodes_from_pdf(pdf))
     assert printed == sorted(ids)

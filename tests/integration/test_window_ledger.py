@@ -25,7 +25,14 @@ from app.sandbox.server import SandboxServer
 from app.ui.main_window import MainWindow
 from app.ui.queue_model import RowState
 from tests.fixtures.cups import CupsPdfQueue
-from tests.integration.cups_support import fresh_order_id, own_pdfs, wait_for_own_pdfs
+from tests.fixtures.qt import print_queue_idle, wait_until_quiet
+from tests.integration.cups_support import (
+    fresh_order_id,
+    own_pdfs,
+    wait_for_own_pdfs,
+    wait_until_cups_settled,
+    window_settled,
+)
 from tests.unit.ui.ledger_support import history_row, ledger_window, prints_of, stored_label
 from tests.unit.ui.support import row_states, sandbox_settings
 
@@ -102,7 +109,7 @@ def test_printed_label_is_on_record_and_printing_again_asks_first(
         print_all_and_wait(window, qtbot)
         assert len(asker.questions) == 2 and waybill_id in asker.questions[1]
         assert row_states(window) == {order: "ready"}
-        qtbot.wait(300)
+        window_settled(qtbot, window, print_queue, cups_pdf_queue, after_first)
         assert own_pdfs(cups_pdf_queue, after_first, [waybill_id]) == []
         asker.answer = True
         print_all_and_wait(window, qtbot)
@@ -117,7 +124,7 @@ def test_printed_label_is_on_record_and_printing_again_asks_first(
             (True, PrintOutcome.SPOOLED),
         ]
     assert len(wait_for_own_pdfs(cups_pdf_queue, after_first, [waybill_id], 1)) == 1
-    qtbot.wait(300)
+    wait_until_cups_settled(qtbot, cups_pdf_queue, before, lambda: print_queue_idle(print_queue))
     assert len(own_pdfs(cups_pdf_queue, before, [waybill_id])) == 2  # and no third
 
 
@@ -194,7 +201,14 @@ def test_unfinished_work_comes_back_and_unknown_prints_are_never_printed(
         qtbot.waitUntil(dialog.isVisible)
         assert [p.id for p in dialog.prints] == [rows["U1.print"]]
         assert dialog.table.item(0, 0).text() == "SF0000000000012"
-        qtbot.wait(200)
+        wait_until_quiet(
+            qtbot,
+            lambda: (
+                not window.fetcher.running
+                and window.printer.pending == 0
+                and print_queue_idle(print_queue)
+            ),
+        )
         assert submitted == [] and window.printer.pending == 0
         assert sandbox.stats.calls(BATCHGET) == 0
         # the packer checked: it came out

@@ -15,7 +15,12 @@ from app.printing.queue import PrintQueue
 from app.sandbox.server import SandboxServer
 from app.ui.main_window import MainWindow
 from app.ui.queue_model import RowState
-from tests.fixtures.qt import pdf_pages, read_barcodes_from_pdf
+from tests.fixtures.qt import (
+    pdf_pages,
+    print_queue_idle,
+    read_barcodes_from_pdf,
+    wait_until_quiet,
+)
 from tests.unit.ui.support import open_window, row_states, sandbox_settings
 
 
@@ -83,7 +88,7 @@ def test_print_all_never_prints_a_cancelled_waybill(
 
 
 def test_print_on_a_cancelled_row_explains_why_not(
-    window: MainWindow, qtbot: QtBot, pdf_dir: Path
+    window: MainWindow, qtbot: QtBot, print_queue: PrintQueue, pdf_dir: Path
 ) -> None:
     fetched(window, qtbot, "CANCEL-Q1")
     select_rows(window, [0])
@@ -92,7 +97,7 @@ def test_print_on_a_cancelled_row_explains_why_not(
     message = window.scan_bar.message_text()
     assert "CANCEL-Q1" in message and "cancelled" in message
     assert window.scan_bar.message.property("tone") == "error"
-    qtbot.wait(100)
+    wait_until_quiet(qtbot, lambda: window.printer.pending == 0 and print_queue_idle(print_queue))
     assert list(pdf_dir.iterdir()) == []
     assert window.model.row_at(0).state is RowState.CANCELLED
 

@@ -24,6 +24,7 @@ from tests.integration.cups_support import (
     other_pdfs,
     own_pdfs,
     wait_for_own_pdfs,
+    window_settled,
 )
 from tests.unit.ui.support import open_window, row_states, sandbox_settings
 
@@ -112,7 +113,7 @@ def test_the_window_prints_three_sizes_through_cups(
 
 @pytest.mark.parametrize("window", ["NoSuchLabelPrinter"], indirect=True)
 def test_a_printer_that_does_not_exist_prints_nothing_anywhere(
-    window: MainWindow, qtbot: QtBot, cups_pdf_queue: CupsPdfQueue
+    window: MainWindow, qtbot: QtBot, print_queue: PrintQueue, cups_pdf_queue: CupsPdfQueue
 ) -> None:
     ids = fetch(window, qtbot, orders())
     before = cups_pdf_queue.snapshot()
@@ -122,8 +123,8 @@ def test_a_printer_that_does_not_exist_prints_nothing_anywhere(
     assert "NoSuchLabelPrinter" in message and cups_pdf_queue.name in message
     assert window.scan_bar.message.property("tone") == "error"
     window.actions_.print_all.trigger()
-    qtbot.wait(500)
     assert window.printer.pending == 0
+    window_settled(qtbot, window, print_queue, cups_pdf_queue, before)
     assert set(row_states(window).values()) == {"ready"}  # nothing marked printed
     assert window.printer.guard.prints == []  # type: ignore[attr-defined]
     # (the queue is shared with other test runs: look for these labels, not any job)

@@ -6,6 +6,7 @@ import threading
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QCoreApplication
 from pytestqt.qtbot import QtBot
 
 from app.ui.background import BackgroundRunner
@@ -90,5 +91,8 @@ def test_shutdown_waits_and_drops_results(runner: BackgroundRunner, qtbot: QtBot
     release.set()
     assert runner.shutdown(5000)
     assert not handle.running
-    qtbot.wait(50)
-    assert results == []
+    # The worker has ended, so its result is already posted to this thread: deliver every
+    # posted event, then look.
+    QCoreApplication.sendPostedEvents()
+    QCoreApplication.processEvents()
+    assert results == [] and not handle.delivered

@@ -17,7 +17,7 @@ from app.printing.guard import PrintRefused, SessionPrintGuard
 from app.printing.queue import PrintQueue
 from app.ui.print_controller import NoPrinter, PrintController, page_size_for
 from app.ui.queue_model import OrderQueueModel, RowState
-from tests.fixtures.qt import barcode_label_html, dispose
+from tests.fixtures.qt import barcode_label_html, dispose, print_queue_idle, wait_until_quiet
 
 
 def waybill(n: int, *, status: WaybillStatus = WaybillStatus.OK) -> Waybill:
@@ -57,6 +57,7 @@ class RecordingGuard(SessionPrintGuard):
 
 class Harness:
     def __init__(self, queue: PrintQueue, pdf_dir: Path | None, settings: Settings) -> None:
+        self.queue = queue
         self.model = OrderQueueModel()
         self.guard = RecordingGuard()
         self.asker = Asker(False)
@@ -80,6 +81,12 @@ class Harness:
 
     def wait(self, qtbot: QtBot) -> None:
         qtbot.waitUntil(lambda: self.controller.pending == 0, timeout=60_000)
+
+    def settle(self, qtbot: QtBot) -> None:
+        """Until nothing is pending anywhere: before asserting that nothing was printed."""
+        wait_until_quiet(
+            qtbot, lambda: self.controller.pending == 0 and print_queue_idle(self.queue)
+        )
 
 
 @pytest.fixture
@@ -167,7 +174,7 @@ def test_a_missing_printer_submits_and_records_nothing(
     harness = Harness(print_queue, tmp_path, settings)  # a PDF folder is no fall-back
     with pytest.raises(NoPrinter, match="NoSuchLabelPrinter"):
         harness.controller.print_waybills(harness.waybills[:1], reprint=False, source="scan")
-    qtbot.wait(50)
+    harness.settle(qtbot)
     assert harness.guard.calls == [] and harness.controller.pending == 0
     assert harness.states()[0] is RowState.READY
     assert harness.files() == []
@@ -184,7 +191,7 @@ def test_pending_jobs_can_be_cancelled(harness: Harness, qtbot: QtBot) -> None:
     assert harness.states()[:3] == [RowState.READY] * 3
     assert all("cancelled" in row.message for row in harness.model.rows()[:3])
     assert [(ok, message) for _t, ok, message in harness.guard.ended] == [(False, "cancelled")] * 3
-    qtbot.wait(100)
+    harness.settle(qtbot)
     assert harness.files() == []
     # and the queue goes on with the next request
     harness.controller.print_waybills(harness.waybills[:1], reprint=False, source="all")
