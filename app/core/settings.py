@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from app.core.atomic_file import write_atomically
+from app.core.label_hosts import DEFAULT_LABEL_HOSTS, parse_allow_list
 from app.core.model import Hint
 
 
@@ -268,6 +269,37 @@ class Settings:
         step=0.5,
         suffix=" mm",
     )
+    label_scripts: bool = _setting(
+        True,
+        ("Run label scripts", "运行面单脚本"),
+        (
+            "Let a label's own JavaScript draw it (barcodes on a canvas); it still cannot "
+            "reach the network, open windows or files.",
+            "允许面单自带的 JavaScript 绘制面单（如画布条码）；脚本仍无法联网、打开窗口或文件。",
+        ),
+        Group.PRINTING,
+    )
+    label_hosts: str = _setting(
+        DEFAULT_LABEL_HOSTS,
+        ("Label hosts", "面单可用的主机"),
+        (
+            "Hosts labels may load images, fonts and styles from, separated by spaces: "
+            "https://host[:port], *.domain for subdomains (http only for 127.0.0.1).",
+            "面单可加载图片、字体和样式的主机，用空格分隔：https://主机[:端口]，"
+            "*.域名 表示其子域名（仅本机 127.0.0.1 可用 http）。",
+        ),
+        Group.PRINTING,
+    )
+    multi_page_labels: bool = _setting(
+        False,
+        ("Allow multi-page labels", "允许多页面单"),
+        (
+            "Accept a label that prints on more than one page (a label printer feeds one "
+            "label per page).",
+            "允许一张面单打印成多页（标签打印机每页出一张标签）。",
+        ),
+        Group.PRINTING,
+    )
     # --- Station -------------------------------------------------------------------
     language: str = _setting(
         "",
@@ -412,6 +444,13 @@ def _check_value(item: SettingField, value: Any) -> Hint | None:
         )
     if item.name == "api_base":
         return _check_api_base(value)
+    if item.name == "label_hosts":
+        problems = parse_allow_list(value)[1]
+        if problems:
+            return Hint(
+                f"Not a label host: {problems[0]}.",
+                f"不是有效的面单主机：{problems[0]}。",
+            )
     if item.name == "dpi" and 0 < value < 72:
         return Hint(
             "Use 0 (the printer's own) or at least 72.", "请填 0（打印机默认）或不小于 72。"

@@ -44,7 +44,7 @@ def test_defaults_are_as_documented() -> None:
 
 def test_every_field_is_declared_with_labels_in_both_languages() -> None:
     items = setting_fields()
-    assert len(items) == 22
+    assert len(items) == 25
     for item in items:
         info = item.info
         assert info.label.en and info.label.zh, item.name
@@ -76,6 +76,12 @@ def test_declared_choices_and_ranges() -> None:
     assert (copies.minimum, copies.maximum) == (1, 10)
     with pytest.raises(KeyError):
         setting_field("nope")
+
+
+def test_label_hosts_default_to_wechat_and_take_loopback_http() -> None:
+    assert Settings().label_hosts.startswith("https://")
+    assert Settings().label_scripts is True and Settings().multi_page_labels is False
+    assert validate(GOOD.replace(label_hosts="https://*.example.com http://127.0.0.1:8080")) == []
 
 
 def test_replace_returns_a_changed_copy() -> None:
@@ -121,6 +127,8 @@ def test_third_party_needs_a_command() -> None:
         ("api_base", "http://api.weixin.qq.com"),
         ("api_base", "api.weixin.qq.com"),
         ("language", "fr"),
+        ("label_hosts", "http://cdn.example"),
+        ("label_hosts", "https://cdn.example/path"),
         ("copies", True),
         ("read_timeout", "15"),
     ],
