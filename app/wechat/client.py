@@ -24,19 +24,25 @@ from typing import Any
 import requests
 
 from app.core.model import ApiItem, OrderRef
+from app.wechat.answer import MAX_ANSWER_BYTES
 from app.wechat.errors import (
     BAD_RESPONSE,
-    CANCELLED,
-    NO_ANSWER,
     TOKEN_ERRORS,
     Action,
     ApiError,
     ConfigError,
     WeChatError,
     info_for,
-    scrub,
 )
 from app.wechat.http import errcode_of, request_json, validate_api_base
+from app.wechat.items import (
+    Masker,
+    SecretsSource,
+    cancelled_item,
+    failed_item,
+    item_from,
+    items_for_chunk,
+)
 from app.wechat.tokens import TokenCache
 
 BATCHGET_PATH = "/cgi-bin/express/business/order/batchget"
@@ -90,6 +96,8 @@ class WeChatClient:
         backoff: float = 0.5,
         sleep: Callable[[float], None] = time.sleep,
         logger: logging.Logger | None = None,
+        secrets: SecretsSource | None = None,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
     ) -> None:
         if not 1 <= batch_size <= MAX_BATCH:
             raise ValueError(f"batch_size must be between 1 and {MAX_BATCH}, not {batch_size}")
@@ -107,6 +115,8 @@ class WeChatClient:
         self._backoff = backoff
         self._sleep = sleep
         self._log = logger or logging.getLogger(__name__)
+        self._secrets = secrets
+        self._max_answer_bytes = max_answer_bytes
         self._executor: ThreadPoolExecutor | None = None
         self._executor_lock = threading.Lock()
         self._closed = False
@@ -193,10 +203,10 @@ class WeChatClient:
         if run.aborted.is_set():
             raise _Aborted
         if run.cancelled():
-            items = [_cancelled_item(ref) for ref in chunk]
+            items = [cancelled_item(ref) for ref in chunk]
         elif run.quota is not None:
             quota = run.quota
-            items = [_failed_item(ref, quota) for ref in chunk]
+            items = [failed_item(ref, quota) for ref in chunk]
         else:
             try:
                 items = self._fetch_chunk(chunk, run)
@@ -210,10 +220,9 @@ class WeChatClient:
     def _fetch_chunk(self, chunk: list[OrderRef], run: _Run) -> list[ApiItem]:
         body = {"order_list": [_order_body(ref) for ref in chunk]}
         try:
-            data = self._call("POST", BATCHGET_PATH, body=body, should_stop=run.cancelled)
-            answered = _answers_by_key(data)
+            data, token = self._call("POST", BATCHGET_PATH, body=body, should_stop=run.cancelled)
         except _Cancelled:
-            return [_cancelled_item(ref) for ref in chunk]
+            return [cancelled_item(ref) for ref in chunk]
         except ConfigError:
             raise
         except WeChatError as exc:
@@ -222,12 +231,8 @@ class WeChatClient:
             self._log.warning(
                 "batchget of %d orders failed: %s (errcode %s)", len(chunk), exc.errmsg, exc.code
             )
-            return [_failed_item(ref, exc) for ref in chunk]
-        items = []
-        for ref in chunk:
-            raw = answered.get(ref.key)
-            items.append(_no_answer_item(ref) if raw is None else _item_from(raw, ref))
-        return items
+            return [failed_item(ref, exc) for ref in chunk]
+        return items_for_chunk(data, chunk, self._masker(token))
 
     # ---- the other calls -------------------------------------------------------------
 
@@ -237,16 +242,16 @@ class WeChatClient:
         if print_type is not None:
             body["print_type"] = print_type
         try:
-            data = self._call("POST", GET_ORDER_PATH, body=body, item_errors=True)
+            data, token = self._call("POST", GET_ORDER_PATH, body=body, item_errors=True)
         except ConfigError:
             raise
         except WeChatError as exc:
-            return _failed_item(ref, exc)
-        return _item_from(data, ref)
+            return failed_item(ref, exc)
+        return item_from(data, ref, self._masker(token))
 
     def get_all_delivery(self) -> list[Carrier]:
         """Every carrier WeChat knows; raises `WeChatError` when the call fails."""
-        data = self._call("GET", GET_ALL_DELIVERY_PATH)
+        data, _ = self._call("GET", GET_ALL_DELIVERY_PATH)
         entries = data.get("data")
         if not isinstance(entries, list):
             raise ApiError(BAD_RESPONSE, "getAllDelivery: the answer has no carrier list")
@@ -263,6 +268,11 @@ class WeChatClient:
 
     # ---- one call with its token and retry rules --------------------------------------
 
+    def _masker(self, token: str) -> Masker:
+        """Hides `token`, the AppSecret and every token handed out, in answer texts."""
+        known = list(self._secrets()) if self._secrets is not None else []
+        return Masker([token, *known], logger=self._log)
+
     def _call(
         self,
         method: str,
@@ -271,8 +281,8 @@ class WeChatClient:
         body: Mapping[str, Any] | None = None,
         should_stop: Callable[[], bool] | None = None,
         item_errors: bool = False,
-    ) -> dict[str, Any]:
-        """The answer of one call with errcode 0, or a `WeChatError`.
+    ) -> tuple[dict[str, Any], str]:
+        """The answer of one call with errcode 0 (and the token it used), or a `WeChatError`.
 
         With `item_errors`, a per-order code (getOrder answers one order) is returned as
         the answer rather than raised.
@@ -292,13 +302,15 @@ class WeChatClient:
                 params={"access_token": token},
                 json=body,
                 timeout=self._timeout,
+                max_bytes=self._max_answer_bytes,
                 logger=self._log,
                 what=what,
             )
             code = errcode_of(data, what)
             if code == 0:
-                return data
-            errmsg = scrub(str(data.get("errmsg", "")), token)
+                return data, token
+            raw_msg = data.get("errmsg", "")
+            errmsg = self._masker(token).show(raw_msg if isinstance(raw_msg, str) else "")
             action = info_for(code).action
             if code in TOKEN_ERRORS:
                 self._tokens.invalidate(token)
@@ -317,11 +329,8 @@ class WeChatClient:
             elif action is Action.CONFIG:
                 raise ConfigError(code, f"{what}: {errmsg}")
             elif item_errors and action is Action.PER_ORDER:
-                return data
+                return data, token
             raise ApiError(code, f"{what}: {errmsg}" if errmsg else what)
-
-
-# ---- turning answers into items (defensively: the answer is untrusted input) -----------
 
 
 def _order_body(ref: OrderRef) -> dict[str, Any]:
@@ -329,97 +338,3 @@ def _order_body(ref: OrderRef) -> dict[str, Any]:
     if ref.waybill_id:
         body["waybill_id"] = ref.waybill_id
     return body
-
-
-def _id(value: object) -> str | None:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return None
-
-
-def _answers_by_key(data: Mapping[str, Any]) -> dict[tuple[str, str], Mapping[str, Any]]:
-    order_list = data.get("order_list")
-    if not isinstance(order_list, list):
-        raise ApiError(BAD_RESPONSE, "batchget: the answer has no order_list")
-    answered: dict[tuple[str, str], Mapping[str, Any]] = {}
-    for raw in order_list:
-        if not isinstance(raw, dict):
-            continue
-        order_id, delivery_id = _id(raw.get("order_id")), _id(raw.get("delivery_id"))
-        if order_id is not None and delivery_id is not None:
-            answered.setdefault((order_id, delivery_id), raw)
-    return answered
-
-
-def _item_from(raw: Mapping[str, Any], ref: OrderRef) -> ApiItem:
-    code = raw.get("errcode", 0)
-    errmsg = raw.get("errmsg", "")
-    waybill_id = raw.get("waybill_id")
-    print_html = raw.get("print_html")
-    order_status = raw.get("order_status")
-    waybill_data = raw.get("waybill_data")
-    problems = []
-    if isinstance(code, bool) or not isinstance(code, int):
-        problems.append("errcode")
-    if not isinstance(errmsg, str):
-        errmsg = str(errmsg)
-    if waybill_id is not None and _id(waybill_id) is None:
-        problems.append("waybill_id")
-    if print_html is not None and not isinstance(print_html, str):
-        problems.append("print_html")
-    if order_status is not None and (
-        isinstance(order_status, bool) or not isinstance(order_status, int)
-    ):
-        problems.append("order_status")
-    if waybill_data is not None and not isinstance(waybill_data, list):
-        problems.append("waybill_data")
-    if problems:
-        return ApiItem(
-            ref=ref,
-            errcode=BAD_RESPONSE,
-            errmsg="malformed answer for this order: " + ", ".join(problems),
-            hint=info_for(BAD_RESPONSE).hint,
-        )
-    carrier_msg = raw.get("delivery_resultmsg")
-    if code != 0 and isinstance(carrier_msg, str) and carrier_msg:
-        carrier_code = raw.get("delivery_resultcode")
-        errmsg = f"{errmsg} (carrier {carrier_code}: {carrier_msg})"
-    pairs = tuple(
-        (str(entry["key"]), "" if entry.get("value") is None else str(entry["value"]))
-        for entry in waybill_data or ()
-        if isinstance(entry, dict) and entry.get("key") is not None
-    )
-    return ApiItem(
-        ref=ref,
-        errcode=code,
-        errmsg=errmsg,
-        waybill_id=_id(waybill_id) if waybill_id is not None else None,
-        print_html=print_html or "",
-        waybill_data=pairs,
-        order_status=order_status,
-        hint=info_for(code).hint if code != 0 else None,
-    )
-
-
-def _failed_item(ref: OrderRef, exc: WeChatError) -> ApiItem:
-    return ApiItem(ref=ref, errcode=exc.code, errmsg=exc.errmsg, hint=exc.hint)
-
-
-def _no_answer_item(ref: OrderRef) -> ApiItem:
-    return ApiItem(
-        ref=ref,
-        errcode=NO_ANSWER,
-        errmsg="WeChat did not answer for this order",
-        hint=info_for(NO_ANSWER).hint,
-    )
-
-
-def _cancelled_item(ref: OrderRef) -> ApiItem:
-    return ApiItem(
-        ref=ref,
-        errcode=CANCELLED,
-        errmsg="fetch was cancelled",
-        hint=info_for(CANCELLED).hint,
-    )

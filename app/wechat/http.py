@@ -7,7 +7,11 @@ plain http only for loopback (the sandbox). `redact_url()` hides the `access_tok
 `secret` query values wherever a URL is logged: urllib3 logs request URLs itself, so
 `make_session()` also puts a redacting filter on urllib3's loggers (once per process).
 `request_json()` makes one call and turns every failure into a `WeChatError` whose text
-never holds the URL (requests' own exceptions do, token and all).
+never holds the URL (requests' own exceptions do, token and all). Each call has a total
+deadline (`call_deadline`, see `app.wechat.deadline`), its answer is read with a size cap
+and parsed as UTF-8 JSON (`app.wechat.answer`); a loopback host is always reached
+directly (never through a proxy from the environment), and nothing is sent over plain
+http to any other host — every call carries an AppSecret or a token.
 """
 
 from __future__ import annotations
@@ -21,10 +25,19 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from app.wechat.errors import BAD_RESPONSE, HTTP_ERROR, ApiError, TransportError, info_for
+from app.wechat.answer import MAX_ANSWER_BYTES, AnswerProblem, parse_json, read_body
+from app.wechat.deadline import CallDeadline, DeadlineAdapter, DeadlinePassed, DeadlineRetry
+from app.wechat.errors import (
+    BAD_RESPONSE,
+    HTTP_ERROR,
+    ApiError,
+    ConfigError,
+    TransportError,
+    WeChatError,
+    info_for,
+)
 
 #: Query parameters whose values must never reach a log, an exception or the screen.
 SECRET_PARAMS = ("access_token", "authorizer_access_token", "secret", "appsecret")
@@ -35,6 +48,10 @@ _SECRET_QUERY = re.compile(
 #: A requests timeout: one number, or (connect, read) seconds.
 Timeout = float | tuple[float, float]
 _LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
+# Proxies for a loopback call: none, whatever HTTP_PROXY / ALL_PROXY say.
+_NO_PROXIES: dict[str, str | None] = {"http": None, "https": None, "all": None}
+#: The smallest and largest numbers an answer may hold where this program stores a number.
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 # urllib3 modules that put request URLs into log records.
 _URLLIB3_LOGGERS = ("urllib3.connectionpool", "urllib3.util.retry", "urllib3.poolmanager")
 
@@ -78,7 +95,7 @@ def make_retry(*, retries: int = 3, backoff: float = 0.5) -> Retry:
     """
     if retries < 0:
         raise ValueError("retries must be >= 0")
-    return Retry(
+    return DeadlineRetry(
         total=retries + 1,
         connect=retries,
         read=min(1, retries),
@@ -98,7 +115,7 @@ def make_retry(*, retries: int = 3, backoff: float = 0.5) -> Retry:
 def make_session(*, retries: int = 3, backoff: float = 0.5, pool_size: int = 8) -> requests.Session:
     """A session with a bounded-retry adapter for http and https and a pool of `pool_size`."""
     install_log_redaction()
-    adapter = HTTPAdapter(
+    adapter = DeadlineAdapter(
         max_retries=make_retry(retries=retries, backoff=backoff),
         pool_connections=pool_size,
         pool_maxsize=pool_size,
@@ -107,6 +124,7 @@ def make_session(*, retries: int = 3, backoff: float = 0.5, pool_size: int = 8) 
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     session.headers["User-Agent"] = "waybill-printer"
+    session.headers["Accept-Encoding"] = "gzip, deflate"  # the ones `answer.read_body` inflates
     return session
 
 
@@ -183,6 +201,32 @@ def _reason(exc: BaseException) -> str:
     return str(cause) if cause is not None else ""
 
 
+def call_deadline(timeout: Timeout) -> float:
+    """The total seconds one call may take: connect, plus two reads' worth (one retry)."""
+    if isinstance(timeout, tuple):
+        connect, read = timeout
+        return connect + 2 * read
+    return 3 * timeout
+
+
+def check_transport(url: str) -> bool:
+    """Whether `url` is a loopback address; `ConfigError` for plain http to anything else.
+
+    Every call this program makes carries a secret (the AppSecret or an access token), so
+    a plain-http URL that leaves the computer is refused before anything is sent.
+    """
+    parts = urlsplit(url)
+    loopback = is_loopback_host(parts.hostname or "")
+    if parts.scheme.lower() != "https" and not loopback:
+        raise ConfigError.missing(
+            f"Refused to send credentials over plain http to {parts.hostname or '?'}: "
+            "only https is allowed, except for this computer's own sandbox.",
+            f"拒绝通过明文 http 向 {parts.hostname or '?'} 发送凭据：只允许 https"
+            "（本机沙盒除外）。",
+        )
+    return loopback
+
+
 def request_json(
     session: requests.Session,
     method: str,
@@ -193,56 +237,82 @@ def request_json(
     what: str,
     params: Mapping[str, str] | None = None,
     json: Any = None,
+    max_bytes: int = MAX_ANSWER_BYTES,
 ) -> dict[str, Any]:
     """One HTTP call answered by a JSON object; every failure is a `WeChatError`.
 
-    Raises `TransportError` (no answer or an HTTP error status) or `ApiError(BAD_RESPONSE)`;
-    neither carries the URL. The log line names the method, the redacted URL, the status and
-    the elapsed time.
+    Raises `ConfigError` (plain http to a host other than loopback, before sending),
+    `TransportError` (no complete answer within `call_deadline(timeout)`, or an HTTP
+    error status) or `ApiError(BAD_RESPONSE)` (too large, not UTF-8 JSON, not an object);
+    none carries the URL. The log line names the method, the redacted URL, the status
+    and the elapsed time.
     """
+    loopback = check_transport(url)
     started = time.monotonic()
-    failure: TransportError | None = None
-    try:
-        response = session.request(
-            method, url, params=params, json=json, timeout=timeout, allow_redirects=False
-        )
-    except requests.RequestException as exc:
-        failure = transport_error(exc, what)
+    seconds = call_deadline(timeout)
+    failure: WeChatError | None = None
+    status = 0
+    body = b""
+    with CallDeadline(seconds) as deadline:
+        try:
+            response = session.request(
+                method,
+                url,
+                params=params,
+                json=json,
+                timeout=timeout,
+                allow_redirects=False,
+                stream=True,
+                proxies=_NO_PROXIES if loopback else None,  # type: ignore[arg-type]
+            )
+            try:
+                status = response.status_code
+                if status == 200:
+                    encoding = response.headers.get("Content-Encoding", "")
+                    body = read_body(response.raw, encoding, max_bytes=max_bytes)
+            finally:
+                response.close()
+        except DeadlinePassed:
+            pass
+        except requests.RequestException as exc:
+            failure = transport_error(exc, what)
+        except AnswerProblem as exc:
+            failure = ApiError(BAD_RESPONSE, f"{what}: {exc}")
+        except Exception as exc:  # urllib3 errors while streaming the body, after the deadline
+            failure = TransportError(f"{what}: request failed ({type(exc).__name__})")
+        if deadline.expired:
+            failure = TransportError(f"{what}: no complete answer within {seconds:g} s")
+    elapsed = time.monotonic() - started
     if failure is not None:
         logger.warning(
-            "%s %s failed after %.3f s: %s",
-            method,
-            url_for_log(url),
-            time.monotonic() - started,
-            failure.errmsg,
+            "%s %s failed after %.3f s: %s", method, url_for_log(url), elapsed, failure.errmsg
         )
         raise failure
-    elapsed = time.monotonic() - started
-    logger.debug(
-        "%s %s -> HTTP %s in %.3f s",
-        method,
-        url_for_log(response.url or url),
-        response.status_code,
-        elapsed,
-    )
-    if response.status_code != 200:
+    logger.debug("%s %s -> HTTP %s in %.3f s", method, url_for_log(url), status, elapsed)
+    if status != 200:
         raise TransportError(
-            f"{what}: HTTP {response.status_code}",
+            f"{what}: HTTP {status}",
             info_for(HTTP_ERROR).hint,
             code=HTTP_ERROR,
         )
     try:
-        data = response.json()
-    except ValueError:
-        raise ApiError(BAD_RESPONSE, f"{what}: the answer is not JSON") from None
+        data = parse_json(body)
+    except AnswerProblem as exc:
+        raise ApiError(BAD_RESPONSE, f"{what}: {exc}") from None
     if not isinstance(data, dict):
         raise ApiError(BAD_RESPONSE, f"{what}: the answer is not a JSON object")
     return data
 
 
+def is_int_in_range(value: object) -> bool:
+    """True for a JSON integer (not a bool) that fits a 64-bit signed integer."""
+    return isinstance(value, int) and not isinstance(value, bool) and INT_MIN <= value <= INT_MAX
+
+
 def errcode_of(data: Mapping[str, Any], what: str) -> int:
     """The answer's `errcode` (0 when absent); a non-integer is `ApiError(BAD_RESPONSE)`."""
     code = data.get("errcode", 0)
-    if isinstance(code, bool) or not isinstance(code, int):
-        raise ApiError(BAD_RESPONSE, f"{what}: errcode is not a number")
+    if not is_int_in_range(code):
+        raise ApiError(BAD_RESPONSE, f"{what}: errcode is not a number in range")
+    assert isinstance(code, int)
     return code

@@ -37,9 +37,9 @@ from app.wechat.errors import (
     ApiError,
     ConfigError,
     info_for,
-    scrub,
 )
 from app.wechat.http import Timeout, errcode_of, request_json
+from app.wechat.items import Masker
 
 STABLE_TOKEN_PATH = "/cgi-bin/stable_token"
 CLASSIC_TOKEN_PATH = "/cgi-bin/token"
@@ -121,7 +121,9 @@ class _EndpointTokenSource:
             code = errcode_of(data, "token")
             if code == 0:
                 return self._parse(data)
-            errmsg = scrub(str(data.get("errmsg", "")), self._secret)
+            raw_msg = data.get("errmsg", "")
+            masker = Masker([self._secret], logger=self._log)
+            errmsg = masker.show(raw_msg if isinstance(raw_msg, str) else "")
             if info_for(code).action is Action.RETRY and attempt < self._max_retries:
                 self._sleep(self._backoff * 2**attempt)
                 attempt += 1

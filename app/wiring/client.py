@@ -120,16 +120,16 @@ def build_client(
 ) -> WeChatClient:
     """A ready client: validated API base, one session, one shared token cache.
 
-    With `secrets`, the AppSecret, a ready token and every fetched token are registered
-    there (for the log filter) before anything could log them.
+    The AppSecret, a ready token and every fetched token are registered in `secrets` (for
+    the log filter; a private registry without it) before anything could log them, and
+    the client masks all of them wherever an answer echoes one.
     """
-    if secrets is not None:
-        secrets.add_all((creds.secret, creds.access_token))
+    secrets = secrets if secrets is not None else SecretRegistry()
+    secrets.add_all((creds.secret, creds.access_token))
     api_base = validate_api_base(settings.api_base)
     session = session or make_session()
     source = build_token_source(settings, creds, session, api_base)
-    if secrets is not None:
-        source = RecordingTokenSource(source, secrets)
+    source = RecordingTokenSource(source, secrets)
     # Not a source that asks the TokenCache: the cache logs while holding its lock, and a
     # log filter asking it then would wait for that same lock forever.
     tokens = TokenCache(source)
@@ -139,6 +139,7 @@ def build_client(
         tokens,
         timeout=(settings.connect_timeout, settings.read_timeout),
         concurrency=settings.concurrency,
+        secrets=secrets,
     )
 
 

@@ -11,7 +11,7 @@ import requests
 
 from app.core.model import ApiItem, OrderRef
 from app.sandbox.server import SandboxServer
-from app.wechat.client import WeChatClient, _answers_by_key, _item_from
+from app.wechat.client import WeChatClient
 from app.wechat.errors import (
     BAD_RESPONSE,
     CANCELLED,
@@ -22,6 +22,7 @@ from app.wechat.errors import (
     ConfigError,
     info_for,
 )
+from app.wechat.items import answers_by_key, item_from
 from app.wechat.tokens import StableTokenSource, StaticTokenSource, Token, TokenCache
 
 from .conftest import SleepRecorder
@@ -471,7 +472,7 @@ def test_no_token_or_secret_in_logs_errors_or_results(
 
 def test_item_parsing_is_defensive() -> None:
     ref = OrderRef("A", "TEST")
-    good = _item_from(
+    good = item_from(
         {
             "errcode": 0,
             "order_id": "A",
@@ -491,16 +492,14 @@ def test_item_parsing_is_defensive() -> None:
         {"waybill_data": {"k": "v"}},
         {"waybill_id": ["x"]},
     ):
-        item = _item_from(broken, ref)
+        item = item_from(broken, ref)
         assert item.errcode == BAD_RESPONSE, broken
         assert item.hint == info_for(BAD_RESPONSE).hint
 
 
 def test_answers_are_keyed_by_order_and_carrier_ignoring_junk() -> None:
-    answered = _answers_by_key(
-        {"order_list": [{"order_id": 1, "delivery_id": "SF"}, "junk", {"order_id": "x"}]}
+    answered = answers_by_key(
+        {"order_list": [{"order_id": 1, "delivery_id": "SF"}, "junk", {"order_id": "x"}]}, []
     )
-    assert list(answered) == [("1", "SF")]
-    with pytest.raises(ApiError) as caught:
-        _answers_by_key({"order_list": {"a": 1}})
-    assert caught.value.code == BAD_RESPONSE
+    assert answered is not None and list(answered) == [("1", "SF")]
+    assert answers_by_key({"order_list": {"a": 1}}, []) is None
