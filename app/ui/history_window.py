@@ -50,6 +50,7 @@ from app.printing.render import LabelRenderer
 from app.ui.background import BackgroundRunner
 from app.ui.ledger_guard import tag_order
 from app.ui.print_controller import NoPrinter, PrintController, PrintRequestResult
+from app.ui.scan_catcher import TAKES_SCANS
 
 SOURCE = "history"
 
@@ -105,6 +106,8 @@ class HistoryWindow(QDialog):
         self.order_edit = QLineEdit(self)
         self.waybill_edit = QLineEdit(self)
         self.carrier_edit = QLineEdit(self)
+        for scan_box in (self.order_edit, self.waybill_edit):
+            scan_box.setProperty(TAKES_SCANS, True)  # a scan here searches the history
         self.use_dates = QCheckBox(self.tr("Only from"), self)
         today = QDate.currentDate()
         self.date_from = QDateEdit(today.addDays(-7), self)

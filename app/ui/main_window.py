@@ -9,6 +9,8 @@ calls on the `FetchController` and `PrintController`. Everything slow runs on th
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
@@ -32,11 +34,13 @@ from app.ui.fetch_controller import FetchController, FetchSummary, describe_erro
 from app.ui.import_files import install_file_import
 from app.ui.label_preview import LabelPreview
 from app.ui.paste_dialog import PasteListDialog, RejectionsPanel, refused_lines
-from app.ui.print_commands import PrintCommands, message_box_ask
+from app.ui.print_commands import PrintCommands
 from app.ui.print_controller import NoPrinter, PrintController
+from app.ui.prompts import explicit_ask
 from app.ui.queue_model import Key, OrderQueueModel, RowState
 from app.ui.queue_view import QueueView
 from app.ui.scan_bar import Feedback, ScanBar
+from app.ui.scan_catcher import ScanCatcher
 from app.ui.scan_to_print import ScanToPrint
 from app.ui.services import WindowServices
 from app.ui.shortcuts_dialog import open_shortcuts_dialog
@@ -65,10 +69,14 @@ class MainWindow(QMainWindow):
             self,
             pdf_dir=services.pdf_dir,
             guard=services.print_guard,
-            ask=services.ask or message_box_ask(self),
+            ask=services.ask or explicit_ask(self),
         )
         self.paste_dialog: PasteListDialog | None = None
         self.scan_print = ScanToPrint(self.model, self.printer, self.fetch, self.tell, self)
+        # Scans typed while a dialog has the focus are caught and queued, not lost.
+        self.scan_catcher = ScanCatcher(self, clock=services.scan_clock or time.monotonic)
+        self.scan_catcher.scanned.connect(self.add_scan)
+        self.scan_catcher.install()
         player = services.sound_player or BeepPlayer()
         self.sounds = FeedbackSounds(player, lambda: self.settings.sound_enabled)
         self._build()
@@ -443,6 +451,7 @@ class MainWindow(QMainWindow):
         self.carrier_box.set_carriers(self.services.carriers, settings.default_carrier)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.scan_catcher.uninstall()
         self.fetcher.cancel()
         if self.window_state is not None:
             self.window_state.save(self)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.core.model import Hint, OrderRef
 from app.core.orders import LineKind, ParseResult
+from app.ui.scan_catcher import TAKES_SCANS
 
 
 class PasteListDialog(QDialog):
@@ -46,6 +47,7 @@ class PasteListDialog(QDialog):
         )
         intro.setWordWrap(True)
         self.editor = QPlainTextEdit(self)
+        self.editor.setProperty(TAKES_SCANS, True)  # scans here add lines to the list
         self.editor.setObjectName("pasteEditor")
         self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.editor.setPlaceholderText("4200001234567890\n4200001234567891,ZTO")

@@ -1,7 +1,8 @@
 """The scan bar: a big input field for the barcode scanner plus the feedback banner.
 
-A keyboard-wedge scanner types the code and ends it with Return, Enter or Tab (whichever
-suffix it is set up for); the field emits `submitted` with the text and clears itself.
+A keyboard-wedge scanner types the code and ends it with Return, Enter, Tab or a line feed
+(CR, LF and CRLF alike: whichever suffix it is set up for); the field emits `submitted`
+with the text and clears itself, so ids never run together.
 Tab never moves the focus out of the field. The field takes plain ASCII only: the input
 method (a Chinese IME) is switched off for it, and characters that are not printable
 ASCII are dropped, so a half-composed pinyin word can neither swallow nor alter a scan.
@@ -19,6 +20,7 @@ from PySide6.QtGui import QGuiApplication, QInputMethodEvent, QKeyEvent, QKeySeq
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app.ui.feedback import Banner, Feedback
+from app.ui.scan_catcher import TAKES_SCANS, is_terminator
 
 __all__ = ["Feedback", "ScanBar", "ScanField"]
 
@@ -41,6 +43,7 @@ class ScanField(QLineEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setProperty(TAKES_SCANS, True)
         self.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
         self.setInputMethodHints(
             Qt.InputMethodHint.ImhLatinOnly
@@ -65,6 +68,10 @@ class ScanField(QLineEdit):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.matches(QKeySequence.StandardKey.Paste) and self._paste_many():
             event.accept()
+            return
+        if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and is_terminator(event):
+            event.accept()  # a line feed (or Ctrl+J): ends the scan like Return does
+            self.returnPressed.emit()
             return
         text = event.text()
         if text and text.isprintable() and scan_text(text) != text:

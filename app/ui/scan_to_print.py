@@ -6,13 +6,18 @@ are only shown) and fetches scans that arrived while it ran. Scanning an order t
 already in the list prints it if it is ready, or — if it was printed already — prints it
 again only after the packer said yes (the print controller's guard and `ask`).
 Every print goes through `PrintController.print_keys(..., source="scan")`.
+While a dialog or prompt is open (`blocked()`), prints wait and go out once it closed:
+a scan caught from over a "Print again?" prompt never raises a second prompt inside it.
+After an outage (`fetch_finished(outage=True)`) the waiting scans are not fetched again
+by themselves; the next scan or Fetch retries them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QApplication
 
 from app.core.model import Waybill
 from app.ui.print_controller import NoPrinter, PrintController, PrintRequestResult
@@ -22,6 +27,13 @@ from app.ui.scan_bar import Feedback
 SOURCE = "scan"
 
 Tell = Callable[[str, Feedback], None]
+
+RETRY_MS = 200
+
+
+def modal_open() -> bool:
+    """True while a modal dialog or prompt of the application is open."""
+    return QApplication.activeModalWidget() is not None
 
 
 class ScanToPrint(QObject):
@@ -34,13 +46,24 @@ class ScanToPrint(QObject):
         fetch: Callable[[], None],
         tell: Tell,
         parent: QObject | None = None,
+        *,
+        blocked: Callable[[], bool] = modal_open,
     ) -> None:
         super().__init__(parent)
         self._model = model
         self._printer = printer
         self._fetch = fetch
         self._tell = tell
+        self._blocked = blocked
         self._waiting: list[Key] = []
+        self._deferred: list[tuple[list[Key], bool]] = []
+        self._retry = QTimer(self, singleShot=True, interval=RETRY_MS)
+        self._retry.timeout.connect(self._print_deferred)
+
+    @property
+    def deferred(self) -> int:
+        """Print requests waiting for an open dialog to close."""
+        return len(self._deferred)
 
     @property
     def waiting(self) -> list[Key]:
@@ -64,18 +87,23 @@ class ScanToPrint(QObject):
             return True
         return False  # printing now, or cancelled: the window's usual message says so
 
-    def fetch_finished(self) -> None:
-        """A fetch ended: print the scanned rows now ready, fetch those still queued."""
+    def fetch_finished(self, *, outage: bool = False) -> None:
+        """A fetch ended: print the scanned rows now ready, fetch those still queued
+        (unless the fetch met an outage: then they wait for the next scan or Fetch)."""
         ready = [k for k in self._waiting if self._state(k) is RowState.READY]
         self._waiting = [
             k for k in self._waiting if self._state(k) in (RowState.QUEUED, RowState.FETCHING)
         ]
         if ready:
             self._print(ready, reprint_printed=False)
-        if self._waiting:
+        if self._waiting and not outage:
             self._fetch()
 
     def _print(self, keys: list[Key], *, reprint_printed: bool) -> None:
+        if self._blocked():
+            self._deferred.append((keys, reprint_printed))
+            self._retry.start()
+            return
         try:
             if reprint_printed:
                 # The row shows "printed": the guard asks the packer before printing again.
@@ -89,6 +117,14 @@ class ScanToPrint(QObject):
             self._tell(str(exc), Feedback.ERROR)
             return
         self._report(result)
+
+    def _print_deferred(self) -> None:
+        if self._blocked():
+            self._retry.start()
+            return
+        deferred, self._deferred = self._deferred, []
+        for keys, reprint_printed in deferred:
+            self._print(keys, reprint_printed=reprint_printed)
 
     def _report(self, result: PrintRequestResult) -> None:
         self._tell(*self._printer.describe(result, explain=True))

@@ -70,6 +70,8 @@ class WindowServices:
     Settings dialog does; None: such changes last until the window closes."""
     print_guard: PrintGuard | None = None
     """Consulted before and told after every print; None: a `SessionPrintGuard`."""
+    scan_clock: Callable[[], float] | None = None
+    """The clock telling a scanner's burst of keys from typing; None: `time.monotonic`."""
     ask: Callable[[str, str], bool] | None = None
     """Asks the packer yes/no (title, question), e.g. before printing a label again;
     None: a message box."""
