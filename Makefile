@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test check lint benchmark bundle translations clean
+.PHONY: demo test check lint benchmark bundle translations install-desktop clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +16,15 @@ translations: $(STAMP)
 	VENV=$(VENV) bash scripts/build-translations.sh
 
 ## Installs what is needed and opens the program on the built-in sandbox (no WeChat account).
+## The Debian packages come first (as root or with sudo; else it prints the apt-get line),
+## so Qt never starts without its libraries; without a display the program says so.
 demo: $(STAMP) translations
+	bash scripts/install-system-deps.sh --run
 	$(VENV)/bin/waybill-printer --demo
+
+## Adds the program to the desktop's menu with its icon, for this user (no root).
+install-desktop: $(STAMP) translations
+	$(VENV)/bin/waybill-printer install-desktop
 
 ## Installs what is needed and runs the whole test suite headless.
 test: $(STAMP) translations

@@ -1,20 +1,37 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the program and its tests need, when any is missing.
-# Qt's xcb/EGL/NSS libraries for QtWebEngine, Xvfb for headless runs, CJK fonts for the
-# labels, CUPS with the cups-pdf printer for the print tests, poppler for reading printed
-# PDFs back, gnome-keyring + dbus for the Secret Service test.
+# Installs the Debian packages of scripts/system-packages.txt that are missing.
+#
+#   bash scripts/install-system-deps.sh          # everything: running and testing
+#   bash scripts/install-system-deps.sh --run    # only what running the program needs
+#   bash scripts/install-system-deps.sh --print  # only print the missing packages
+#
+# As root it installs them; otherwise through sudo when there is sudo. Without either it
+# prints the one `apt-get install ...` line to run and exits 1. On a system without dpkg it
+# names the packages (to find their equivalents) and exits 0.
 set -euo pipefail
+cd "$(dirname "$0")/.."
+LIST=${WAYBILL_SYSTEM_PACKAGES:-scripts/system-packages.txt}
+scope=all
+mode=install
+for arg in "$@"; do
+  case "$arg" in
+    --run) scope=run ;;
+    --print) mode=print ;;
+    *) echo "usage: $0 [--run] [--print]" >&2; exit 2 ;;
+  esac
+done
 
-packages=(
-  xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
-  libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libegl1 libgl1
-  libnss3 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libxkbfile1 libasound2 libfontconfig1
-  libxshmfence1 libgbm1 libxi6 fonts-noto-cjk
-  cups cups-client cups-bsd printer-driver-cups-pdf poppler-utils
-  gnome-keyring dbus-x11 dbus-daemon
-)
+packages=()
+while read -r name tag _; do
+  [ -z "$name" ] && continue
+  [ "$scope" = run ] && [ "$tag" = test ] && continue
+  packages+=("$name")
+done < <(sed -e 's/#.*//' "$LIST")
 
-command -v dpkg-query >/dev/null 2>&1 || { echo "Not a Debian/Ubuntu system: install the equivalents of: ${packages[*]}"; exit 0; }
+command -v dpkg-query >/dev/null 2>&1 || {
+  echo "Not a Debian/Ubuntu system: install the equivalents of: ${packages[*]}"
+  exit 0
+}
 
 missing=()
 for p in "${packages[@]}"; do
@@ -22,11 +39,19 @@ for p in "${packages[@]}"; do
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-echo "Installing Debian packages: ${missing[*]}"
+line="apt-get install --no-install-recommends ${missing[*]}"
+if [ "$mode" = print ]; then
+  echo "Missing Debian packages; install them with: sudo $line"
+  exit 1
+fi
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null 2>&1 || { echo "Run as root: apt-get install ${missing[*]}" >&2; exit 1; }
+  if ! command -v sudo >/dev/null 2>&1; then
+    echo "Missing Debian packages and no sudo; as root run: $line" >&2
+    exit 1
+  fi
   sudo="sudo"
 fi
+echo "Installing Debian packages: ${missing[*]}"
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
