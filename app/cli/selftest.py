@@ -5,8 +5,10 @@ packing station needs without a network, a printer or a WeChat account: start Qt
 headless, render a 100 × 150 mm label with Chinese text and a Code128 barcode to PDF with
 the hardened label renderer, and show it in a web view. The checks themselves live in
 `app.cli.selftest_checks`: the PDF's page size, the barcode's bars in the PDF, and the barcode
-read back from the rendered image. Prints one PASS/FAIL line per check, where the PDF and
-the image were written, and how long it took; returns 0 when every check passed, else 1.
+read back from the rendered image — after a first check that every shared library of the
+Qt parts the program loads resolves (`app.system.shared_libraries`). Prints one PASS/FAIL
+line per check, where the PDF and the image were written, and how long it took; returns 0
+when every check passed, else 1.
 """
 
 from __future__ import annotations
@@ -213,6 +215,17 @@ def run_checks(out: TextIO, workdir: Path) -> list[CheckResult]:
     return results
 
 
+def shared_libraries_check() -> CheckResult:
+    """Every system library the Qt parts of the program link to resolves (`app.system`)."""
+    from app.system.shared_libraries import resolve
+
+    try:
+        result = resolve()
+    except (OSError, ValueError) as exc:
+        return CheckResult("shared libraries", False, f"cannot run ldd: {exc}")
+    return CheckResult("shared libraries", result.ok, result.summary())
+
+
 def run_self_test(out: TextIO) -> int:
     """Run every check, print a PASS/FAIL report to `out`; 0 if all passed, else 1."""
     from app.wiring.qt_environment import prepare_headless
@@ -225,12 +238,14 @@ def run_self_test(out: TextIO) -> int:
     out.write(f"waybill-printer {__version__} self-test\n")
     out.write(f"  output in {workdir}\n")
     out.flush()
+    libraries = shared_libraries_check()  # first: it needs no Qt, and names what Qt lacks
+    _print_result(out, libraries)
     try:
-        results = run_checks(out, workdir)
+        results = [libraries, *run_checks(out, workdir)]
     except Exception as exc:
         traceback.print_exc(file=out)
-        results = [CheckResult("render", False, f"{type(exc).__name__}: {exc}")]
-        _print_result(out, results[0])
+        results = [libraries, CheckResult("render", False, f"{type(exc).__name__}: {exc}")]
+        _print_result(out, results[-1])
     ok = bool(results) and all(r.ok for r in results)
     passed = sum(1 for r in results if r.ok)
     out.write(

@@ -47,10 +47,10 @@ def test_self_test_command_passes_and_its_pdf_scans(tmp_path: Path) -> None:
         timeout=120,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    for check in ("page size", "barcode in PDF", "barcode in image"):
+    for check in ("shared libraries", "page size", "barcode in PDF", "barcode in image"):
         assert re.search(rf"^  PASS  {check}: ", done.stdout, re.M), done.stdout
     assert "FAIL" not in done.stdout
-    assert re.search(r"^PASS: 3 of 3 checks passed", done.stdout, re.M)
+    assert re.search(r"^PASS: 4 of 4 checks passed", done.stdout, re.M)
     # An independent reader agrees: the PDF the self-test wrote scans back to the code.
     match = re.search(r"rendered (\S+\.pdf) ", done.stdout)
     assert match, done.stdout
