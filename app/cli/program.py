@@ -7,7 +7,7 @@ recording every step in the station's ledger. `resume`, `history`, `reprint` and
 Every command logs to the rotating file in the log folder, secrets masked
 (`app.wiring.logging_session`; `WAYBILL_LOG_LEVEL=DEBUG` for request lines).
 Exit status: 0 every order ok, 1 some orders not ok, 2 usage, configuration or
-authentication errors.
+authentication errors, or no display (or missing system libraries) for the window.
 """
 
 from __future__ import annotations
@@ -73,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     add_ledger_commands(sub)
+    sub.add_parser(
+        "install-desktop",
+        help="add the program to the desktop's menu (for this user; no root needed)",
+    )
     return parser
 
 
@@ -102,12 +106,22 @@ def _run(args: argparse.Namespace, secrets: SecretRegistry) -> int:
         return run_fetch(
             args, env=os.environ, stdin=sys.stdin, out=sys.stdout, err=sys.stderr, secrets=secrets
         )
+    if args.command == "install-desktop":
+        from app.system.desktop_entry import run_install_desktop
+
+        return run_install_desktop(sys.stdout)
     if args.command in ("resume", "history", "reprint", "confirm"):
         from app.cli.ledger import run_ledger_command
 
         return run_ledger_command(
             args, env=os.environ, out=sys.stdout, err=sys.stderr, secrets=secrets
         )
+    from app.system.display import window_blocker
+
+    blocker = window_blocker(os.environ)
+    if blocker:  # before Qt, which would abort the process instead
+        print(blocker, file=sys.stderr)
+        return EXIT_USAGE
     from app.ui.app_main import run_gui
     from app.wiring.qt_environment import allow_webengine_as_root
 
