@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from app.core.carrier_cache import CarrierCache
@@ -125,7 +126,15 @@ def setup_application(argv: list[str]) -> QApplication:
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(app.translate("run_gui", "Waybill printer"))
+    # Every window's icon, and the link to resources/waybill-printer.desktop (Wayland).
+    app.setWindowIcon(QIcon(str(application_icon_file())))
+    app.setDesktopFileName(APPLICATION)
     return app
+
+
+def application_icon_file() -> Path:
+    """The program's icon (also the `.desktop` entry's), in the source tree and the bundle."""
+    return resources_dir() / "icons" / "waybill-printer.png"
 
 
 def install_language(app: QApplication, settings: Settings) -> str:

@@ -10,7 +10,12 @@ from pytestqt.qtbot import QtBot
 
 from app.core.paths import AppPaths
 from app.core.settings import Settings
-from app.ui.app_main import DEMO_SAMPLE_ORDERS, window_session
+from app.ui.app_main import (
+    DEMO_SAMPLE_ORDERS,
+    application_icon_file,
+    setup_application,
+    window_session,
+)
 from app.ui.queue_model import RowState
 
 
@@ -111,3 +116,14 @@ def test_demo_window_changes_stay_in_memory(qapp: Any, tmp_path: Path) -> None:
         assert window.services.save_settings is not None
         window.services.save_settings(window.settings.replace(printer_name="LabelPDF"))
     assert not paths.settings_file.exists()
+
+
+def test_the_application_has_the_icon_of_its_desktop_entry(qapp: Any) -> None:
+    app = setup_application(["waybill-printer"])
+    assert app is qapp
+    assert application_icon_file().is_file()
+    assert not app.windowIcon().isNull()
+    assert app.windowIcon().availableSizes()  # the PNG was read
+    assert app.desktopFileName() == "waybill-printer"
+    entry = application_icon_file().parents[1] / "waybill-printer.desktop"
+    assert "\nIcon=waybill-printer\n" in entry.read_text(encoding="utf-8")
