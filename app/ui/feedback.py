@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import re
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -116,10 +117,20 @@ class QtSoundPlayer(QObject):
             effect.setSource(QUrl.fromLocalFile(str(sounds_dir / f"{sound.value}.wav")))
             effect.setVolume(0.8)
             self.effects[sound] = effect
+        self._said_why = False
+        if not multimedia.QMediaDevices.audioOutputs():
+            self._say_why("this machine has no audio output device")
+
+    def _say_why(self, reason: str) -> None:
+        """Log once why the sounds fall back to the beep (the packer hears the difference)."""
+        if not self._said_why:
+            self._said_why = True
+            log.warning("feedback sounds use the system beep: %s", reason)
 
     def play(self, sound: Sound) -> None:
         effect = self.effects[sound]
         if effect.status() == effect.Status.Error:  # no audio device, unreadable file
+            self._say_why(f"{effect.source().toLocalFile()} could not be played")
             QApplication.beep()
         else:
             effect.play()
@@ -132,6 +143,15 @@ def import_multimedia() -> ModuleType:
     return QtMultimedia
 
 
+def missing_package_hint(error: str) -> str:
+    """ ", install the Debian package libpulse0" for "libpulse.so.0: cannot open …", or ""."""
+    from app.system.shared_libraries import SONAME_PACKAGES
+
+    match = re.search(r"(lib[\w.+-]+\.so[\w.]*): cannot open", error)
+    package = SONAME_PACKAGES.get(match.group(1)) if match else None
+    return f", install the Debian package {package}" if package else ""
+
+
 def make_sound_player(
     sounds_dir: Path,
     parent: QObject | None = None,
@@ -141,8 +161,12 @@ def make_sound_player(
     """A `QtSoundPlayer` when QtMultimedia can be imported, else a `BeepPlayer`."""
     try:
         multimedia = import_module()
-    except ImportError:
-        log.info("QtMultimedia is not available; feedback sounds use the system beep")
+    except ImportError as exc:
+        log.warning(
+            "QtMultimedia cannot be loaded (%s)%s; feedback sounds use the system beep",
+            exc,
+            missing_package_hint(str(exc)),
+        )
         return BeepPlayer()
     return QtSoundPlayer(multimedia, sounds_dir, parent)
 

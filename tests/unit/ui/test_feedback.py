@@ -3,6 +3,7 @@ switching sounds off, and the large-text mode."""
 
 from __future__ import annotations
 
+import logging
 import wave
 from collections.abc import Iterator
 from pathlib import Path
@@ -130,6 +131,41 @@ def test_without_qtmultimedia_the_system_beep_is_used(qapp: QApplication) -> Non
     assert isinstance(player, BeepPlayer)
     sounds = FeedbackSounds(player, lambda: True)
     assert sounds.for_tone(Feedback.ERROR) is Sound.ERROR  # beeps, does not raise
+
+
+def test_a_missing_system_library_is_logged_with_its_package(
+    qapp: QApplication, caplog: pytest.LogCaptureFixture
+) -> None:
+    def no_libpulse() -> ModuleType:
+        raise ImportError("libpulse.so.0: cannot open shared object file: No such file")
+
+    with caplog.at_level(logging.WARNING, logger="app.ui.feedback"):
+        player = make_sound_player(SOUNDS, import_module=no_libpulse)
+    assert isinstance(player, BeepPlayer)
+    assert caplog.messages == [
+        "QtMultimedia cannot be loaded (libpulse.so.0: cannot open shared object file: "
+        "No such file), install the Debian package libpulse0; "
+        "feedback sounds use the system beep"
+    ]
+
+
+def test_without_an_audio_device_the_log_says_why_sounds_beep(
+    qapp: QApplication, caplog: pytest.LogCaptureFixture
+) -> None:
+    from PySide6.QtMultimedia import QMediaDevices
+
+    with caplog.at_level(logging.WARNING, logger="app.ui.feedback"):
+        player = make_sound_player(SOUNDS)
+    try:
+        said = [m for m in caplog.messages if m.startswith("feedback sounds use the system beep")]
+        if QMediaDevices.audioOutputs():
+            assert said == []
+        else:
+            assert said == [
+                "feedback sounds use the system beep: this machine has no audio output device"
+            ]
+    finally:
+        player.deleteLater()  # type: ignore[attr-defined]
 
 
 def test_with_qtmultimedia_each_sound_has_its_wav_file(qapp: QApplication) -> None:
