@@ -6,12 +6,15 @@
 so rows turn ready / cancelled / error as each call of ≤ 100 orders returns. `cancel()`
 sets the engine's cancel event; rows not answered by then go back to queued.
 The waybill source is built lazily on the first fetch and reused (its token cache too).
+An answer that stands for an outage (no network, wrong AppSecret, quota… see
+`app.ui.outage`) is not an error of its order: the row goes back to queued and the
+summary carries the `Outage` instead, for one banner that names it.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
@@ -20,6 +23,7 @@ from app.core.codes import NOT_FETCHED
 from app.core.engine import WaybillSource, fetch_waybills
 from app.core.model import Hint, OrderRef, Waybill, WaybillStatus
 from app.ui.background import BackgroundRunner, TaskHandle
+from app.ui.outage import Outage, outage_of_error, outage_of_waybill
 from app.ui.queue_model import OrderQueueModel
 
 FetchFn = Callable[..., list[Waybill]]
@@ -36,6 +40,8 @@ class FetchSummary:
     errors: int
     stopped: int
     failure: str | None = None
+    outage: Outage | None = None
+    """Set when the fetch met an outage; its orders are back in the queue (`stopped`)."""
 
 
 class FetchController(QObject):
@@ -67,6 +73,7 @@ class FetchController(QObject):
         self._handle: TaskHandle | None = None
         self._keys: list[tuple[str, str]] = []
         self._answered: set[tuple[str, str]] = set()
+        self._outage: Outage | None = None
         self._fetch_fn: FetchFn = fetch_waybills
 
     def set_fetch_function(self, fetch: FetchFn) -> None:
@@ -105,6 +112,7 @@ class FetchController(QObject):
         self._cancel = cancel
         self._keys = [ref.key for ref in refs]
         self._answered = set()
+        self._outage = None
         self._model.set_fetching(self._keys)
 
         fetch = self._fetch_fn
@@ -125,25 +133,41 @@ class FetchController(QObject):
     def _on_batch(self, batch: object) -> None:
         waybills = [w for w in batch if isinstance(w, Waybill)] if isinstance(batch, list) else []
         # Orders skipped after Cancel stay fetching here and go back to queued at the end.
-        waybills = [w for w in waybills if w.errcode != NOT_FETCHED]
+        waybills = self._order_answers(w for w in waybills if w.errcode != NOT_FETCHED)
         self._model.apply_waybills(waybills)
         self._answered.update(w.ref.key for w in waybills)
         self.progressed.emit(len(self._answered), len(self._keys))
 
     def _on_done(self, result: object) -> None:
         waybills = [w for w in result if isinstance(w, Waybill)] if isinstance(result, list) else []
-        answered = [w for w in waybills if w.errcode != NOT_FETCHED]
+        answered = self._order_answers(w for w in waybills if w.errcode != NOT_FETCHED)
         self._model.apply_waybills(answered)
         stopped = self._model.requeue_fetching(self._keys)
         ready = sum(1 for w in answered if w.printable)
         cancelled = sum(1 for w in answered if w.status is WaybillStatus.CANCELLED)
         errors = len(answered) - ready - cancelled
-        self._end(FetchSummary(len(self._keys), ready, cancelled, errors, stopped))
+        summary = FetchSummary(
+            len(self._keys), ready, cancelled, errors, stopped, outage=self._outage
+        )
+        self._end(summary)
 
     def _on_error(self, exc: BaseException) -> None:
         stopped = self._model.requeue_fetching(self._keys)
-        failure = describe_error(exc, self._language)
-        self._end(FetchSummary(len(self._keys), 0, 0, 0, stopped, failure=failure))
+        outage = outage_of_error(exc)
+        failure = None if outage is not None else describe_error(exc, self._language)
+        self._end(FetchSummary(len(self._keys), 0, 0, 0, stopped, failure=failure, outage=outage))
+
+    def _order_answers(self, waybills: Iterable[Waybill]) -> list[Waybill]:
+        """The answers about their own order; outage answers are noted, not applied
+        (their rows stay fetching and go back to queued when the fetch ends)."""
+        kept = []
+        for waybill in waybills:
+            outage = outage_of_waybill(waybill)
+            if outage is None:
+                kept.append(waybill)
+            elif self._outage is None:
+                self._outage = outage
+        return kept
 
     def _end(self, summary: FetchSummary) -> None:
         self._handle = None

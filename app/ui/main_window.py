@@ -338,7 +338,10 @@ class MainWindow(QMainWindow):
         self.progress_row.hide()
         self.actions_.cancel.setEnabled(False)
         self._update_counts()
-        if summary.failure:
+        if summary.outage is not None:
+            banner = summary.outage.banner(self.services.language, summary.stopped)
+            self.tell(banner, Feedback.ERROR)
+        elif summary.failure:
             self.tell(self.tr("Fetch failed: {0}").format(summary.failure), Feedback.ERROR)
         else:
             text = self.tr("Fetched: {0} ready, {1} cancelled, {2} with errors.").format(
@@ -350,7 +353,7 @@ class MainWindow(QMainWindow):
             self.tell(text, Feedback.WARNING if bad else Feedback.OK)
         # Print on scan first: the label reaches the printer before the preview takes the
         # GUI thread to load the same label.
-        self.scan_print.fetch_finished()
+        self.scan_print.fetch_finished(outage=summary.outage is not None)
         self._show_current(self.table.currentIndex())
 
     # --- printing ------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """Every sandbox fault through the ledger-backed window: it keeps working.
 
 Whatever goes wrong, each order ends in exactly one final row state with a message that
-says what to do, the ledger holds exactly that outcome for each, Print all prints nothing
-for an order that failed, and once the fault is gone a second Fetch brings the failed
-orders in.
+says what to do — a fault of the whole service (busy, HTTP 500, no answer, refused)
+leaves the orders queued under one outage banner instead of marking each one failed —
+the ledger holds exactly that outcome for each, Print all prints nothing for an order
+that failed, and once the fault is gone a second Fetch brings the failed orders in.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ LEDGER_STATE = {
     RowState.READY: OrderState.FETCHED,
     RowState.ERROR: OrderState.FAILED,
     RowState.CANCELLED: OrderState.CANCELLED,
+    RowState.QUEUED: OrderState.FAILED,  # the ledger keeps the failed attempt
 }
 
 
@@ -52,13 +54,14 @@ class Case:
 
 
 ERR = (RowState.ERROR,) * 3
+OUTAGE = (RowState.QUEUED,) * 3
 CASES = {
     "token_expiry": Case({"expire_token_after": 0}, (RowState.READY,) * 3, warm_up=True),
-    "system_busy": Case({"system_busy": ALWAYS}, ERR),
-    "too_frequent": Case({"too_frequent": ALWAYS}, ERR),
-    "http_500": Case({"http_500": ALWAYS}, ERR),
-    "slow_beyond_timeout": Case({"slow_seconds": 3.0}, ERR, read_timeout=1.0),
-    "connection_refused": Case({}, ERR, refused=True),
+    "system_busy": Case({"system_busy": ALWAYS}, OUTAGE),
+    "too_frequent": Case({"too_frequent": ALWAYS}, OUTAGE),
+    "http_500": Case({"http_500": ALWAYS}, OUTAGE),
+    "slow_beyond_timeout": Case({"slow_seconds": 3.0}, OUTAGE, read_timeout=1.0),
+    "connection_refused": Case({}, OUTAGE, refused=True),
     "dropped_item": Case({"drop_item": True}, (RowState.READY, RowState.READY, RowState.ERROR)),
     "malformed_json": Case({"malformed_json": ALWAYS}, ERR),
     "corrupt_base64": Case({"corrupt_base64": True}, ERR),
@@ -128,6 +131,8 @@ def test_window_survives_the_fault_and_prints_nothing_that_failed(
             if row.state is RowState.READY:
                 continue
             assert row.message.strip()
+            if row.state is RowState.QUEUED:
+                assert window.scan_bar.message.property("tone") == "error"
             if row.state is RowState.ERROR:
                 assert row.waybill is not None and row.waybill.hint is not None
                 assert row.waybill.hint.en in row.message
@@ -149,7 +154,7 @@ def test_window_survives_the_fault_and_prints_nothing_that_failed(
         sandbox.faults = Faults()
         source.settings = good
         window.fetcher.reset_source()
-        if RowState.ERROR in states.values():
+        if RowState.ERROR in states.values() or RowState.QUEUED in states.values():
             fetch_and_wait(window, qtbot)
         expected = {
             order_id: "cancelled" if state is RowState.CANCELLED else "ready"
