@@ -2,7 +2,8 @@
 
 `decode_print_html` turns the Base64 text into the HTML document or raises `LabelError`
 saying whether the label is missing (nothing there) or corrupt (not Base64, not UTF-8, or
-not an HTML document). `page_size_from_css` reads the label's CSS ``@page { size: … }``.
+no HTML at all; a fragment without `<html>`/`<body>` is fine). `page_size_from_css`
+reads the label's CSS ``@page { size: … }``.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from app.core.model import Hint, PageSizeMm
 LabelErrorKind = Literal["missing", "corrupt"]
 
 _HTML_SNIFF_CHARS = 4096
-"""How far into the document `<html`, `<!doctype` or `<body` must appear."""
+"""How far into the document the first tag (or `<!doctype`) must appear."""
 
 _BASE64_RE = re.compile(r"[A-Za-z0-9+/]*")
 _URL_SAFE_TO_STANDARD = str.maketrans("-_", "+/")
-_HTML_MARKER_RE = re.compile(r"<(?:!doctype|html|body)(?=[\s>/])", re.IGNORECASE)
+# A document's marker, or any element tag: fragments (no <html>/<body>, as PHP libraries
+# write for PDF engines) are labels too, every browser renders them.
+_HTML_MARKER_RE = re.compile(r"<(?:!doctype|[a-z][a-z0-9-]*)(?=[\s>/])", re.IGNORECASE)
 
 
 class LabelError(Exception):

@@ -1,16 +1,30 @@
-"""The hardened web profile and page that labels are rendered in.
+"""The cage labels are rendered in: a hardened web profile and a page for one label.
 
-A waybill label is HTML that came over the network, so it is treated as untrusted: it is
-shown in an off-the-record profile with JavaScript, plugins and local/remote access
-switched off, every request that is not `data:`/`about:` blocked by a request interceptor,
-and a page that refuses every navigation except the one load the program asked for.
-Inline `data:` images (barcodes, logos) still show.
+A waybill label is a carrier's HTML template that came over the network, so it is
+rendered as a browser would — its own scripts run (unless `scripts=False`), images, fonts
+and styles load from the hosts the station allows — but inside a cage:
+
+- an off-the-record profile with no cookies at all, no storage on disk, no plugins, no
+  file access, no windows, no navigation (`LabelPage`), no HTTP authentication;
+- the label is served from memory under its own URL scheme (`label_scheme`), so there is
+  no size limit and relative URLs resolve to nothing;
+- every request is decided by `CageInterceptor`: the label itself, `data:`/`blob:`, and
+  images, fonts and style sheets from an allowed host (`app.core.label_hosts`); anything
+  else is blocked and its origin recorded against the label that asked for it;
+- network hints (preconnect, dns-prefetch, prefetch, preload), which Chromium acts on
+  without asking the interceptor, are taken out of the document before it loads
+  (`label_html`) and out of anything its scripts insert (`cage_scripts.GUARD_JS`);
+- animations and transitions show their final state, and failed images leave no icon.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QObject, QUrl
+import uuid
+from collections import OrderedDict
+
+from PySide6.QtCore import QObject, QUrl
 from PySide6.QtWebEngineCore import (
+    QWebEngineCookieStore,
     QWebEnginePage,
     QWebEngineProfile,
     QWebEngineSettings,
@@ -18,19 +32,28 @@ from PySide6.QtWebEngineCore import (
     QWebEngineUrlRequestInterceptor,
 )
 
-#: The base URL every label is loaded with: relative URLs in a label resolve to nothing.
-LABEL_BASE_URL = QUrl("about:blank")
+from app.core.label_hosts import DEFAULT_LABEL_HOSTS, AllowList, origin_of
+from app.core.settings import Settings
+from app.printing.cage_scripts import cage_scripts
+from app.printing.label_html import prepare_label
+from app.printing.label_scheme import LABEL_SCHEME, LabelSchemeHandler, register_label_scheme
 
-#: Schemes a label may load at all (the label itself arrives as a `data:` URL).
-ALLOWED_SCHEMES = frozenset({"data", "about"})
+#: A label bigger than this is refused rather than loaded (real labels are ~10–200 kB).
+MAX_LABEL_BYTES = 16 * 1024 * 1024
 
-#: Chromium refuses URLs longer than this, and `setHtml` turns the label into one
-#: (`data:text/html;charset=UTF-8,` + the percent-encoded document).
-MAX_DATA_URL_CHARS = 2 * 1024 * 1024
-_DATA_URL_PREFIX = "data:text/html;charset=UTF-8,"
+_RESOURCE = QWebEngineUrlRequestInfo.ResourceType
+#: What a label may fetch from an allowed host.
+ALLOWED_REMOTE_TYPES = frozenset(
+    {
+        _RESOURCE.ResourceTypeImage,
+        _RESOURCE.ResourceTypeFontResource,
+        _RESOURCE.ResourceTypeStylesheet,
+    }
+)
+#: Schemes that never leave the process.
+LOCAL_SCHEMES = frozenset({"data", "blob", "about"})
 
 _OFF = (
-    QWebEngineSettings.WebAttribute.JavascriptEnabled,
     QWebEngineSettings.WebAttribute.JavascriptCanOpenWindows,
     QWebEngineSettings.WebAttribute.JavascriptCanAccessClipboard,
     QWebEngineSettings.WebAttribute.JavascriptCanPaste,
@@ -51,56 +74,112 @@ _OFF = (
     QWebEngineSettings.WebAttribute.ErrorPageEnabled,
 )
 
-
 #: A label page is replaced by a fresh one after this many labels (see `LabelPage`).
 RECYCLE_AFTER_LOADS = 100
+#: How many labels' blocked hosts the interceptor remembers.
+_REMEMBERED_LABELS = 256
 
 
 class LabelTooLarge(ValueError):
-    """The label is too big to be loaded as a `data:` URL."""
+    """The label is too big to be loaded."""
 
 
 def check_label_size(html: str) -> None:
-    """Raise `LabelTooLarge` if `html` cannot be loaded (instead of showing a blank page)."""
-    encoded = len(_DATA_URL_PREFIX) + QByteArray(html.encode("utf-8")).toPercentEncoding().size()
-    if encoded > MAX_DATA_URL_CHARS:
+    """Raise `LabelTooLarge` for a label beyond `MAX_LABEL_BYTES`."""
+    size = len(html.encode("utf-8"))
+    if size > MAX_LABEL_BYTES:
         raise LabelTooLarge(
-            f"label is too large to display: {len(html.encode('utf-8'))} bytes "
-            f"({encoded} characters encoded, the limit is {MAX_DATA_URL_CHARS})"
+            f"label is too large to display: {size} bytes (the limit is {MAX_LABEL_BYTES})"
         )
 
 
-class BlockingInterceptor(QWebEngineUrlRequestInterceptor):
-    """Blocks every request whose scheme is not `data`/`about`; remembers what it blocked."""
+class CageInterceptor(QWebEngineUrlRequestInterceptor):
+    """Allows the label document, local data and allowed hosts' images, fonts and styles.
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    Every blocked origin is remembered twice: in `blocked` (all of them, in order) and
+    per label (`blocked_for(label_url)`, keyed by the label's own URL).
+    """
+
+    def __init__(self, parent: QObject | None = None, allow: AllowList | None = None) -> None:
         super().__init__(parent)
+        self.allow = allow or AllowList()
+        self.documents: set[str] = set()
         self.blocked: list[str] = []
+        self._by_label: OrderedDict[str, list[str]] = OrderedDict()
+
+    def blocked_for(self, label_url: str) -> tuple[str, ...]:
+        return tuple(self._by_label.get(label_url, ()))
+
+    def forget(self, label_url: str) -> None:
+        self._by_label.pop(label_url, None)
 
     def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:
         url = info.requestUrl()
-        if url.scheme() not in ALLOWED_SCHEMES:
-            # Only the scheme and host are kept: a label has no business with secrets, but
-            # a URL is no place to copy into logs wholesale either.
-            self.blocked.append(f"{url.scheme()}://{url.host()}")
-            info.block(True)
+        scheme = url.scheme()
+        if scheme in LOCAL_SCHEMES:
+            return
+        if scheme == LABEL_SCHEME.decode():
+            if url.toString() not in self.documents:
+                info.block(True)  # a relative URL: it resolves to nothing
+            return
+        if info.resourceType() in ALLOWED_REMOTE_TYPES and self.allow.allows(
+            scheme, url.host(), url.port()
+        ):
+            return
+        info.block(True)
+        origin = origin_of(scheme, url.host(), url.port()) if url.host() else f"{scheme}:"
+        self.blocked.append(origin)
+        label = info.firstPartyUrl().toString()
+        hosts = self._by_label.setdefault(label, [])
+        self._by_label.move_to_end(label)
+        if origin not in hosts:
+            hosts.append(origin)
+        while len(self._by_label) > _REMEMBERED_LABELS:
+            self._by_label.popitem(last=False)
 
 
 class LabelProfile(QWebEngineProfile):
-    """The profile `make_label_profile` returns; it holds on to its interceptor.
+    """The profile `make_label_profile` returns; it holds its interceptor and scheme handler.
 
-    (The interceptor must be referenced from Python: handed over with only a Qt parent,
-    PySide may collect it, and Qt then silently stops intercepting.)
+    (Both must be referenced from Python: handed over with only a Qt parent, PySide may
+    collect them, and Qt then silently stops calling them.)
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
+        register_label_scheme()
         super().__init__(parent)  # no storage name: off the record
-        self.interceptor = BlockingInterceptor(self)
+        self.interceptor = CageInterceptor(self)
         self.setUrlRequestInterceptor(self.interceptor)
+        self.scheme_handler = LabelSchemeHandler(self)
+        self.installUrlSchemeHandler(LABEL_SCHEME, self.scheme_handler)
+        self.cookieStore().setCookieFilter(_no_cookies)
+
+    def configure(self, *, scripts: bool | None = None, allow: AllowList | None = None) -> None:
+        """Turn label scripts on or off and set the allowed hosts (for new loads)."""
+        if scripts is not None:
+            self.settings().setAttribute(QWebEngineSettings.WebAttribute.JavascriptEnabled, scripts)
+        if allow is not None:
+            self.interceptor.allow = allow
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Label scripts and allowed hosts as the station's settings say."""
+        self.configure(
+            scripts=settings.label_scripts, allow=AllowList.from_text(settings.label_hosts)
+        )
+
+    @property
+    def scripts_enabled(self) -> bool:
+        return self.settings().testAttribute(QWebEngineSettings.WebAttribute.JavascriptEnabled)
 
 
-def make_label_profile(parent: QObject | None = None) -> LabelProfile:
-    """An off-the-record profile for untrusted labels (see the module docstring)."""
+def _no_cookies(_request: QWebEngineCookieStore.FilterRequest) -> bool:
+    return False
+
+
+def make_label_profile(
+    parent: QObject | None = None, *, scripts: bool = True, allow: AllowList | None = None
+) -> LabelProfile:
+    """A caged profile for untrusted labels (see the module docstring)."""
     profile = LabelProfile(parent)
     profile.setHttpCacheType(QWebEngineProfile.HttpCacheType.MemoryHttpCache)
     profile.setPersistentCookiesPolicy(
@@ -111,18 +190,24 @@ def make_label_profile(parent: QObject | None = None) -> LabelProfile:
     for attribute in _OFF:
         settings.setAttribute(attribute, False)
     settings.setAttribute(QWebEngineSettings.WebAttribute.AutoLoadImages, True)
+    for script in cage_scripts():
+        profile.scripts().insert(script)
+    if allow is None:
+        allow = AllowList.from_text(DEFAULT_LABEL_HOSTS)
+    profile.configure(scripts=scripts, allow=allow)
     return profile
 
 
 class LabelPage(QWebEnginePage):
     """A page that only ever shows what `load_label` hands it: no navigation, no windows.
 
-    Memory: every label is a navigation to a new `data:` URL, and the renderer process
-    behind a page grows with each one (~0.2–0.5 MB per label, measured; clearing the
-    session history, which is done after every load since a label page never goes back,
-    does not stop it, nor does switching off the back/forward cache). Its owners therefore
-    replace a page once it is `worn_out` (it loaded `recycle_after` labels, by default
-    `RECYCLE_AFTER_LOADS`): the old page is deleted, its renderer process exits and the
+    Each label is served under a URL of its own (`label_url`), which is how the blocked
+    hosts of this label are told from another's (`blocked_hosts`).
+
+    Memory: the renderer process behind a page grows with each label it loads (~0.2–0.5
+    MB per label, measured; clearing the session history after every load does not stop
+    it). Its owners therefore replace a page once it is `worn_out` (it loaded
+    `recycle_after` labels): the old page is deleted, its renderer process exits and the
     new page starts on a fresh one.
     """
 
@@ -134,39 +219,64 @@ class LabelPage(QWebEnginePage):
         recycle_after: int = RECYCLE_AFTER_LOADS,
     ) -> None:
         super().__init__(profile, parent)
+        if not isinstance(profile, LabelProfile):
+            raise TypeError("a label page needs a LabelProfile (make_label_profile)")
+        self._cage = profile
         self._recycle_after = recycle_after
-        self._expecting_load = False
+        self._expecting: QUrl | None = None
+        self.label_url = ""
+        self.hint_hosts: tuple[str, ...] = ()
         self.refused: list[str] = []
         self.loads = 0
         """How many labels this page was asked to load."""
-        self.loadFinished.connect(self._forget_history)
+        self.loadFinished.connect(self._loaded)
+        self.authenticationRequired.connect(self._no_credentials)
+        self.proxyAuthenticationRequired.connect(self._no_proxy_credentials)
 
     @property
     def worn_out(self) -> bool:
         """True once the page has loaded `recycle_after` labels: replace it."""
         return self.loads >= self._recycle_after
 
-    def _forget_history(self, _ok: bool) -> None:
+    @property
+    def blocked_hosts(self) -> tuple[str, ...]:
+        """Every origin the current label asked for and did not get (hints included)."""
+        hosts = list(self.hint_hosts)
+        for host in self._cage.interceptor.blocked_for(self.label_url):
+            if host not in hosts:
+                hosts.append(host)
+        return tuple(hosts)
+
+    def _loaded(self, _ok: bool) -> None:
         self.history().clear()
+        self._cage.scheme_handler.forget(self.label_url)
+        self._cage.interceptor.documents.discard(self.label_url)
 
     def load_label(self, html: str) -> None:
         """Show `html`; raises `LabelTooLarge` rather than silently showing nothing."""
         check_label_size(html)
+        prepared = prepare_label(html)
+        handler = self._cage.scheme_handler
+        interceptor = self._cage.interceptor
+        if self.label_url:
+            handler.forget(self.label_url)
+            interceptor.documents.discard(self.label_url)
+            interceptor.forget(self.label_url)
+        url = QUrl(f"{LABEL_SCHEME.decode()}:{uuid.uuid4().hex}")
+        self.label_url = url.toString()
+        self.hint_hosts = prepared.hint_hosts
+        handler.serve(self.label_url, prepared.html.encode("utf-8"))
+        interceptor.documents.add(self.label_url)
         self.loads += 1
-        self._expecting_load = True
-        self.setHtml(html, LABEL_BASE_URL)
+        self._expecting = url
+        self.load(url)
 
     def acceptNavigationRequest(
         self, url: QUrl | str, type: QWebEnginePage.NavigationType, isMainFrame: bool
     ) -> bool:
         qurl = QUrl(url)
-        if (
-            self._expecting_load
-            and isMainFrame
-            and type == QWebEnginePage.NavigationType.NavigationTypeTyped
-            and qurl.scheme() == "data"
-        ):
-            self._expecting_load = False
+        if self._expecting is not None and isMainFrame and qurl == self._expecting:
+            self._expecting = None
             return True
         self.refused.append(f"{qurl.scheme()}:{type.name}")
         return False
@@ -176,3 +286,10 @@ class LabelPage(QWebEnginePage):
     ) -> QWebEnginePage | None:
         self.refused.append(f"window:{type.name}")
         return None
+
+    def _no_credentials(self, url: QUrl, authenticator: object) -> None:
+        self.refused.append(f"credentials:{QUrl(url).host()}")
+        # Not answering the authenticator cancels the request.
+
+    def _no_proxy_credentials(self, url: QUrl, authenticator: object, host: str) -> None:
+        self.refused.append(f"proxy-credentials:{host}")

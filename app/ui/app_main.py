@@ -201,6 +201,7 @@ def window_session(
         if ledger is not None:
             stack.callback(ledger.close)  # after the window and the runner are gone
         profile = make_label_profile()
+        profile.apply_settings(holder.settings)
         queue = PrintQueue(profile)
         services = WindowServices(
             settings=holder.settings,

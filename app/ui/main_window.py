@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.core.orders import LineKind, parse_orders, parse_scan
 from app.core.settings import Settings
+from app.printing.profile import LabelProfile
 from app.ui.actions import WindowActions, action_button
 from app.ui.carrier_box import CarrierBox
 from app.ui.carrier_refresh import start_carrier_refresh
@@ -446,6 +447,8 @@ class MainWindow(QMainWindow):
 
     def apply_settings(self, settings: Settings) -> None:
         self.settings = settings
+        if isinstance(self.services.label_profile, LabelProfile):
+            self.services.label_profile.apply_settings(settings)
         self.printer.set_settings(settings)
         self.print_commands.settings_applied(settings)
         self.fetcher.reset_source()

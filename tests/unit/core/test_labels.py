@@ -90,10 +90,9 @@ def test_an_empty_document_is_missing(document: str) -> None:
         "QUJDR",  # a length no Base64 can have
         "5L2g5aW9",  # valid Base64 of '你好': text, but no HTML document
         b64("hello world"),
-        b64("<div>a fragment, not a document</div>"),
         b64(b"\xff\xfe<\x00h\x00t\x00m\x00l\x00>\x00"),  # UTF-16, not UTF-8
         b64(bytes(range(256))),
-        b64("<htmlx>not really</htmlx>"),
+        b64("3 < 4 and 5>2, but no tag"),
         b64("x" * 5000 + "<html></html>"),  # the marker must be near the start
     ],
 )
@@ -103,6 +102,11 @@ def test_garbage_is_corrupt(value: str) -> None:
     assert caught.value.kind == "corrupt"
     assert caught.value.message.en and caught.value.message.zh
     assert str(caught.value) == caught.value.message.en
+
+
+def test_a_fragment_is_a_label() -> None:
+    fragment = "<style>.a{}</style><div class='a'>顺丰 SF1</div>"
+    assert decode_print_html(b64(fragment)) == fragment
 
 
 @given(st.text(max_size=300))

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from app.core.model import PageSizeMm
 from app.printing.export import ExportLabel, ExportResult, PdfExport
-from app.printing.profile import MAX_DATA_URL_CHARS
+from app.printing.profile import MAX_LABEL_BYTES
 from app.printing.render import LabelRenderer
 from tests.fixtures.qt import barcode_label_html, dispose, pdf_pages, read_barcodes_from_pdf
 
@@ -73,7 +73,7 @@ def test_one_file_per_label_never_overwrites(
 def test_a_label_that_cannot_render_is_reported_and_left_out(
     qtbot: QtBot, exporter: PdfExport, tmp_path: Path
 ) -> None:
-    huge = ExportLabel("HUGE1", "<html>" + "x" * MAX_DATA_URL_CHARS + "</html>", None)
+    huge = ExportLabel("HUGE1", "<html>" + "x" * MAX_LABEL_BYTES + "</html>", None)
     items = [labels()[0], huge]
     result = run(qtbot, exporter, items, combined=tmp_path / "c.pdf")
     assert not result.ok and result.error is None

@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject
 from pytestqt.qtbot import QtBot
 
 from app.core.model import PageSizeMm
-from app.printing.profile import LabelProfile
+from app.printing.profile import MAX_LABEL_BYTES, LabelProfile
 from app.printing.queue import (
     BACKEND_AUTO,
     BACKEND_CUPS,
@@ -122,7 +122,7 @@ def test_missing_printer_fails_and_the_queue_goes_on(
 def test_bad_jobs_fail_with_a_reason(qtbot: QtBot, print_queue: PrintQueue, tmp_path: Path) -> None:
     recorder = Recorder(print_queue)
     print_queue.submit(pdf_job(1, tmp_path / "1.pdf", "SF1", 76, 130, copies=0))
-    too_big = PrintJob(2, "x" * 3_000_000, None, "", pdf_path=tmp_path / "2.pdf")
+    too_big = PrintJob(2, "x" * (MAX_LABEL_BYTES + 1), None, "", pdf_path=tmp_path / "2.pdf")
     print_queue.submit(too_big)
     qtbot.waitUntil(lambda: len(recorder.finished) == 2, timeout=30_000)
     assert recorder.finished[1] == (False, "copies must be at least 1, not 0")
@@ -157,15 +157,12 @@ def test_stuck_label_times_out_and_the_queue_goes_on(
     # stuck one up (it then finishes, blank), which is not what this test is about.
     queue = PrintQueue(label_profile, load_timeout_s=1.0, render_pages=1)
     recorder = Recorder(queue)
-    stuck = (
-        "<link rel='stylesheet' href='http://127.0.0.1:9/s.css'>"
-        "<object data='http://127.0.0.1:9/o'></object>"
-    )
+    stuck = "<p>stuck</p><script>for (;;) {}</script>"
     queue.submit(PrintJob(1, stuck, None, "", pdf_path=tmp_path / "1.pdf"))
     queue.submit(pdf_job(2, tmp_path / "2.pdf", "SF2", 76, 130))
     qtbot.waitUntil(lambda: len(recorder.finished) == 2, timeout=30_000)
     assert recorder.finished[1][0] is False
-    assert "did not finish loading" in recorder.finished[1][1]
+    assert "the label did not render within 1 s" in recorder.finished[1][1]
     assert recorder.finished[2][0] is True
     assert read_barcodes_from_pdf(tmp_path / "2.pdf") == ["SF2"]
     queue.shutdown()
