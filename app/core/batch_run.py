@@ -99,13 +99,21 @@ def _when(timestamp: float | None) -> str:
 def already_printed_message(record: PrintRecord, printer_flag: str = "--reprint") -> str:
     """The refusal text for a waybill whose label came out (or may have)."""
     when = _when(record.started_at)
-    if record.outcome in (PrintOutcome.UNKNOWN, PrintOutcome.PENDING):
+    station = f" (station {record.station})" if record.station else ""
+    if record.outcome is PrintOutcome.PENDING:
         return (
-            f"may already be printed on {record.printer} at {when} (the program ended before "
-            f"the printer answered); check whether the label came out, then confirm it or "
-            f"use {printer_flag} to print again"
+            f"being printed on {record.printer} since {when}{station} by another program "
+            f"using this ledger; use {printer_flag} to print it again"
         )
-    return f"already printed on {record.printer} at {when}; use {printer_flag} to print again"
+    if record.outcome is PrintOutcome.UNKNOWN:
+        return (
+            f"may already be printed on {record.printer} at {when}{station} (the program "
+            f"ended before the printer answered); check whether the label came out, then "
+            f"confirm it or use {printer_flag} to print again"
+        )
+    return (
+        f"already printed on {record.printer} at {when}{station}; use {printer_flag} to print again"
+    )
 
 
 class BatchRun:

@@ -1,35 +1,38 @@
-"""The local ledger: every order, fetch and print of this station, in one SQLite file.
+"""The ledger: every order, fetch and print of a station, in SQLite or on a shared server.
 
 At a packing bench a lost label means a parcel that does not leave and a label printed
 twice can mean two parcels. So every physical step is written down *before* it happens
 and again *after*: `begin_print` commits a `pending` print before the job is sent, and
 `finish_print` records what the printer system said. A program that dies in between
-leaves a `pending` row which the next run's `recover` turns into `unknown` — never
-reprinted automatically; the packer answers with `confirm_print`.
+leaves a `pending` row which a later `recover` turns into `unknown` — never reprinted
+automatically; the packer answers with `confirm_print`.
 
-Durability: WAL journal with ``synchronous=FULL``. In WAL mode ``NORMAL`` survives a
-crash of the program but a power cut may roll back the last commits — exactly the
-`begin_print` just before the label went out, which would then be printed again after
-the reboot. ``FULL`` fsyncs the WAL at every commit; commits are a few per label, so the
-cost does not matter. Every public call is one transaction; writes use
-``BEGIN IMMEDIATE`` so the duplicate-print check and the insert are atomic even when two
-processes share the file.
+Where: a path is the station's own SQLite file (the default); a ``postgresql://`` URL is
+a warehouse ledger every station shares (`app.core.ledger_db`). Both run the same
+migrations (`app.core.ledger_schema`) and the same SQL.
 
-Runs: each `Ledger` registers a run (pid, start time). Rows remember the run that last
-worked on them; `recover` only looks at rows of *other* runs, so it never touches this
-run's jobs in flight. One program instance per ledger file is expected: a second
-instance's `recover` would flag the first one's pending prints as unknown.
+Claims: `begin_print` is the claim on a waybill. A unique index admits one original print
+per waybill that came out or may have, and the insert is ``ON CONFLICT DO NOTHING``: of
+two processes or stations starting the same waybill at once exactly one gets the print,
+the other `AlreadyPrinted` naming the station and time of the first. A reprint is its own,
+explicit claim (`reprint=True`).
 
-Threads: one connection opened with ``check_same_thread=False``; every public method
-holds one `threading.Lock` for its whole transaction, so calls from several threads are
-serialised and safe.
+Durability (SQLite): WAL journal with ``synchronous=FULL``, so a power cut cannot roll
+back the `begin_print` just before the label went out. Writes use ``BEGIN IMMEDIATE``.
+
+Runs: each `Ledger` registers a run (host, pid, station, heartbeat; `app.core.ledger_runs`).
+`recover` settles only runs whose process is gone, never the jobs in flight of a live
+run, so the window, `fetch`, `resume` and `reprint` — and every station of a warehouse —
+can use one ledger at the same time.
+
+Threads: one connection; every public method holds one `threading.Lock` for its whole
+transaction, so calls from several threads are serialised and safe. The heartbeat, when
+asked for (`heartbeat_s`), runs on its own thread and connection.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -38,82 +41,121 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
+from app.core import ledger_prints as prints
 from app.core import ledger_queries as q
+from app.core import ledger_runs as runs
 from app.core.history_export import export_csv
+from app.core.ledger_db import Db, PgDb, SqliteDb, is_url
 from app.core.ledger_records import (
     AlreadyPrinted,
     HistoryRow,
     LedgerError,
+    LedgerUnavailable,
     OrderState,
     PrintRecord,
     Recovery,
 )
 from app.core.ledger_recovery import recover_earlier_runs
 from app.core.ledger_schema import migrate
+from app.core.ledger_url import mask_url
 from app.core.model import OrderRef, Waybill, WaybillStatus
 
 DEFAULT_FILENAME = "ledger.sqlite3"
 """The ledger's name inside the data folder."""
-BUSY_TIMEOUT_S = 10.0
 _ACTIVE_SQL = "('queued', 'fetching', 'fetched')"
 _TARGETS = ("printer", "pdf")
 _DAY_S = 86400.0
 
 
 class Ledger:
-    """The station's record of orders, fetches and prints (see the module docstring)."""
+    """A station's record of orders, fetches and prints (see the module docstring)."""
 
-    def __init__(self, path: Path, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        clock: Callable[[], float] = time.time,
+        station: str | None = None,
+        session_id: str | None = None,
+        password: str | None = None,
+        process_alive: runs.ProcessAlive = runs.pid_alive,
+        heartbeat_s: float | None = None,
+    ) -> None:
+        self._url = str(path) if is_url(path) else None
         self._path = Path(path)
+        self.location = mask_url(self._url) if self._url else str(self._path)
+        """Where the ledger is, safe to show (a URL's password masked)."""
+        self._password = password
         self._clock = clock
         self._lock = threading.Lock()
+        self.host = runs.this_host()
+        self.station = station or self.host
+        self.session_id = session_id
+        self._alive = process_alive
+        self.journal_mode = ""
+        db = self._connect()
+        try:
+            self.migrated_from = migrate(db)
+            db.begin(write=True)
+            self.run_id: int = runs.register(db, host=self.host, station=self.station, now=clock())
+            db.commit()
+        except BaseException as exc:
+            db.rollback()
+            db.close()
+            wrapped = db.wrap(exc) if isinstance(exc, Exception) else None
+            if wrapped is not None:
+                raise type(wrapped)(f"cannot open the ledger {self.location}: {wrapped}") from exc
+            raise
+        self._db: Db | None = db
+        self._heartbeat = (
+            None
+            if heartbeat_s is None
+            else runs.Heartbeat(self._connect, self.run_id, clock, heartbeat_s)
+        )
+
+    def _connect(self) -> Db:
+        if self._url is not None:
+            return PgDb(self._url, password=self._password, shown=self.location)
         self._path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            conn = sqlite3.connect(
-                self._path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-            )
-        except sqlite3.Error as exc:
-            raise LedgerError(f"cannot open the ledger {self._path}: {exc}") from exc
-        conn.row_factory = sqlite3.Row
-        try:
-            conn.execute("PRAGMA foreign_keys = ON")
-            # A network share cannot do WAL and stays in its rollback journal; still durable.
-            self.journal_mode = str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
-            conn.execute("PRAGMA synchronous = FULL")
-            self.migrated_from = migrate(conn)
-            cur = conn.execute(
-                "INSERT INTO runs (pid, started_at) VALUES (?, ?)", (os.getpid(), clock())
-            )
-            self.run_id: int = int(cur.lastrowid or 0)
-        except (sqlite3.Error, LedgerError) as exc:
-            conn.close()
-            if isinstance(exc, LedgerError):
-                raise
-            raise LedgerError(f"cannot open the ledger {self._path}: {exc}") from exc
-        self._conn: sqlite3.Connection | None = conn
+        db = SqliteDb(self._path)
+        self.journal_mode = db.journal_mode
+        return db
 
     @classmethod
-    def open(cls, path: Path, *, clock: Callable[[], float] = time.time) -> Ledger:
+    def open(cls, path: Path | str, *, clock: Callable[[], float] = time.time) -> Ledger:
         return cls(path, clock=clock)
 
     @property
     def path(self) -> Path:
+        """The SQLite file (for a shared ledger, see `location`)."""
         return self._path
 
+    @property
+    def shared(self) -> bool:
+        """True for a warehouse ledger on a database server."""
+        return self._url is not None
+
     def close(self) -> None:
-        """Mark this run ended and close the file; further calls raise `LedgerError`."""
+        """Mark this run ended and close the connection; further calls raise `LedgerError`."""
+        if self._heartbeat is not None:
+            self._heartbeat.stop()
+            self._heartbeat = None
         with self._lock:
-            conn, self._conn = self._conn, None
-            if conn is None:
+            db, self._db = self._db, None
+            if db is None:
                 return
             try:
-                conn.execute(
-                    "UPDATE runs SET ended_at = ? WHERE id = ?", (self._clock(), self.run_id)
-                )
-            except sqlite3.Error as exc:
-                raise LedgerError(f"ledger {self._path.name}: {exc}") from exc
+                if not db.broken:
+                    db.execute(
+                        "UPDATE runs SET ended_at = ? WHERE id = ?", (self._clock(), self.run_id)
+                    )
+            except Exception as exc:
+                wrapped = db.wrap(exc)
+                if wrapped is None:
+                    raise
+                raise wrapped from exc
             finally:
-                conn.close()
+                db.close()
 
     def __enter__(self) -> Ledger:
         return self
@@ -127,24 +169,31 @@ class Ledger:
         self.close()
 
     @contextmanager
-    def _tx(self, *, write: bool = True) -> Iterator[sqlite3.Connection]:
+    def _tx(self, *, write: bool = True) -> Iterator[Db]:
         with self._lock:
-            conn = self._conn
-            if conn is None:
+            db = self._db
+            if db is None:
                 raise LedgerError("the ledger is closed")
-            try:
-                conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            if db.broken:  # the server went away earlier: one new connection per call
                 try:
-                    yield conn
-                    conn.execute("COMMIT")
-                except BaseException:
-                    if conn.in_transaction:
-                        conn.execute("ROLLBACK")
+                    db = self._db = self._connect()
+                except LedgerUnavailable:
                     raise
-            except sqlite3.Error as exc:
-                raise LedgerError(f"ledger {self._path.name}: {exc}") from exc
+            try:
+                db.begin(write=write)
+                try:
+                    yield db
+                    db.commit()
+                except BaseException:
+                    db.rollback()
+                    raise
+            except Exception as exc:
+                wrapped = db.wrap(exc)
+                if wrapped is None:
+                    raise
+                raise wrapped from exc
 
-    def _touch(self, conn: sqlite3.Connection, order_row: int, now: float) -> None:
+    def _touch(self, conn: Db, order_row: int, now: float) -> None:
         cur = conn.execute(
             "UPDATE orders SET updated_at = ?, run_id = ? WHERE id = ?",
             (now, self.run_id, order_row),
@@ -175,13 +224,13 @@ class Ledger:
                     ids.append(int(found[0]))
                     self._touch(conn, int(found[0]), now)
                     continue
-                cur = conn.execute(
+                new_id = conn.insert(
                     "INSERT INTO orders (order_id, delivery_id, waybill_id_requested, queued_at,"
                     " updated_at, state, session_id, run_id)"
-                    " VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)",
+                    " VALUES (?, ?, ?, ?, ?, 'queued', ?, ?) RETURNING id",
                     (*ref.key, ref.waybill_id, now, now, session_id, self.run_id),
                 )
-                ids.append(int(cur.lastrowid or 0))
+                ids.append(int(new_id or 0))
         return ids
 
     def record_fetch_started(self, order_ids: Sequence[int]) -> None:
@@ -241,9 +290,10 @@ class Ledger:
                 (order_id,),
             ).fetchone()[0]
             if open_fetch is None:
-                open_fetch = conn.execute(
-                    "INSERT INTO fetches (order_row, started_at) VALUES (?, ?)", (order_id, now)
-                ).lastrowid
+                open_fetch = conn.insert(
+                    "INSERT INTO fetches (order_row, started_at) VALUES (?, ?) RETURNING id",
+                    (order_id, now),
+                )
             conn.execute(
                 "UPDATE fetches SET finished_at = ?, status = ?, errcode = ?, errmsg = ?,"
                 " waybill_id = ?, label_html = ?, page_w_mm = ?, page_h_mm = ?, waybill_data = ?,"
@@ -290,77 +340,52 @@ class Ledger:
         now = self._clock()
         with self._tx() as conn:
             self._touch(conn, order_id, now)
-            is_reprint = False
-            if target == "printer":
-                blocking = q.blocking_print(conn, waybill_id)
-                if blocking is not None and not reprint:
-                    raise AlreadyPrinted(waybill_id, blocking)
-                is_reprint = blocking is not None
-            cur = conn.execute(
-                "INSERT INTO prints (order_row, waybill_id, printer, copies, started_at, outcome,"
-                " is_reprint, target, run_id) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
-                (order_id, waybill_id, printer, copies, now, is_reprint, target, self.run_id),
+            runs.beat(conn, self.run_id, now)
+            blocking = q.blocking_print(conn, waybill_id) if target == "printer" else None
+            if blocking is not None and not reprint:
+                raise AlreadyPrinted(waybill_id, blocking)
+            values = (order_id, waybill_id, printer, copies, now, target, self.run_id)
+            print_id = prints.claim(
+                conn,
+                values,
+                station=self.station,
+                session_id=self.session_id,
+                reprint=blocking is not None,
             )
-            return int(cur.lastrowid or 0)
+            if print_id is None:  # another process claimed it after we looked
+                blocking = q.blocking_print(conn, waybill_id)
+                if blocking is None:
+                    raise LedgerError(f"the claim on waybill {waybill_id} failed; try again")
+                if not reprint:
+                    raise AlreadyPrinted(waybill_id, blocking)
+                print_id = prints.claim(
+                    conn, values, station=self.station, session_id=self.session_id, reprint=True
+                )
+            if print_id is None:
+                raise LedgerError(f"print of waybill {waybill_id} was not recorded")
+            return print_id
 
     def finish_print(
         self, print_id: int, *, ok: bool, message: str = "", pdf_path: str | None = None
     ) -> None:
         """Record what became of a pending print: spooled (`ok`) or failed."""
         now = self._clock()
+        outcome = "spooled" if ok else "failed"
         with self._tx() as conn:
-            record = self._print(conn, print_id)
-            if record.outcome.value != "pending":
-                raise LedgerError(f"print #{print_id} is already {record.outcome.value}")
-            conn.execute(
-                "UPDATE prints SET outcome = ?, finished_at = ?, message = ?,"
-                " pdf_path = coalesce(?, pdf_path) WHERE id = ?",
-                ("spooled" if ok else "failed", now, message, pdf_path, print_id),
+            record = prints.set_outcome(
+                conn, print_id, outcome, now, message=message, pdf_path=pdf_path
             )
             self._touch(conn, record.order_row_id, now)
-            self._refresh_printed(conn, record.order_row_id)
+            prints.refresh_printed(conn, record.order_row_id)
 
     def confirm_print(self, print_id: int, printed: bool) -> None:
         """The packer's word on an unknown (or spooled) print: did a label come out?"""
         now = self._clock()
+        outcome = "confirmed_printed" if printed else "confirmed_not_printed"
         with self._tx() as conn:
-            record = self._print(conn, print_id)
-            if record.outcome.value not in ("unknown", "spooled"):
-                raise LedgerError(
-                    f"print #{print_id} is {record.outcome.value}; only unknown or spooled "
-                    "prints can be confirmed"
-                )
-            outcome = "confirmed_printed" if printed else "confirmed_not_printed"
-            conn.execute(
-                "UPDATE prints SET outcome = ?, finished_at = coalesce(finished_at, ?)"
-                " WHERE id = ?",
-                (outcome, now, print_id),
-            )
+            record = prints.set_outcome(conn, print_id, outcome, now)
             self._touch(conn, record.order_row_id, now)
-            self._refresh_printed(conn, record.order_row_id)
-
-    def _print(self, conn: sqlite3.Connection, print_id: int) -> PrintRecord:
-        record = q.get_print(conn, print_id)
-        if record is None:
-            raise LedgerError(f"no print #{print_id}")
-        return record
-
-    @staticmethod
-    def _refresh_printed(conn: sqlite3.Connection, order_row: int) -> None:
-        success = conn.execute(
-            f"SELECT EXISTS (SELECT 1 FROM prints WHERE order_row = ? AND target = 'printer'"
-            f" AND outcome IN {q.SUCCESS_SQL})",
-            (order_row,),
-        ).fetchone()[0]
-        if success:
-            conn.execute(
-                "UPDATE orders SET state = 'printed' WHERE id = ? AND state != 'done'", (order_row,)
-            )
-        else:
-            conn.execute(
-                "UPDATE orders SET state = 'fetched' WHERE id = ? AND state = 'printed'",
-                (order_row,),
-            )
+            prints.refresh_printed(conn, record.order_row_id)
 
     def was_printed(self, waybill_id: str) -> bool:
         """True when a label of this waybill came out on a printer (spooled or confirmed)."""
@@ -396,7 +421,10 @@ class Ledger:
         """
         now = self._clock()
         with self._tx() as conn:
-            return recover_earlier_runs(conn, run_id=self.run_id, now=now)
+            runs.settle_gone_runs(
+                conn, run_id=self.run_id, host=self.host, now=now, alive=self._alive
+            )
+            return recover_earlier_runs(conn, station=self.station, now=now)
 
     def search(
         self,
@@ -406,8 +434,12 @@ class Ledger:
         since: float | None = None,
         until: float | None = None,
         limit: int = 500,
+        station: str | None = None,
     ) -> list[HistoryRow]:
-        """History: orders whose ids contain the given texts, by last activity, newest first."""
+        """History: orders whose ids contain the given texts, by last activity, newest first.
+
+        `station` keeps the orders with a print attempt at that station.
+        """
         with self._tx(write=False) as conn:
             return q.search(
                 conn,
@@ -417,7 +449,13 @@ class Ledger:
                 since=since,
                 until=until,
                 limit=limit,
+                station=station,
             )
+
+    def stations(self) -> list[str]:
+        """Every station with a print on record (for History's station filter)."""
+        with self._tx(write=False) as conn:
+            return q.stations(conn)
 
     def stored_waybill(self, key: int | str) -> Waybill | None:
         """The stored label, for reprint or export offline.

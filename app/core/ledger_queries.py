@@ -6,8 +6,9 @@ Functions take an open connection (inside the caller's transaction) and never wr
 from __future__ import annotations
 
 import json
-import sqlite3
+from typing import Any
 
+from app.core.ledger_db import Db
 from app.core.ledger_records import HistoryRow, OrderState, PrintOutcome, PrintRecord
 from app.core.model import Hint, OrderRef, PageSizeMm, Waybill, WaybillStatus
 
@@ -16,11 +17,11 @@ BLOCKING_SQL = "('pending', 'unknown', 'spooled', 'confirmed_printed')"
 
 _PRINT_COLUMNS = (
     "id, order_row, waybill_id, printer, copies, started_at, finished_at, outcome, message, "
-    "is_reprint, target, pdf_path"
+    "is_reprint, target, pdf_path, station, packer_session"
 )
 
 
-def print_record(row: sqlite3.Row) -> PrintRecord:
+def print_record(row: Any) -> PrintRecord:
     return PrintRecord(
         id=row["id"],
         order_row_id=row["order_row"],
@@ -34,22 +35,22 @@ def print_record(row: sqlite3.Row) -> PrintRecord:
         is_reprint=bool(row["is_reprint"]),
         target=row["target"],
         pdf_path=row["pdf_path"],
+        station=row["station"],
+        packer_session=row["packer_session"],
     )
 
 
-def prints_where(
-    conn: sqlite3.Connection, where: str, params: tuple[object, ...]
-) -> list[PrintRecord]:
+def prints_where(conn: Db, where: str, params: tuple[object, ...]) -> list[PrintRecord]:
     rows = conn.execute(f"SELECT {_PRINT_COLUMNS} FROM prints WHERE {where}", params)
     return [print_record(row) for row in rows]
 
 
-def get_print(conn: sqlite3.Connection, print_id: int) -> PrintRecord | None:
+def get_print(conn: Db, print_id: int) -> PrintRecord | None:
     found = prints_where(conn, "id = ?", (print_id,))
     return found[0] if found else None
 
 
-def blocking_print(conn: sqlite3.Connection, waybill_id: str) -> PrintRecord | None:
+def blocking_print(conn: Db, waybill_id: str) -> PrintRecord | None:
     """The newest print that came out or may have; PDF files never count."""
     found = prints_where(
         conn,
@@ -68,7 +69,7 @@ _WAYBILL_SELECT = """
 """
 
 
-def stored_waybill(conn: sqlite3.Connection, key: int | str) -> Waybill | None:
+def stored_waybill(conn: Db, key: int | str) -> Waybill | None:
     """Order row id → its newest finished fetch; waybill id → its newest OK fetch."""
     if isinstance(key, int):
         where = "f.order_row = ? AND f.finished_at IS NOT NULL"
@@ -79,7 +80,7 @@ def stored_waybill(conn: sqlite3.Connection, key: int | str) -> Waybill | None:
     return None if found is None else _waybill(found)
 
 
-def _waybill(row: sqlite3.Row) -> Waybill:
+def _waybill(row: Any) -> Waybill:
     width, height = row["page_w_mm"], row["page_h_mm"]
     hint = None
     if row["hint_en"] is not None or row["hint_zh"] is not None:
@@ -110,9 +111,10 @@ _HISTORY_SELECT = f"""
            (SELECT count(*) FROM prints p WHERE p.order_row = o.id AND p.target = 'printer'
                 AND p.outcome IN {SUCCESS_SQL}) AS prints,
            (SELECT count(*) FROM prints p WHERE p.order_row = o.id AND p.target = 'printer'
-                AND p.outcome IN {SUCCESS_SQL} AND p.is_reprint) AS reprints,
+                AND p.outcome IN {SUCCESS_SQL} AND p.is_reprint = 1) AS reprints,
            (SELECT count(*) FROM prints p WHERE p.order_row = o.id) AS attempts,
-           lp.printer AS last_printer, lp.started_at AS last_print_at, lp.outcome AS last_outcome
+           lp.printer AS last_printer, lp.started_at AS last_print_at, lp.outcome AS last_outcome,
+           coalesce(lp.station, '') AS last_station
     FROM orders o
     LEFT JOIN fetches f ON f.id = (SELECT max(id) FROM fetches
                                    WHERE order_row = o.id AND finished_at IS NOT NULL)
@@ -121,7 +123,7 @@ _HISTORY_SELECT = f"""
 
 
 def search(
-    conn: sqlite3.Connection,
+    conn: Db,
     *,
     order_id: str | None,
     waybill_id: str | None,
@@ -129,8 +131,12 @@ def search(
     since: float | None,
     until: float | None,
     limit: int,
+    station: str | None = None,
 ) -> list[HistoryRow]:
-    """Orders whose ids contain the given texts, active in [since, until], newest first."""
+    """Orders whose ids contain the given texts, active in [since, until], newest first.
+
+    `station`: only orders with a print attempt at that station (exact name).
+    """
     clauses: list[str] = []
     params: list[object] = []
     if order_id:
@@ -154,12 +160,15 @@ def search(
     if until is not None:
         clauses.append("o.updated_at <= ?")
         params.append(until)
+    if station:
+        clauses.append("EXISTS (SELECT 1 FROM prints x WHERE x.order_row = o.id AND x.station = ?)")
+        params.append(station)
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     sql = f"{_HISTORY_SELECT} {where} ORDER BY o.updated_at DESC, o.id DESC LIMIT ?"
     return [_history_row(row) for row in conn.execute(sql, (*params, limit))]
 
 
-def _history_row(row: sqlite3.Row) -> HistoryRow:
+def _history_row(row: Any) -> HistoryRow:
     return HistoryRow(
         order_row_id=row["id"],
         time=row["updated_at"],
@@ -178,4 +187,11 @@ def _history_row(row: sqlite3.Row) -> HistoryRow:
         last_printer=row["last_printer"],
         last_print_at=row["last_print_at"],
         last_outcome=None if row["last_outcome"] is None else PrintOutcome(row["last_outcome"]),
+        last_station=row["last_station"],
     )
+
+
+def stations(conn: Db) -> list[str]:
+    """Every station name that has a print on record, sorted."""
+    rows = conn.execute("SELECT DISTINCT station FROM prints WHERE station != '' ORDER BY 1")
+    return [str(row[0]) for row in rows]

@@ -16,6 +16,10 @@ class LedgerError(Exception):
     """The ledger could not record or read something; the physical step must not go ahead."""
 
 
+class LedgerUnavailable(LedgerError):
+    """The ledger's database cannot be reached (server down, network gone); try again later."""
+
+
 class PrintOutcome(enum.Enum):
     """Where one print job stands.
 
@@ -78,6 +82,10 @@ class PrintRecord:
     is_reprint: bool
     target: str
     pdf_path: str | None
+    station: str = ""
+    """The station that printed it (its name setting, by default its host name)."""
+    packer_session: str | None = None
+    """The packer's session at that station (one program start of the window)."""
 
     @property
     def blocking(self) -> bool:
@@ -93,9 +101,11 @@ class AlreadyPrinted(LedgerError):
     """A label for this waybill came out (or may have): printing again needs `reprint=True`."""
 
     def __init__(self, waybill_id: str, last_print: PrintRecord) -> None:
+        where = f" at station {last_print.station!r}" if last_print.station else ""
         super().__init__(
             f"waybill {waybill_id} already has a print ({last_print.outcome.value} "
-            f"on {last_print.printer!r}, print #{last_print.id}); print again only as a reprint"
+            f"on {last_print.printer!r}{where}, print #{last_print.id}); print again only as "
+            "a reprint"
         )
         self.waybill_id = waybill_id
         self.last_print = last_print
@@ -126,6 +136,8 @@ class HistoryRow:
     last_printer: str | None
     last_print_at: float | None
     last_outcome: PrintOutcome | None
+    last_station: str = ""
+    """The station of the newest print attempt ("" before any print)."""
 
 
 @dataclass(frozen=True)

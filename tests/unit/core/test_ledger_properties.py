@@ -85,9 +85,9 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule()
     def crash_and_restart(self) -> None:
-        """A new run opens the file while the old one is still open (it died)."""
+        """A new run opens the file while the old one is still open (its process died)."""
         dead = self.ledger
-        self.ledger = Ledger(dead.path, clock=self.clock)
+        self.ledger = Ledger(dead.path, clock=self.clock, process_alive=lambda _h, _p: False)
         recovery = self.ledger.recover()
         dead.close()
         for print_id in self._with_outcome("pending"):
