@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,8 @@ from app.core.batch_run import (
 from app.core.engine import WaybillSource
 from app.core.ledger import DEFAULT_FILENAME, Ledger
 from app.core.ledger_records import LedgerError, Recovery
+from app.core.ledger_runs import HEARTBEAT_S
+from app.core.ledger_url import keyring_password, ledger_location, unusable_message
 from app.core.model import OrderRef, Waybill, WaybillStatus
 from app.core.orders import LineKind, ParsedLine, parse_orders
 from app.core.paths import AppPaths
@@ -183,11 +186,26 @@ def close_sinks(sinks: Sequence[Sink], qt: QtSession) -> None:
     qt.close()
 
 
-def open_ledger(paths: AppPaths, err: TextIO) -> Ledger | None:
+def open_ledger(
+    paths: AppPaths, err: TextIO, env: Mapping[str, str] | None = None
+) -> Ledger | None:
+    """The station's ledger: its own file, or the warehouse ledger (`WAYBILL_LEDGER_URL`)."""
+    settings = load_settings(paths)
+    location = ledger_location(
+        os.environ if env is None else env,
+        settings.ledger_url,
+        paths.data_dir / DEFAULT_FILENAME,
+        keyring_get=keyring_password,
+    )
     try:
-        return Ledger(paths.data_dir / DEFAULT_FILENAME)
+        return Ledger(
+            location.target,
+            station=settings.station_name.strip() or None,
+            password=location.password,
+            heartbeat_s=HEARTBEAT_S,
+        )
     except LedgerError as exc:
-        print(f"{PROG}: {exc}", file=err)
+        print(f"{PROG}: {unusable_message(location, exc)}", file=err)
         return None
 
 
@@ -291,7 +309,7 @@ def _fetch_with_ledger(
     except (WeChatError, ValueError) as exc:
         print(f"{PROG} fetch: {exc}", file=err)
         return EXIT_USAGE
-    ledger = open_ledger(paths, err)
+    ledger = open_ledger(paths, err, env)
     if ledger is None:
         client.close()
         return EXIT_USAGE

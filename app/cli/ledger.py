@@ -134,7 +134,7 @@ def run_resume(
     if made is None:
         return EXIT_USAGE
     sinks, qt = made
-    ledger = open_ledger(paths, err)
+    ledger = open_ledger(paths, err, env)
     if ledger is None:
         close_sinks(sinks, qt)
         return EXIT_USAGE

@@ -333,6 +333,29 @@ class Settings:
         ),
         Group.STATION,
     )
+    station_name: str = _setting(
+        "",
+        ("Station name", "工位名称"),
+        (
+            "Recorded with every print and shown in the history; empty means this computer's name.",
+            "随每次打印记录并显示在历史中；留空则使用本机名称。",
+        ),
+        Group.STATION,
+    )
+    ledger_url: str = _setting(
+        "",
+        ("Shared ledger", "共享打印记录库"),
+        (
+            "A warehouse ledger every station shares, e.g. "
+            "postgresql://station@db-server/waybills (see docs/WAREHOUSE.md). Empty keeps "
+            "this station's own ledger file. The password is kept in the keyring, never "
+            "here.",
+            "所有工位共享的仓库打印记录库，例如 postgresql://station@db-server/waybills"
+            "（见 docs/WAREHOUSE.md）。留空则使用本工位自己的记录文件。密码保存在系统密钥环中，"
+            "不写在这里。",
+        ),
+        Group.STATION,
+    )
     retention_days: int = _setting(
         180,
         ("Keep history", "历史保留天数"),
@@ -437,6 +460,8 @@ def _check_value(item: SettingField, value: Any) -> Hint | None:
             "An AppID has only letters and digits (e.g. wx1234567890abcdef).",
             "AppID 只包含字母和数字（例如 wx1234567890abcdef）。",
         )
+    if item.name == "ledger_url" and value.strip():
+        return _check_ledger_url(value.strip())
     if item.name == "default_carrier" and not _CARRIER_RE.match(value):
         return Hint(
             "Enter a carrier id such as SF, ZTO, YTO or EMS.",
@@ -454,6 +479,22 @@ def _check_value(item: SettingField, value: Any) -> Hint | None:
     if item.name == "dpi" and 0 < value < 72:
         return Hint(
             "Use 0 (the printer's own) or at least 72.", "请填 0（打印机默认）或不小于 72。"
+        )
+    return None
+
+
+def _check_ledger_url(value: str) -> Hint | None:
+    parts = urlsplit(value)
+    if parts.scheme not in ("postgresql", "postgres") or (not parts.hostname and not parts.query):
+        return Hint(
+            "Enter a PostgreSQL URL such as postgresql://station@db-server/waybills.",
+            "请输入 PostgreSQL 地址，例如 postgresql://station@db-server/waybills。",
+        )
+    if parts.password is not None or "password=" in parts.query.lower():
+        return Hint(
+            "Leave the password out of the URL: the program asks for it and keeps it in "
+            "the keyring.",
+            "请不要在地址中写密码：程序会询问密码并保存在系统密钥环中。",
         )
     return None
 

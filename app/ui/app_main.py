@@ -38,7 +38,8 @@ from app.ui.background import BackgroundRunner
 from app.ui.credentials_flow import CredentialsFlow, Prompts
 from app.ui.feedback import make_sound_player
 from app.ui.i18n import install_translators, resources_dir, ui_language
-from app.ui.ledger_session import attach_ledger, try_open_ledger
+from app.ui.ledger_session import attach_ledger
+from app.ui.ledger_startup import ChooseMoveAside, LedgerQuit, ask_move_aside, open_window_ledger
 from app.ui.main_window import MainWindow
 from app.ui.services import DEFAULT_CARRIERS, WindowServices
 
@@ -157,6 +158,7 @@ def window_session(
     prompts: Prompts | None = None,
     first_run: bool = False,
     pdf_dir: Path | None = None,
+    choose_ledger: ChooseMoveAside | None = None,
 ) -> Iterator[MainWindow]:
     """A ready (not yet shown) main window and all it needs; torn down in order afterwards.
 
@@ -170,6 +172,13 @@ def window_session(
     store_file = SettingsStore(paths.settings_file)
     environ = dict(os.environ if env is None else env)
     with contextlib.ExitStack() as stack:
+        ledger_name = "demo-ledger.sqlite3" if demo else "ledger.sqlite3"  # demo apart
+        ledger = open_window_ledger(  # first: the packer may choose to quit here
+            paths.data_dir / ledger_name,
+            settings.retention_days,
+            choose=choose_ledger or ask_move_aside,
+        )
+        stack.callback(ledger.close)  # after the window and the runner are gone
         runner = BackgroundRunner()
         if demo:
             sandbox = stack.enter_context(demo_sandbox())
@@ -196,10 +205,6 @@ def window_session(
         )
         if not demo:
             make_source = flow.make_source
-        ledger_name = "demo-ledger.sqlite3" if demo else "ledger.sqlite3"  # demo apart
-        ledger = try_open_ledger(paths.data_dir / ledger_name, holder.settings.retention_days)
-        if ledger is not None:
-            stack.callback(ledger.close)  # after the window and the runner are gone
         profile = make_label_profile()
         profile.apply_settings(holder.settings)
         queue = PrintQueue(profile)
@@ -219,11 +224,10 @@ def window_session(
             carrier_cache=None if demo else CarrierCache(paths.data_dir / "carriers.json"),
             window_state_file=paths.config_dir / "window-state.ini",
             save_settings=flow.save,
-            print_guard=None if ledger is None else ledger.guard,
+            print_guard=ledger.guard,
         )
         window = MainWindow(services)
-        if ledger is not None:
-            attach_ledger(window, ledger)
+        attach_ledger(window, ledger)
         flow.setParent(window)  # asks its questions over the window; found by findChild
         if first_run and not demo:
             QTimer.singleShot(0, window, functools.partial(flow.first_run, window))
@@ -255,9 +259,15 @@ def run_gui(*, demo: bool, argv: list[str], secrets: SecretRegistry | None = Non
     paths = AppPaths.default().ensure()
     settings = SettingsStore(paths.settings_file).load()
     install_language(app, settings)
-    with window_session(paths, settings, demo=demo, secrets=secrets, first_run=not demo) as window:
-        window.show()
-        return app.exec()
+    try:
+        with window_session(
+            paths, settings, demo=demo, secrets=secrets, first_run=not demo
+        ) as window:
+            window.show()
+            return app.exec()
+    except LedgerQuit as exc:
+        log.error("quit: the ledger cannot be used: %s", exc)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover - for running the window directly

@@ -1,10 +1,12 @@
 """The window's ledger: opened at start, settled, and hooked into the window's flows.
 
-`open_ledger_session(path, retention_days)` opens the ledger file (the same
-``<data dir>/ledger.sqlite3`` the command line uses), prunes history older than the
-retention setting and settles what the last run left unfinished (`Ledger.recover`). This
-runs once, before the window is shown and before the event loop runs, so the packer never
-waits on it in a live window. Its `guard` goes into `WindowServices.print_guard`.
+`open_ledger_session(location, retention_days)` opens the ledger (the same
+``<data dir>/ledger.sqlite3`` the command line uses, or the warehouse ledger's URL),
+prunes history older than the retention setting and settles what runs that are over left
+unfinished (`Ledger.recover`). This runs once, before the window is shown and before the
+event loop runs, so the packer never waits on it in a live window. Its `guard` goes into
+`WindowServices.print_guard`. A ledger that cannot be opened is the packer's decision,
+never silent (`app.ui.ledger_startup`).
 
 `attach_ledger(window, session)` then hooks the rest into a built `MainWindow`: the
 `LedgerRecorder` (queued orders, fetch answers), the History window (menu and Ctrl+H),
@@ -18,14 +20,15 @@ import logging
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from app.core.ledger import Ledger
-from app.core.ledger_records import LedgerError, Recovery
+from app.core.ledger_records import Recovery
+from app.core.ledger_runs import HEARTBEAT_S
 from app.ui.actions import make_action
 from app.ui.history_window import HistoryWindow
 from app.ui.ledger_guard import LedgerPrintGuard, LedgerRows
@@ -49,14 +52,23 @@ class LedgerSession:
     recovery: Recovery
     pruned: int
     session_id: str
+    notice: str = ""
+    """Shown in the window once it is up (e.g. where an unusable ledger was moved)."""
 
     def close(self) -> None:
         self.ledger.close()
 
 
-def open_ledger_session(path: Path, retention_days: int) -> LedgerSession:
-    """Open, prune and recover (see the module docstring). Raises `LedgerError`."""
-    ledger = Ledger(path)
+def open_ledger_session(
+    location: Path | str, retention_days: int, **ledger_options: Any
+) -> LedgerSession:
+    """Open, prune and recover (see the module docstring). Raises `LedgerError`.
+
+    `ledger_options` go to `Ledger` (station, password, heartbeat_s, ...).
+    """
+    session_id = uuid.uuid4().hex[:12]
+    ledger_options.setdefault("heartbeat_s", HEARTBEAT_S)
+    ledger = Ledger(location, session_id=session_id, **ledger_options)
     try:
         pruned = ledger.prune(retention_days)
         recovery = ledger.recover()
@@ -65,19 +77,9 @@ def open_ledger_session(path: Path, retention_days: int) -> LedgerSession:
         raise
     if pruned:
         log.info("removed %d orders older than %d days from the ledger", pruned, retention_days)
-    session_id = uuid.uuid4().hex[:12]
     rows = LedgerRows()
     guard = LedgerPrintGuard(ledger, rows, session_id=session_id)
     return LedgerSession(ledger, rows, guard, recovery, pruned, session_id)
-
-
-def try_open_ledger(path: Path, retention_days: int) -> LedgerSession | None:
-    """`open_ledger_session`, or None (logged) when the file cannot be used."""
-    try:
-        return open_ledger_session(path, retention_days)
-    except LedgerError:
-        log.exception("the ledger %s cannot be used; prints are only checked in memory", path)
-        return None
 
 
 class LedgerFeatures(QObject):
@@ -120,8 +122,11 @@ class LedgerFeatures(QObject):
     def _restore(self, recovery: Recovery) -> Restored:
         window = self._window
         restored = restore_unfinished(window.model, recovery, self.session.rows)
+        notices = [self.session.notice] if self.session.notice else []
         if restored.any:
-            window.tell(recovery_notice(restored), Feedback.WARNING)
+            notices.append(recovery_notice(restored))
+        if notices:
+            window.tell(" ".join(notices), Feedback.WARNING)
         if recovery.unknown_prints:
             self.recovery_dialog = RecoveryDialog(
                 self.session.ledger,

@@ -287,6 +287,37 @@ Type the AppSecret for {1} now and keep it in memory for this session only? It i
     </message>
 </context>
 <context>
+    <name>LedgerStartup</name>
+    <message>
+        <source>The ledger {0} cannot be used: {1}
+
+Without it the program keeps no history, cannot finish what an earlier run left, and cannot stop a waybill from being printed twice across sessions.
+
+Move it aside and start a new ledger (the old file is kept, renamed), or quit and ask for help.</source>
+        <translation>打印记录库 {0} 无法使用：{1}
+
+没有它，程序不保留历史记录，无法完成上次运行遗留的工作，也无法防止同一面单在不同会话中被重复打印。
+
+请将其移到一旁并新建打印记录库（旧文件会改名保留），或退出并寻求帮助。</translation>
+    </message>
+    <message>
+        <source>The ledger cannot be used</source>
+        <translation>打印记录库无法使用</translation>
+    </message>
+    <message>
+        <source>Move it aside and start a new ledger</source>
+        <translation>移到一旁并新建打印记录库</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>The unusable ledger was kept as {0}; a new one was started.</source>
+        <translation>无法使用的打印记录库已保留为 {0}；已新建一个打印记录库。</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Waybill printer</source>

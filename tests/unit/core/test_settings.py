@@ -44,7 +44,7 @@ def test_defaults_are_as_documented() -> None:
 
 def test_every_field_is_declared_with_labels_in_both_languages() -> None:
     items = setting_fields()
-    assert len(items) == 25
+    assert len(items) == 27
     for item in items:
         info = item.info
         assert info.label.en and info.label.zh, item.name

@@ -1,0 +1,110 @@
+"""Opening the window's ledger at start, never silently without one.
+
+A ledger file that cannot be used (not a database, from a newer program, unreadable) would
+switch off history, crash recovery and the guard against printing a waybill twice across
+sessions. So the packer sees a blocking message saying what is wrong, with two ways out:
+"Move it aside and start a new ledger" — the old file is kept, renamed
+``<name>.unusable-<time>`` next to it, for whoever wants to look at it — or Quit
+(`LedgerQuit`; the program ends with status 2, as the command line does).
+
+`open_window_ledger` runs before the window exists and before the event loop runs, like
+`open_ledger_session`, which it wraps.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QMessageBox
+
+from app.core.ledger_records import LedgerError
+from app.ui.ledger_session import LedgerSession, open_ledger_session
+
+log = logging.getLogger(__name__)
+
+ChooseMoveAside = Callable[[str, str], bool]
+"""`(where the ledger is, what is wrong) -> True to move it aside, False to quit`."""
+
+
+class LedgerQuit(Exception):
+    """The ledger cannot be used and the packer chose to quit."""
+
+
+def unusable_text(location: str, problem: str) -> str:
+    return QCoreApplication.translate(
+        "LedgerStartup",
+        "The ledger {0} cannot be used: {1}\n\nWithout it the program keeps no history, "
+        "cannot finish what an earlier run left, and cannot stop a waybill from being "
+        "printed twice across sessions.\n\nMove it aside and start a new ledger (the old "
+        "file is kept, renamed), or quit and ask for help.",
+    ).format(location, problem)
+
+
+def ask_move_aside(location: str, problem: str) -> bool:
+    """The blocking message box: True when the packer chose to move the file aside."""
+    box = QMessageBox(
+        QMessageBox.Icon.Critical,
+        QCoreApplication.translate("LedgerStartup", "The ledger cannot be used"),
+        "",
+    )
+    box.setText(unusable_text(location, problem))
+    move = box.addButton(
+        QCoreApplication.translate("LedgerStartup", "Move it aside and start a new ledger"),
+        QMessageBox.ButtonRole.AcceptRole,
+    )
+    quit_button = box.addButton(
+        QCoreApplication.translate("LedgerStartup", "Quit"), QMessageBox.ButtonRole.RejectRole
+    )
+    box.setDefaultButton(quit_button)
+    box.exec()
+    return box.clickedButton() is move
+
+
+def move_aside(path: Path, now: float | None = None) -> Path:
+    """Rename the ledger file (and its WAL and shared-memory files); returns the new name."""
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now))
+    target = path.with_name(f"{path.name}.unusable-{stamp}")
+    path.rename(target)
+    for suffix in ("-wal", "-shm", "-journal"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            side.rename(target.with_name(target.name + suffix))
+    return target
+
+
+def open_window_ledger(
+    path: Path,
+    retention_days: int,
+    *,
+    choose: ChooseMoveAside = ask_move_aside,
+    **ledger_options: Any,
+) -> LedgerSession:
+    """`open_ledger_session`, or the packer's choice when the file cannot be used.
+
+    Raises `LedgerQuit` when the packer quits (or the file cannot even be moved).
+    """
+    try:
+        return open_ledger_session(path, retention_days, **ledger_options)
+    except LedgerError as exc:
+        problem = str(exc)
+        log.error("the ledger %s cannot be used: %s", path, problem)
+    if not choose(str(path), problem):
+        raise LedgerQuit(problem)
+    try:
+        moved = move_aside(path)
+    except OSError as exc:
+        raise LedgerQuit(f"{problem}; moving it aside failed too: {exc}") from exc
+    log.warning("the unusable ledger was moved aside to %s; starting a new one", moved)
+    try:
+        session = open_ledger_session(path, retention_days, **ledger_options)
+    except LedgerError as exc:
+        raise LedgerQuit(str(exc)) from exc
+    session.notice = QCoreApplication.translate(
+        "LedgerStartup", "The unusable ledger was kept as {0}; a new one was started."
+    ).format(moved)
+    return session
