@@ -189,7 +189,9 @@ def test_unfinished_work_comes_back_and_unknown_prints_are_never_printed(
     rows = unfinished_run(path)
     submitted: list[int] = []
     print_queue.jobStarted.connect(submitted.append)
-    with ledger_window(sandbox, label_profile, print_queue, pdf_dir, path) as (window, features):
+    with ledger_window(
+        sandbox, label_profile, print_queue, pdf_dir, path, earlier_runs_died=True
+    ) as (window, features):
         assert row_states(window) == {"Q1": "queued", "F1": "ready"}
         f1 = window.model.row_at(1).waybill
         assert f1 is not None and f1.waybill_id == "SF0000000000011" and f1.printable

@@ -163,8 +163,8 @@ def test_a_second_print_is_refused_unless_reprint(
     if outcome == "confirmed_printed":
         first.confirm_print(print_id, True)
     ledger = first
-    if outcome == "unknown":  # the program ended with the job pending
-        ledger = Ledger(path, clock=clock)
+    if outcome == "unknown":  # the program's process ended with the job pending
+        ledger = Ledger(path, clock=clock, process_alive=lambda _host, _pid: False)
         ledger.recover()
     try:
         with pytest.raises(AlreadyPrinted) as refused:

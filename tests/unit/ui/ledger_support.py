@@ -48,11 +48,19 @@ def ledger_window(
     ledger_path: Path,
     *,
     retention_days: int = 180,
+    earlier_runs_died: bool = False,
     **overrides: Any,
 ) -> Iterator[tuple[MainWindow, LedgerFeatures]]:
     """A shown window whose prints, fetches and queue go to the ledger at `ledger_path`,
-    set up as `window_session` does (open, prune, recover, guard, attach)."""
-    session = open_ledger_session(ledger_path, retention_days)
+    set up as `window_session` does (open, prune, recover, guard, attach).
+
+    `earlier_runs_died`: runs still open on the ledger (made in this test process) count
+    as runs whose process is gone, as if they had crashed.
+    """
+    options: dict[str, Any] = {}
+    if earlier_runs_died:
+        options["process_alive"] = lambda _host, _pid: False
+    session = open_ledger_session(ledger_path, retention_days, **options)
     try:
         with open_window(
             sandbox, profile, queue, pdf_dir, print_guard=session.guard, **overrides
