@@ -16,4 +16,9 @@ for _var in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HO
 os.environ.setdefault("XDG_RUNTIME_DIR", os.path.join(_run_home, "runtime"))
 os.makedirs(os.environ["XDG_RUNTIME_DIR"], mode=0o700, exist_ok=True)
 
-pytest_plugins = ["tests.fixtures.sandbox", "tests.fixtures.cups", "tests.fixtures.qt"]
+pytest_plugins = [
+    "tests.fixtures.sandbox",
+    "tests.fixtures.cups",
+    "tests.fixtures.qt",
+    "tests.fixtures.postgres",
+]

@@ -1,0 +1,135 @@
+"""The warehouse ledger on a real PostgreSQL server (started by the tests): the same
+ledger, the same migrations, and claims that hold across connections."""
+
+from __future__ import annotations
+
+import threading
+
+import psycopg
+import pytest
+
+from app.core.ledger import Ledger
+from app.core.ledger_records import AlreadyPrinted, LedgerError, OrderState, PrintOutcome
+from app.core.ledger_schema import SCHEMA_VERSION
+from app.core.model import OrderRef
+from tests.fixtures.postgres import PgServer
+from tests.unit.core.ledger_support import StepClock, ok_waybill
+
+
+def fetched(ledger: Ledger, order: str, waybill: str) -> int:
+    (row,) = ledger.record_queued([OrderRef(order, "SF")])
+    ledger.record_fetch_started([row])
+    ledger.record_fetch_result(row, ok_waybill(OrderRef(order, "SF"), waybill))
+    return row
+
+
+def test_a_new_database_is_migrated_and_records_a_whole_print(pg_url: str) -> None:
+    with Ledger(pg_url, station="bench-7", session_id="s1") as ledger:
+        assert ledger.shared and ledger.migrated_from == 0
+        row = fetched(ledger, "O1", "SF1")
+        assert ledger.stored_waybill(row) == ok_waybill(OrderRef("O1", "SF"), "SF1")
+        print_id = ledger.begin_print(row, waybill_id="SF1", printer="Label", copies=1)
+        ledger.finish_print(print_id, ok=True, message="job 7")
+        (record,) = ledger.attempts(row)
+        assert (record.outcome, record.station, record.packer_session) == (
+            PrintOutcome.SPOOLED,
+            "bench-7",
+            "s1",
+        )
+        (history,) = ledger.search(order_id="O1")
+        assert (history.state, history.prints, history.last_station) == (
+            OrderState.PRINTED,
+            1,
+            "bench-7",
+        )
+        assert ledger.was_printed("SF1")
+        assert ledger.stations() == ["bench-7"]
+    with psycopg.connect(pg_url) as conn:
+        assert conn.execute("SELECT version FROM schema_version").fetchone() == (SCHEMA_VERSION,)
+    with Ledger(pg_url) as again:
+        assert again.migrated_from == SCHEMA_VERSION
+
+
+def test_two_stations_claim_a_waybill_once_and_history_shows_both(pg_url: str) -> None:
+    with Ledger(pg_url, station="A") as a, Ledger(pg_url, station="B") as b:
+        row_a = fetched(a, "O1", "SF1")
+        row_b = fetched(b, "O1", "SF1")
+        first = a.begin_print(row_a, waybill_id="SF1", printer="P", copies=1)
+        with pytest.raises(AlreadyPrinted) as refused:
+            b.begin_print(row_b, waybill_id="SF1", printer="P", copies=1)
+        assert refused.value.last_print.station == "A"
+        a.finish_print(first, ok=True)
+        reprint = b.begin_print(row_b, waybill_id="SF1", printer="P", copies=1, reprint=True)
+        b.finish_print(reprint, ok=True)
+        assert [r.order_row_id for r in b.search(station="A")] == [row_a]
+        assert [r.order_row_id for r in a.search(station="B")] == [row_b]
+        assert sorted(a.stations()) == ["A", "B"]
+
+
+def test_a_dead_stations_pending_print_becomes_unknown_for_it_only(pg_url: str) -> None:
+    clock = StepClock()
+    dead = Ledger(pg_url, station="A", clock=clock)
+    row = fetched(dead, "O1", "SF1")
+    dead.begin_print(row, waybill_id="SF1", printer="P", copies=1)
+    with Ledger(pg_url, station="B", clock=clock) as other:
+        assert other.recover().empty  # A is alive (recent heartbeat)
+        clock.now += 1000  # A falls silent for longer than allowed
+        recovery = other.recover()
+        assert recovery.unknown_prints == ()  # settled, but A's to answer, not B's
+        with pytest.raises(AlreadyPrinted):
+            other.begin_print(row, waybill_id="SF1", printer="P", copies=1)
+    with Ledger(pg_url, station="A", clock=clock) as back:
+        (unknown,) = back.recover().unknown_prints
+        assert unknown.outcome is PrintOutcome.UNKNOWN
+    dead.close()
+
+
+def test_eight_connections_racing_for_forty_waybills_claim_each_once(pg_url: str) -> None:
+    waybills = [f"SF{n:03d}" for n in range(40)]
+    with Ledger(pg_url, station="setup") as setup:
+        rows = {w: fetched(setup, f"O{w}", w) for w in waybills}
+    won: list[str] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+    start = threading.Barrier(8)
+
+    def station(index: int) -> None:
+        try:
+            with Ledger(pg_url, station=f"S{index}") as ledger:
+                start.wait()
+                for waybill in waybills[index % 5 :] + waybills[: index % 5]:
+                    try:
+                        ledger.begin_print(rows[waybill], waybill_id=waybill, printer="P", copies=1)
+                    except AlreadyPrinted:
+                        continue
+                    with lock:
+                        won.append(waybill)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=station, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    assert sorted(won) == waybills  # every waybill claimed, none twice
+
+
+def test_a_stopped_server_is_reported_and_the_ledger_reconnects() -> None:
+    server = PgServer.start_new()
+    try:
+        url = server.new_database()
+        with Ledger(url, station="A") as ledger:
+            row = fetched(ledger, "O1", "SF1")
+            server.stop()
+            with pytest.raises(LedgerError, match="cannot reach"):
+                ledger.begin_print(row, waybill_id="SF1", printer="P", copies=1)
+            server.start()
+            print_id = ledger.begin_print(row, waybill_id="SF1", printer="P", copies=1)
+            ledger.finish_print(print_id, ok=True)
+            assert ledger.was_printed("SF1")
+        with pytest.raises(LedgerError, match="cannot"):
+            Ledger(server.url("no_such_database"))
+    finally:
+        server.remove()
