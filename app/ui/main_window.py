@@ -28,6 +28,7 @@ from app.core.orders import LineKind, parse_orders, parse_scan
 from app.core.settings import Settings
 from app.printing.profile import LabelProfile
 from app.ui.actions import WindowActions, action_button
+from app.ui.bulk_print import PrintProgress
 from app.ui.carrier_box import CarrierBox
 from app.ui.carrier_refresh import start_carrier_refresh
 from app.ui.feedback import BeepPlayer, FeedbackSounds
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Waybill printer"))
         self.model = OrderQueueModel(self, language=services.language)
         self.actions_ = WindowActions(self)
+        self.ask = services.ask or explicit_ask(self)
         self.fetcher = FetchController(
             self.model, services.runner, services.make_source, self, language=services.language
         )
@@ -70,7 +72,7 @@ class MainWindow(QMainWindow):
             self,
             pdf_dir=services.pdf_dir,
             guard=services.print_guard,
-            ask=services.ask or explicit_ask(self),
+            ask=self.ask,
         )
         self.paste_dialog: PasteListDialog | None = None
         self.scan_print = ScanToPrint(self.model, self.printer, self.fetch, self.tell, self)
@@ -82,6 +84,8 @@ class MainWindow(QMainWindow):
         self.sounds = FeedbackSounds(player, lambda: self.settings.sound_enabled)
         self._build()
         self.print_commands = PrintCommands(self)
+        cancel_printing = self.print_commands.cancel_printing
+        self.print_progress.add_widget(action_button(cancel_printing, self.print_progress))
         self.importer = install_file_import(self)
         self._connect()
         self._update_counts()
@@ -149,6 +153,8 @@ class MainWindow(QMainWindow):
         progress_layout.addWidget(action_button(a.cancel, self.progress_row))
         self.progress_row.hide()
         layout.addWidget(self.progress_row)
+        self.print_progress = PrintProgress(central)
+        layout.addWidget(self.print_progress)
         self.setCentralWidget(central)
 
         a.fill_menu(
@@ -203,6 +209,7 @@ class MainWindow(QMainWindow):
         self.fetcher.progressed.connect(self._on_fetch_progress)
         self.fetcher.finished.connect(self._on_fetch_finished)
         self.printer.jobEnded.connect(self._on_job_ended)
+        self.printer.pendingChanged.connect(self.print_progress.pending_changed)
         self.table.selectionModel().currentRowChanged.connect(self._show_current)
         self.model.dataChanged.connect(self._on_rows_changed)
         self.model.rowsInserted.connect(self._update_counts)
@@ -240,6 +247,7 @@ class MainWindow(QMainWindow):
             self.tr("%n order(s)", "", total) + (" — " + ", ".join(parts) if parts else "")
         )
         self.actions_.print_all.setEnabled(counts[RowState.READY] > 0)
+        self.actions_.print_selected.setEnabled(total > 0)  # a selected row can say why not
         self.actions_.fetch.setEnabled(
             not self.fetcher.running and (counts[RowState.QUEUED] + counts[RowState.ERROR]) > 0
         )
@@ -380,6 +388,9 @@ class MainWindow(QMainWindow):
         self._print(keys, reprint=False, explain=False, source="all")
 
     def _print(self, keys: list[Key], *, reprint: bool, explain: bool, source: str) -> None:
+        if not self.print_progress.confirm(self.ask, len(keys)):
+            self.tell(self.tr("Nothing printed."), Feedback.INFO)
+            return
         try:
             result = self.printer.print_keys(keys, reprint=reprint, source=source)
         except NoPrinter as exc:
@@ -391,7 +402,12 @@ class MainWindow(QMainWindow):
         if not ok:
             self.tell(self.tr("Printing {0} failed: {1}").format(key[0], message), Feedback.ERROR)
         elif self.printer.pending == 0:
-            self.tell(self.tr("All labels printed."), Feedback.OK)
+            left = len(self.model.ready_keys())
+            if left:
+                text = self.tr("Printing done; %n ready label(s) not printed yet.", "", left)
+                self.tell(text, Feedback.WARNING)
+            else:
+                self.tell(self.tr("All labels printed."), Feedback.OK)
 
     # --- removing ------------------------------------------------------------------------
 
@@ -404,9 +420,17 @@ class MainWindow(QMainWindow):
         self.tell(self.tr("Removed %n order(s).", "", removed))
 
     def clear_queue(self) -> None:
+        count = self.model.rowCount()
+        if count == 0:
+            return
+        unprinted = count - self.model.counts()[RowState.PRINTED]
+        question = self.tr("Remove all %n order(s) from the list?", "", count)
+        if unprinted:
+            question += " " + self.tr("%n of them are not printed.", "", unprinted)
+        if not self.ask(self.tr("Clear the list?"), question):
+            return
         if self.fetcher.running:
             self.fetcher.cancel()
-        count = self.model.rowCount()
         self.model.clear()
         self.rejections.dismiss()
         self.preview.show_waybill(None)

@@ -418,8 +418,18 @@ Move it aside and start a new ledger (the old file is kept, renamed), or quit an
         <translation>没有待打印的面单。</translation>
     </message>
     <message>
+        <source>Nothing printed.</source>
+        <translation>没有打印任何面单。</translation>
+    </message>
+    <message>
         <source>Printing {0} failed: {1}</source>
         <translation>打印 {0} 失败：{1}</translation>
+    </message>
+    <message numerus="yes">
+        <source>Printing done; %n ready label(s) not printed yet.</source>
+        <translation>
+            <numerusform>打印结束；还有 %n 张待打印的面单未打印。</numerusform>
+        </translation>
     </message>
     <message>
         <source>All labels printed.</source>
@@ -434,6 +444,22 @@ Move it aside and start a new ledger (the old file is kept, renamed), or quit an
         <translation>
             <numerusform>已移除 %n 个订单。</numerusform>
         </translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove all %n order(s) from the list?</source>
+        <translation>
+            <numerusform>从列表中移除全部 %n 个订单？</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n of them are not printed.</source>
+        <translation>
+            <numerusform>其中 %n 个尚未打印。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Clear the list?</source>
+        <translation>清空列表？</translation>
     </message>
     <message numerus="yes">
         <source>Cleared %n order(s).</source>
@@ -738,6 +764,39 @@ Print again?</source>
     <message>
         <source>it has not been fetched yet — press Fetch first</source>
         <translation>尚未获取 — 请先按“获取面单”</translation>
+    </message>
+</context>
+<context>
+    <name>PrintProgress</name>
+    <message>
+        <source>%v of %m labels printed</source>
+        <translation>已打印 %v / %m 张面单</translation>
+    </message>
+    <message>
+        <source>{0} left</source>
+        <translation>剩余{0}</translation>
+    </message>
+    <message numerus="yes">
+        <source>about %n min</source>
+        <translation>
+            <numerusform>约 %n 分钟</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>about %n s</source>
+        <translation>
+            <numerusform>约 %n 秒</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Print %n label(s)? At the printer this takes {0}.</source>
+        <translation>
+            <numerusform>打印 %n 张面单？打印机需要{0}。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Print many labels?</source>
+        <translation>打印大量面单？</translation>
     </message>
 </context>
 <context>

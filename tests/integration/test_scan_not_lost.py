@@ -1,5 +1,5 @@
 """No scan is lost to a dialog: a scanner's burst typed while Help, Settings, the
-"Print again?" prompt or a confirmation has the focus is queued exactly once, and the
+"Print again?" prompt or the bulk-print question has the focus is queued exactly once, and the
 dialog is not answered by it. A person typing into a dialog still types into it.
 
 The burst timing follows a clock the test moves by hand, so nothing depends on the
@@ -22,6 +22,7 @@ from app.core.credentials import CredentialStore
 from app.core.settings import Settings
 from app.printing.queue import PrintQueue
 from app.sandbox.server import SandboxServer
+from app.ui.bulk_print import BULK_THRESHOLD
 from app.ui.main_window import MainWindow
 from app.ui.prompts import ExplicitQuestion
 from app.ui.settings_dialog import SettingsDialog
@@ -248,3 +249,26 @@ def test_a_refused_scan_over_a_dialog_says_why(
     assert window.scan_bar.message.property("tone") == "error"
     assert dialog.isVisible()
     dialog.close()
+
+
+def test_a_scan_over_the_bulk_print_question_is_queued_and_nothing_prints(
+    window: MainWindow, qtbot: QtBot, clock: HandClock
+) -> None:
+    many = [f"BULK{n:03d}" for n in range(BULK_THRESHOLD + 1)]
+    window.add_text("\n".join(many))
+    window.fetch()
+    qtbot.waitUntil(lambda: len(window.model.ready_keys()) == len(many), timeout=60_000)
+
+    def scan_while_asked(dialog: QWidget) -> None:
+        assert isinstance(dialog, ExplicitQuestion)
+        assert f"{len(many)}" in dialog.text()  # the count, and the time it takes
+        assert "min" in dialog.text() or " s." in dialog.text()
+        burst(qtbot, clock, CODE_A)
+        burst(qtbot, clock, CODE_B, Qt.Key.Key_Enter)
+
+    seen = while_modal(qtbot, window.actions_.print_all.trigger, scan_while_asked)
+    assert seen["dialog"] == "explicitQuestion" and seen["open_after"] is True
+    assert order_ids(window) == [*many, CODE_A, CODE_B]
+    assert window.printer.pending == 0  # the question was not answered yes
+    assert list(window.services.pdf_dir.glob("*.pdf")) == []  # type: ignore[union-attr]
+    assert len(window.model.ready_keys()) == len(many)

@@ -32,13 +32,24 @@ def pdf_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def asked() -> list[str]:
+    """The questions the window asked (each answered no)."""
+    return []
+
+
+@pytest.fixture
 def window(
     sandbox: SandboxServer,
     label_profile: QWebEngineProfile,
     print_queue: PrintQueue,
     pdf_dir: Path,
+    asked: list[str],
 ) -> Iterator[MainWindow]:
-    with open_window(sandbox, label_profile, print_queue, pdf_dir) as win:
+    def ask(title: str, question: str) -> bool:
+        asked.append(question)
+        return False
+
+    with open_window(sandbox, label_profile, print_queue, pdf_dir, ask=ask) as win:
         yield win
 
 
@@ -160,3 +171,35 @@ def test_print_on_scan_fetches_and_prints_each_scanned_order(
         qtbot.waitUntil(lambda: not window.fetcher.running, timeout=20000)
         assert row_states(window)["CANCEL-S2"] == "cancelled"
         assert [p.name for p in pdf_dir.iterdir()] == [f"{window.model.row_at(0).waybill_id}.pdf"]
+
+
+def test_print_is_disabled_on_an_empty_list(window: MainWindow, qtbot: QtBot) -> None:
+    assert not window.actions_.print_selected.isEnabled()
+    window.add_text("E1")
+    assert window.actions_.print_selected.isEnabled()
+    window.model.clear()
+    assert not window.actions_.print_selected.isEnabled()
+
+
+def test_all_labels_printed_only_when_no_ready_label_remains(
+    window: MainWindow, qtbot: QtBot, pdf_dir: Path
+) -> None:
+    fetched(window, qtbot, "R1\nR2")
+    select_rows(window, [0])
+    window.actions_.print_selected.trigger()
+    wait_for_printing(window, qtbot)
+    message = window.scan_bar.message_text()
+    assert "All labels printed" not in message
+    assert "1 ready label(s) not printed yet" in message
+    window.actions_.print_all.trigger()
+    wait_for_printing(window, qtbot)
+    assert window.scan_bar.message_text() == "All labels printed."
+
+
+def test_clear_asks_first_and_no_keeps_the_list(
+    window: MainWindow, qtbot: QtBot, asked: list[str]
+) -> None:
+    window.add_text("C1\nC2")
+    window.actions_.clear.trigger()
+    assert window.model.rowCount() == 2
+    assert asked and "2 order(s)" in asked[-1] and "2 of them are not printed" in asked[-1]
