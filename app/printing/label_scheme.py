@@ -1,11 +1,12 @@
 """The URL scheme labels are served under, from memory.
 
-A label is loaded as `waybill-label:<random id>` and `LabelSchemeHandler` answers that
-URL with the label's bytes; any other URL of the scheme fails. The scheme has no host or
-path structure, so a relative URL in a label (`<img src="barcode.png">`) cannot resolve
-to anything, and unlike a `data:` URL there is no 2 MB limit. The scheme must be
-registered before QtWebEngine starts (`register_label_scheme`, called by the label
-profile before it is made, and early by the entry points).
+A label is loaded as `waybill-label://label/<random id>` and `LabelSchemeHandler`
+answers that URL with the label's bytes; any other URL of the scheme (a relative URL in a
+label, `<img src="barcode.png">`) is blocked by the interceptor and would fail here too,
+and unlike a `data:` URL there is no 2 MB limit. All labels share the one host `label`:
+a different site per label would cost a new renderer process per label (~3x slower).
+The scheme must be registered before QtWebEngine starts (`register_label_scheme` is
+called by the label profile before it is made).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def register_label_scheme() -> None:
     if QWebEngineUrlScheme.schemeByName(QByteArray(LABEL_SCHEME)).name() == LABEL_SCHEME:
         return
     scheme = QWebEngineUrlScheme(LABEL_SCHEME)
-    scheme.setSyntax(QWebEngineUrlScheme.Syntax.Path)
+    scheme.setSyntax(QWebEngineUrlScheme.Syntax.Host)
     QWebEngineUrlScheme.registerScheme(scheme)
 
 

@@ -262,7 +262,7 @@ class LabelPage(QWebEnginePage):
             handler.forget(self.label_url)
             interceptor.documents.discard(self.label_url)
             interceptor.forget(self.label_url)
-        url = QUrl(f"{LABEL_SCHEME.decode()}:{uuid.uuid4().hex}")
+        url = QUrl(f"{LABEL_SCHEME.decode()}://label/{uuid.uuid4().hex}")
         self.label_url = url.toString()
         self.hint_hosts = prepared.hint_hosts
         handler.serve(self.label_url, prepared.html.encode("utf-8"))
