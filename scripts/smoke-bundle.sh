@@ -88,6 +88,17 @@ else
   wait "$demo"; fail "window: --demo exited with status $?"; tail -n 20 "$WORK/demo.err"
 fi
 
+# 5. Sounds: the bundle's QtMultimedia must load (the log names a missing library); the
+#    sounds then play, or the log says why they beep (e.g. no audio device here).
+LOG="$XDG_STATE_HOME/waybill-printer/log/waybill-printer.log"
+if grep -q "QtMultimedia cannot be loaded" "$LOG" 2>/dev/null; then
+  fail "sounds: $(grep -m1 'QtMultimedia cannot be loaded' "$LOG" | sed 's/.*\] //')"
+elif grep -q "feedback sounds use the system beep" "$LOG" 2>/dev/null; then
+  pass "sounds: QtMultimedia loads; $(grep -m1 'feedback sounds use' "$LOG" | sed 's/.*\] //')"
+else
+  pass "sounds: QtMultimedia loads and the machine has an audio output"
+fi
+
 echo "bundle size: $(du -sh "$BUNDLE" | cut -f1)"
 if [ "$failures" = 0 ]; then
   echo "SMOKE: PASS"
