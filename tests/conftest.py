@@ -7,7 +7,11 @@ import tempfile
 
 # QtWebEngine refuses to start as root without this, and must not write into the real home.
 os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
-os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu --no-sandbox")
+os.environ.setdefault(
+    "QTWEBENGINE_CHROMIUM_FLAGS",
+    "--disable-gpu --no-sandbox --disable-background-timer-throttling "
+    "--disable-renderer-backgrounding",
+)
 if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _run_home = tempfile.mkdtemp(prefix="waybill-tests-")

@@ -123,8 +123,9 @@ def _run(args: argparse.Namespace, secrets: SecretRegistry) -> int:
         print(blocker, file=sys.stderr)
         return EXIT_USAGE
     from app.ui.app_main import run_gui
-    from app.wiring.qt_environment import allow_webengine_as_root
+    from app.wiring.qt_environment import allow_webengine_as_root, keep_hidden_pages_running
 
     allow_webengine_as_root()
+    keep_hidden_pages_running()
 
     return run_gui(demo=args.demo, argv=[sys.argv[0]], secrets=secrets)

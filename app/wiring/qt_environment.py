@@ -2,8 +2,8 @@
 
 Chromium refuses to start as root unless its own sandbox is off (packing-station kiosks and
 CI run as root); headless commands render offscreen when there is no display. Labels stay
-confined by the hardened label profile either way (no scripts, no navigation, no remote or
-local loads).
+confined by the label cage either way (no navigation, no sockets to hosts that are not
+allowed, no local loads). Timers of the hidden label pages run at full speed.
 """
 
 from __future__ import annotations
@@ -24,9 +24,25 @@ def allow_webengine_as_root(
         env.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 
 
-def prepare_headless(env: MutableMapping[str, str] | None = None) -> None:
-    """For commands without a window: offscreen when Linux has no display, root allowed."""
+#: Chromium slows the timers of a page nobody sees to one run a second and never runs its
+#: animation frames: a label page is never seen, and a template that draws its barcode
+#: 100 ms after loading would take a second or more to settle.
+LABEL_RENDERER_FLAGS = ("--disable-background-timer-throttling", "--disable-renderer-backgrounding")
+
+
+def keep_hidden_pages_running(env: MutableMapping[str, str] | None = None) -> None:
+    """Add `LABEL_RENDERER_FLAGS` to QtWebEngine's Chromium flags (before Qt starts)."""
     env = os.environ if env is None else env
+    flags = env.get("QTWEBENGINE_CHROMIUM_FLAGS", "").split()
+    flags += [flag for flag in LABEL_RENDERER_FLAGS if flag not in flags]
+    env["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join(flags)
+
+
+def prepare_headless(env: MutableMapping[str, str] | None = None) -> None:
+    """For commands without a window: offscreen when Linux has no display, root allowed,
+    hidden label pages' timers at full speed."""
+    env = os.environ if env is None else env
+    keep_hidden_pages_running(env)
     if sys.platform.startswith("linux") and not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")):
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
     allow_webengine_as_root(env)

@@ -6,7 +6,12 @@ import sys
 
 import pytest
 
-from app.wiring.qt_environment import allow_webengine_as_root, prepare_headless
+from app.wiring.qt_environment import (
+    LABEL_RENDERER_FLAGS,
+    allow_webengine_as_root,
+    keep_hidden_pages_running,
+    prepare_headless,
+)
 
 
 def test_root_turns_the_chromium_sandbox_off_others_keep_it() -> None:
@@ -32,3 +37,13 @@ def test_headless_goes_offscreen_only_without_a_display() -> None:
     with_display = {"DISPLAY": ":99"}
     prepare_headless(with_display)
     assert "QT_QPA_PLATFORM" not in with_display
+
+
+def test_hidden_label_pages_keep_their_timers_and_other_flags_stay() -> None:
+    env = {"QTWEBENGINE_CHROMIUM_FLAGS": "--disable-gpu"}
+    keep_hidden_pages_running(env)
+    keep_hidden_pages_running(env)  # twice: no duplicates
+    assert env["QTWEBENGINE_CHROMIUM_FLAGS"].split() == ["--disable-gpu", *LABEL_RENDERER_FLAGS]
+    bare: dict[str, str] = {}
+    prepare_headless(bare)
+    assert bare["QTWEBENGINE_CHROMIUM_FLAGS"].split() == list(LABEL_RENDERER_FLAGS)
