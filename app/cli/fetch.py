@@ -17,15 +17,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import TextIO
 
+from app.cli.fetch_input import input_lines, parsed_lines, windows
 from app.cli.labels import LabelOutputError, PdfSink, PrinterSink, QtSession
 from app.core.batch_run import (
     ALREADY_PRINTED,
     NO_WAYBILL_ID,
+    WAYBILL_REUSED,
     BatchRun,
     LabelSink,
     PutOut,
@@ -37,8 +41,10 @@ from app.core.ledger_records import LedgerError, Recovery
 from app.core.ledger_runs import HEARTBEAT_S
 from app.core.ledger_url import keyring_password, ledger_location, unusable_message
 from app.core.model import OrderRef, Waybill, WaybillStatus
-from app.core.orders import LineKind, ParsedLine, parse_orders
+from app.core.order_input import OrderInputError
+from app.core.orders import LineKind, OrderParser, ParsedLine
 from app.core.paths import AppPaths
+from app.core.run_index import RunIndex
 from app.core.secret_registry import SecretRegistry
 from app.core.settings import Settings, SettingsStore
 from app.wechat.errors import WeChatError
@@ -62,15 +68,6 @@ class LineReport:
 
     def as_json(self) -> str:
         return json.dumps(self.__dict__, ensure_ascii=False)
-
-
-def read_input_text(args: argparse.Namespace, stdin: TextIO) -> str:
-    parts = list(args.orders)
-    if args.input == "-":
-        parts.append(stdin.read())
-    elif args.input:
-        parts.append(Path(args.input).read_text(encoding="utf-8-sig"))
-    return "\n".join(parts)
 
 
 def load_settings(paths: AppPaths) -> Settings:
@@ -263,36 +260,35 @@ def run_fetch(
     paths: AppPaths | None = None,
     secrets: SecretRegistry | None = None,
 ) -> int:
-    try:
-        text = read_input_text(args, stdin)
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"{PROG} fetch: cannot read {args.input}: {exc}", file=err)
-        return EXIT_USAGE
-    if args.copies < 1 or args.copies > 10:
-        print(f"{PROG} fetch: --copies must be between 1 and 10", file=err)
-        return EXIT_USAGE
     paths = paths or AppPaths.default(env=env)
     settings = command_settings(args, paths)
-    parsed = parse_orders(text, (args.delivery or settings.default_carrier).upper())
-    if not parsed.lines:
-        print(f"{PROG} fetch: no order ids given (arguments, -i FILE or -i -)", file=err)
-        return EXIT_USAGE
-    made = make_sinks(args, settings, err)
-    if made is None:
-        return EXIT_USAGE
-    sinks, qt = made
-    try:
-        return _fetch_with_ledger(
-            args, parsed.lines, parsed.refs, settings, sinks, paths, env, out, err, secrets
-        )
-    finally:
-        close_sinks(sinks, qt)
+    with RunIndex(WAYBILL_REUSED) as index:
+        parser = OrderParser((args.delivery or settings.default_carrier).upper(), seen=index)
+        lines = parsed_lines(input_lines(args, stdin), parser)
+        try:
+            first = next(lines, None)
+        except (OSError, OrderInputError) as exc:
+            print(f"{PROG} fetch: cannot read {args.input}: {exc}", file=err)
+            return EXIT_USAGE
+        if first is None:
+            print(f"{PROG} fetch: no order ids given (arguments, -i FILE or -i -)", file=err)
+            return EXIT_USAGE
+        made = make_sinks(args, settings, err)
+        if made is None:
+            return EXIT_USAGE
+        sinks, qt = made
+        try:
+            return _fetch_with_ledger(
+                args, chain([first], lines), index, settings, sinks, paths, env, out, err, secrets
+            )
+        finally:
+            close_sinks(sinks, qt)
 
 
 def _fetch_with_ledger(
     args: argparse.Namespace,
-    lines: Sequence[ParsedLine],
-    refs: Sequence[OrderRef],
+    lines: Iterator[ParsedLine],
+    index: RunIndex,
     settings: Settings,
     sinks: Sequence[LabelSink],
     paths: AppPaths,
@@ -313,8 +309,11 @@ def _fetch_with_ledger(
     if ledger is None:
         client.close()
         return EXIT_USAGE
+    stream = FetchStream(args, sinks, BatchRun(ledger), client, index, out, err)
     try:
-        return _fetch_and_put_out(args, lines, refs, settings, sinks, ledger, client, out, err)
+        report_recovery(ledger.recover(), err)
+        prune_history(ledger, settings, err)
+        return stream.run(lines)
     except LedgerError as exc:
         print(f"{PROG} fetch: {exc}; stopped so that nothing is printed unrecorded", file=err)
         return EXIT_USAGE
@@ -323,51 +322,83 @@ def _fetch_with_ledger(
         ledger.close()
 
 
-def _fetch_and_put_out(
-    args: argparse.Namespace,
-    lines: Sequence[ParsedLine],
-    refs: Sequence[OrderRef],
-    settings: Settings,
-    sinks: Sequence[LabelSink],
-    ledger: Ledger,
-    client: WaybillSource,
-    out: TextIO,
-    err: TextIO,
-) -> int:
-    report_recovery(ledger.recover(), err)
-    prune_history(ledger, settings, err)
-    run = BatchRun(ledger)
-    rows = run.queue(refs)
-    try:
-        waybills = run.fetch(client, rows, refs)
-    except WeChatError as exc:  # configuration or authentication: nothing can succeed
-        print(f"{PROG} fetch: {exc}", file=err)
-        return EXIT_USAGE
-    by_key = {w.ref.key: w for w in waybills}
-    reports = [report_for(line, by_key) for line in lines]
-    report_of = {
-        line.ref.key: report
-        for line, report in zip(lines, reports, strict=True)
-        if line.kind is LineKind.REF and line.ref is not None
-    }
-    done = 0
-    for row, wb in zip(rows, waybills, strict=True):
-        if not wb.printable:
-            continue
-        if not sinks:
-            run.close_orders([row])
-            continue
-        report = report_of[wb.ref.key]
-        for sink in sinks:
-            reprint = args.reprint and sink.target == "printer"
-            result = run.put_out(row, wb, sink, copies=args.copies, reprint=reprint)
+class FetchStream:
+    """Fetches, puts out and reports the input window by window, in input order."""
+
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        sinks: Sequence[LabelSink],
+        run: BatchRun,
+        client: WaybillSource,
+        index: RunIndex,
+        out: TextIO,
+        err: TextIO,
+    ) -> None:
+        self._args, self._sinks, self._run, self._client = args, sinks, run, client
+        self._index, self._out, self._err = index, out, err
+        self.counts: Counter[str] = Counter()
+        self.labels_out = 0
+
+    def run(self, lines: Iterator[ParsedLine]) -> int:
+        try:
+            for window in windows(lines):
+                self._window(window)
+        except (OSError, OrderInputError) as exc:
+            self._summary()
+            print(
+                f"{PROG} fetch: cannot read {self._args.input}: {exc}; the lines before it "
+                "were handled as reported",
+                file=self._err,
+            )
+            return EXIT_USAGE
+        except WeChatError as exc:  # configuration or authentication: nothing can succeed
+            self._summary()
+            print(f"{PROG} fetch: {exc}", file=self._err)
+            return EXIT_USAGE
+        self._summary()
+        everything_ok = set(self.counts) <= {"ok"}
+        return EXIT_OK if everything_ok else EXIT_SOME_FAILED
+
+    def _window(self, window: list[ParsedLine]) -> None:
+        refs = [line.ref for line in window if line.kind is LineKind.REF and line.ref]
+        rows = self._run.queue(refs)
+        waybills = self._run.fetch(
+            self._client, rows, refs, vet=self._index.vet, close_printable=not self._sinks
+        )
+        by_key = {w.ref.key: w for w in waybills}
+        reports = [report_for(line, by_key) for line in window]
+        if self._sinks:
+            report_of = {
+                line.ref.key: report
+                for line, report in zip(window, reports, strict=True)
+                if line.kind is LineKind.REF and line.ref is not None
+            }
+            for row, wb in zip(rows, waybills, strict=True):
+                if wb.printable:
+                    self._put_out(row, wb, report_of[wb.ref.key])
+        as_json = self._args.json
+        self._out.write(
+            "".join((r.as_json() if as_json else human_line(r)) + "\n" for r in reports)
+        )
+        self._out.flush()
+        self.counts.update(r.status for r in reports)
+
+    def _put_out(self, row: int, wb: Waybill, report: LineReport) -> None:
+        for sink in self._sinks:
+            reprint = self._args.reprint and sink.target == "printer"
+            result = self._run.put_out(row, wb, sink, copies=self._args.copies, reprint=reprint)
             apply_put_out(report, sink, result)
-        done += report.status == "ok"
-    suffix = ""
-    if sinks:
-        where = " and ".join(s.name for s in sinks)
-        suffix = f"; {done} labels out to {where}"
-    return emit_reports(reports, as_json=args.json, out=out, err=err, suffix=suffix)
+        self.labels_out += report.status == "ok"
+
+    def _summary(self) -> None:
+        total = sum(self.counts.values())
+        summary = ", ".join(f"{n} {status}" for status, n in sorted(self.counts.items()))
+        suffix = ""
+        if self._sinks:
+            where = " and ".join(s.name for s in self._sinks)
+            suffix = f"; {self.labels_out} labels out to {where}"
+        print(f"{total} lines: {summary}{suffix}", file=self._err)
 
 
 def human_line(report: LineReport) -> str:

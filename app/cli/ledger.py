@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -62,6 +62,27 @@ def seconds(text: str) -> float:
     return value
 
 
+def bounded_int(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from `low` to `high` (both included)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text[:40]!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be from {low} to {high}, not {text[:40]}")
+        return value
+
+    return parse
+
+
+#: Copies of one label, and the other numbers the commands take.
+COPIES = bounded_int(1, 10)
+HISTORY_LIMIT = bounded_int(1, 1_000_000)
+PRINT_ID = bounded_int(1, 2**63 - 1)
+
+
 def add_ledger_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register the ledger's subcommands on the main parser's subparsers."""
     resume = sub.add_parser("resume", help="finish what an earlier run left (fetch, print)")
@@ -71,13 +92,15 @@ def add_ledger_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     resume.add_argument("--json", action="store_true", help="one JSON object per order")
     resume.add_argument("--api-base", metavar="URL", help="replace https://api.weixin.qq.com")
     resume.add_argument("--timeout", type=seconds, metavar="SECONDS", help="read timeout per call")
-    resume.add_argument("--copies", type=int, default=1, metavar="N", help="copies per label")
+    resume.add_argument("--copies", type=COPIES, default=1, metavar="N", help="copies per label")
 
     history = sub.add_parser("history", help="show or export what was fetched and printed")
     history.add_argument("--order", metavar="ID", help="order ids containing ID")
     history.add_argument("--waybill", metavar="ID", help="waybill ids containing ID")
     history.add_argument("--delivery", metavar="ID", help="carrier ids containing ID")
-    history.add_argument("--limit", type=int, default=500, metavar="N", help="at most N rows")
+    history.add_argument(
+        "--limit", type=HISTORY_LIMIT, default=500, metavar="N", help="at most N rows"
+    )
     history.add_argument("--csv", metavar="FILE", help="write CSV for Excel to FILE ('-': stdout)")
 
     reprint = sub.add_parser("reprint", help="print a stored label again (no network needed)")
@@ -85,11 +108,11 @@ def add_ledger_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     where = reprint.add_mutually_exclusive_group(required=True)
     where.add_argument("--print", dest="printer", metavar="PRINTER", help="print on PRINTER")
     where.add_argument("--pdf-dir", metavar="DIR", help="write <waybill_id>.pdf here")
-    reprint.add_argument("--copies", type=int, default=1, metavar="N", help="copies")
+    reprint.add_argument("--copies", type=COPIES, default=1, metavar="N", help="copies")
     reprint.add_argument("--json", action="store_true", help="answer as one JSON object")
 
     confirm = sub.add_parser("confirm", help="say whether a print with unknown outcome came out")
-    confirm.add_argument("print_id", type=int, metavar="PRINT_ID")
+    confirm.add_argument("print_id", type=PRINT_ID, metavar="PRINT_ID")
     confirm.add_argument("answer", choices=("printed", "not-printed"))
 
 
@@ -218,7 +241,7 @@ def run_history(args: argparse.Namespace, *, out: TextIO, err: TextIO, paths: Ap
             order_id=args.order,
             waybill_id=args.waybill,
             delivery_id=args.delivery,
-            limit=max(1, args.limit),
+            limit=args.limit,
         )
         if args.csv:
             target: Path | TextIO = out if args.csv == "-" else Path(args.csv)

@@ -50,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--port", type=int, default=0, help="port to listen on (default: free)")
     sandbox.add_argument("--latency", type=float, default=0.0, help="seconds added per call")
 
+    from app.cli.ledger import COPIES, add_ledger_commands, seconds
+
     fetch = sub.add_parser("fetch", help="fetch waybills for order ids (headless)")
     fetch.add_argument(
         "orders", nargs="*", metavar="ORDER", help="order_id[,delivery_id[,waybill_id]]"
@@ -62,12 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--pdf-dir", metavar="DIR", help="write <waybill_id>.pdf per label here")
     fetch.add_argument("--json", action="store_true", help="one JSON object per input line")
     fetch.add_argument("--print", dest="printer", metavar="PRINTER", help="print on PRINTER")
-    fetch.add_argument("--copies", type=int, default=1, metavar="N", help="copies per label")
+    fetch.add_argument("--copies", type=COPIES, default=1, metavar="N", help="copies per label")
     fetch.add_argument(
         "--reprint", action="store_true", help="print waybills again that were printed before"
     )
-    from app.cli.ledger import add_ledger_commands, seconds
-
     fetch.add_argument(
         "--timeout", type=seconds, metavar="SECONDS", help="read timeout per call (default 15)"
     )

@@ -27,13 +27,15 @@ Local error codes (the engine uses -1001..-1004, the WeChat client -1005..-1008)
 - `OUTPUT_FAILED` (-1102): the printer or the PDF file failed; the order stays open and
   `resume` puts it out again.
 - `NO_WAYBILL_ID` (-1103): the answer had a label but no waybill id; nothing is printed.
+- `WAYBILL_REUSED` (-1104): the answer's waybill id was already answered for another
+  order of the run; nothing is printed (nor a PDF of the other order overwritten).
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -45,6 +47,7 @@ from app.core.model import OrderRef, Waybill
 ALREADY_PRINTED = -1101
 OUTPUT_FAILED = -1102
 NO_WAYBILL_ID = -1103
+WAYBILL_REUSED = -1104
 
 TARGET_PRINTER = "printer"
 TARGET_PDF = "pdf"
@@ -138,13 +141,18 @@ class BatchRun:
         refs: Sequence[OrderRef],
         *,
         cancel: threading.Event | None = None,
+        vet: Callable[[Waybill], Waybill] | None = None,
+        close_printable: bool = False,
     ) -> list[Waybill]:
         """Fetch `refs` (ledger orders `rows`, same order) and store every answer.
 
-        Answers are stored as each batch arrives; the ones the source never reported
-        (no answer, stopped) are stored at the end. Returns one waybill per ref. An
-        exception from the source propagates; orders not stored yet stay `fetching`
-        and the next start queues them again.
+        Each call's answers are stored in one ledger transaction as the call completes;
+        the ones the source never reported (no answer, stopped) are stored at the end.
+        `vet` may turn a waybill into an error before it is stored (a waybill id already
+        answered for another order); `close_printable` closes printable orders as they are
+        stored (fetched only to look at). Returns one waybill per ref, as stored. An
+        exception from the source propagates; orders not stored yet stay `fetching` and
+        the next start queues them again.
         """
         if len(rows) != len(refs):
             raise ValueError("rows and refs must have the same length")
@@ -154,25 +162,26 @@ class BatchRun:
         rows_by_key: dict[tuple[str, str], list[int]] = {}
         for row, ref in zip(rows, refs, strict=True):
             rows_by_key.setdefault(ref.key, []).append(row)
-        stored: set[int] = set()
+        stored: dict[int, Waybill] = {}
         lock = threading.Lock()
 
-        def store(row: int, waybill: Waybill) -> None:
+        def store(batch: Sequence[tuple[int, Waybill]]) -> None:
+            fresh = []
             with lock:
-                if row in stored:
-                    return
-                stored.add(row)
-            self._ledger.record_fetch_result(row, waybill)
+                for row, waybill in batch:
+                    if row not in stored:
+                        waybill = vet(waybill) if vet is not None else waybill
+                        stored[row] = waybill
+                        fresh.append((row, waybill))
+            if fresh:
+                self._ledger.record_fetch_results(fresh, close_printable=close_printable)
 
         def on_batch(waybills: list[Waybill]) -> None:
-            for waybill in waybills:
-                for row in rows_by_key.get(waybill.ref.key, ()):
-                    store(row, waybill)
+            store([(row, wb) for wb in waybills for row in rows_by_key.get(wb.ref.key, ())])
 
         waybills = fetch_waybills(source, refs, on_batch=on_batch, cancel=cancel)
-        for row, waybill in zip(rows, waybills, strict=True):
-            store(row, waybill)
-        return waybills
+        store(list(zip(rows, waybills, strict=True)))
+        return [stored[row] for row in rows]
 
     def close_orders(self, rows: Sequence[int]) -> None:
         """Nothing more to do for these orders (e.g. fetched only to look at)."""

@@ -253,7 +253,24 @@ class Ledger:
 
     def record_fetch_result(self, order_id: int, waybill: Waybill) -> None:
         """Store one order's answer: status, error, decoded label, page size, waybill data."""
+        self.record_fetch_results([(order_id, waybill)])
+
+    def record_fetch_results(
+        self, results: Sequence[tuple[int, Waybill]], *, close_printable: bool = False
+    ) -> None:
+        """Store the answers of one API call in one transaction (see `record_fetch_result`).
+
+        With `close_printable`, an order whose label could be put out is closed at once
+        (fetched only to look at), as `mark_done` would, in the same transaction.
+        """
         now = self._clock()
+        with self._tx() as conn:
+            for order_id, waybill in results:
+                self._store_result(conn, order_id, waybill, now)
+                if close_printable and waybill.printable:
+                    conn.execute("UPDATE orders SET state = 'done' WHERE id = ?", (order_id,))
+
+    def _store_result(self, conn: Db, order_id: int, waybill: Waybill, now: float) -> None:
         state = {
             WaybillStatus.OK: OrderState.FETCHED if waybill.printable else OrderState.FAILED,
             WaybillStatus.CANCELLED: OrderState.CANCELLED,
@@ -274,36 +291,35 @@ class Ledger:
             None if waybill.hint is None else waybill.hint.zh,
             json.dumps(waybill.extra, ensure_ascii=False),
         )
-        with self._tx() as conn:
-            row = conn.execute(
-                "SELECT order_id, delivery_id FROM orders WHERE id = ?", (order_id,)
-            ).fetchone()
-            if row is None:
-                raise LedgerError(f"no ledger order #{order_id}")
-            if tuple(row) != waybill.ref.key:
-                raise LedgerError(
-                    f"ledger order #{order_id} is {tuple(row)}, the answer is for {waybill.ref.key}"
-                )
-            self._touch(conn, order_id, now)
-            open_fetch = conn.execute(
-                "SELECT max(id) FROM fetches WHERE order_row = ? AND finished_at IS NULL",
-                (order_id,),
-            ).fetchone()[0]
-            if open_fetch is None:
-                open_fetch = conn.insert(
-                    "INSERT INTO fetches (order_row, started_at) VALUES (?, ?) RETURNING id",
-                    (order_id, now),
-                )
-            conn.execute(
-                "UPDATE fetches SET finished_at = ?, status = ?, errcode = ?, errmsg = ?,"
-                " waybill_id = ?, label_html = ?, page_w_mm = ?, page_h_mm = ?, waybill_data = ?,"
-                " hint_en = ?, hint_zh = ?, extra = ? WHERE id = ?",
-                (*values, open_fetch),
+        row = conn.execute(
+            "SELECT order_id, delivery_id FROM orders WHERE id = ?", (order_id,)
+        ).fetchone()
+        if row is None:
+            raise LedgerError(f"no ledger order #{order_id}")
+        if tuple(row) != waybill.ref.key:
+            raise LedgerError(
+                f"ledger order #{order_id} is {tuple(row)}, the answer is for {waybill.ref.key}"
             )
-            conn.execute(
-                "UPDATE orders SET state = ? WHERE id = ? AND state NOT IN ('printed', 'done')",
-                (state.value, order_id),
+        self._touch(conn, order_id, now)
+        open_fetch = conn.execute(
+            "SELECT max(id) FROM fetches WHERE order_row = ? AND finished_at IS NULL",
+            (order_id,),
+        ).fetchone()[0]
+        if open_fetch is None:
+            open_fetch = conn.insert(
+                "INSERT INTO fetches (order_row, started_at) VALUES (?, ?) RETURNING id",
+                (order_id, now),
             )
+        conn.execute(
+            "UPDATE fetches SET finished_at = ?, status = ?, errcode = ?, errmsg = ?,"
+            " waybill_id = ?, label_html = ?, page_w_mm = ?, page_h_mm = ?, waybill_data = ?,"
+            " hint_en = ?, hint_zh = ?, extra = ? WHERE id = ?",
+            (*values, open_fetch),
+        )
+        conn.execute(
+            "UPDATE orders SET state = ? WHERE id = ? AND state NOT IN ('printed', 'done')",
+            (state.value, order_id),
+        )
 
     def mark_done(self, order_id: int) -> None:
         """Close an order: nothing more to do, recovery will not bring it back."""

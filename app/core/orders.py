@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from app.core.model import Hint, OrderRef
 
@@ -40,14 +41,22 @@ _HEADER_NOISE_RE = re.compile(r"[\s_\-.]")
 _HEADER_WORDS = frozenset(
     {
         "order",
+        "orders",
         "orderid",
         "orderno",
         "ordernumber",
+        "ordercode",
+        "outorderid",
+        "merchantorderid",
         "订单",
         "订单号",
+        "订单号码",
         "订单编号",
         "订单id",
+        "订单代码",
         "商户订单号",
+        "外部订单号",
+        "平台订单号",
     }
 )
 
@@ -120,6 +129,10 @@ INVALID_CARRIER = Hint(
     "invalid carrier id (letters, digits and _ only, at most 32)",
     "快递公司编码无效（仅限字母、数字和下划线，最多 32 位）",
 )
+UNBALANCED_QUOTES = Hint(
+    "a quoted field is not closed, or text follows its closing quote",
+    "引号内的字段未闭合，或右引号后还有其他字符",
+)
 HEADER_ROW = Hint("a header row in the middle of the list", "列表中间出现了表头行")
 ALREADY_SCANNED = Hint("already in the list", "已在列表中")
 
@@ -131,43 +144,73 @@ def _duplicate_reason(first_line: int) -> Hint:
 # --- parsing ---------------------------------------------------------------------------
 
 
-def parse_orders(text: str, default_delivery: str) -> ParseResult:
-    """Parse pasted text, one order a line, into references, duplicates and rejections."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    default = _normalise_carrier(default_delivery)
-    lines: list[ParsedLine] = []
-    first_seen: dict[tuple[str, str], int] = {}
-    header_line: int | None = None
-    seen_content = False
-    for line_no, raw in enumerate(_LINE_END_RE.split(text), start=1):
+class SeenKeys(Protocol):
+    """Where a parser remembers the references it has seen (a dict, or a disk-backed index)."""
+
+    def first_line(self, key: tuple[str, str], line_no: int) -> int | None:
+        """The line `key` was first seen on, or None (and remember `line_no` for it)."""
+        ...
+
+
+class DictSeenKeys:
+    """`SeenKeys` in a dict: right for a paste or a file of a few thousand lines."""
+
+    def __init__(self) -> None:
+        self._first: dict[tuple[str, str], int] = {}
+
+    def first_line(self, key: tuple[str, str], line_no: int) -> int | None:
+        first = self._first.get(key)
+        if first is None:
+            self._first[key] = line_no
+        return first
+
+
+class OrderParser:
+    """Parses lines one at a time (for streams of any length): `feed(line_no, raw)`."""
+
+    def __init__(self, default_delivery: str, seen: SeenKeys | None = None) -> None:
+        self._default = _normalise_carrier(default_delivery)
+        self._seen: SeenKeys = seen if seen is not None else DictSeenKeys()
+        self._seen_content = False
+        self.header_line: int | None = None
+
+    def feed(self, line_no: int, raw: str) -> ParsedLine | None:
+        """What became of one line; None for a blank line, a comment or the header row."""
+        if line_no == 1 and raw.startswith("\ufeff"):
+            raw = raw[1:]
         stripped = raw.strip(_BLANKS + "\t")
         if not stripped or stripped.startswith("#"):
-            continue
-        if not seen_content:
-            seen_content = True
+            return None
+        if not self._seen_content:
+            self._seen_content = True
             if _is_header(raw):
-                header_line = line_no
-                continue
-        ref, reason = _parse_fields(raw, default)
+                self.header_line = line_no
+                return None
+        ref, reason = _parse_fields(raw, self._default)
         if ref is None:
-            lines.append(ParsedLine(line_no, raw, LineKind.REJECTED, reason=reason))
-        elif ref.key in first_seen:
-            first = first_seen[ref.key]
-            lines.append(
-                ParsedLine(
-                    line_no,
-                    raw,
-                    LineKind.DUPLICATE,
-                    ref=ref,
-                    reason=_duplicate_reason(first),
-                    first_line=first,
-                )
+            return ParsedLine(line_no, raw, LineKind.REJECTED, reason=reason)
+        first = self._seen.first_line(ref.key, line_no)
+        if first is not None:
+            return ParsedLine(
+                line_no,
+                raw,
+                LineKind.DUPLICATE,
+                ref=ref,
+                reason=_duplicate_reason(first),
+                first_line=first,
             )
-        else:
-            first_seen[ref.key] = line_no
-            lines.append(ParsedLine(line_no, raw, LineKind.REF, ref=ref))
-    return ParseResult(lines=lines, header_line=header_line)
+        return ParsedLine(line_no, raw, LineKind.REF, ref=ref)
+
+
+def parse_orders(text: str, default_delivery: str) -> ParseResult:
+    """Parse pasted text, one order a line, into references, duplicates and rejections."""
+    parser = OrderParser(default_delivery)
+    lines = [
+        parsed
+        for line_no, raw in enumerate(_LINE_END_RE.split(text), start=1)
+        if (parsed := parser.feed(line_no, raw)) is not None
+    ]
+    return ParseResult(lines=lines, header_line=parser.header_line)
 
 
 def parse_scan(
@@ -206,15 +249,61 @@ def _normalise_carrier(value: str) -> str:
     return value.strip(_BLANKS + "\t").upper()
 
 
-def _split(line: str) -> list[str]:
-    fields = _SEPARATOR_RE.split(line.strip(_BLANKS))
+def _split(line: str) -> list[str] | None:
+    """The fields of a line; None when a quoted field is not closed or is followed by text."""
+    text = line.strip(_BLANKS)
+    fields = _split_quoted(text) if '"' in text else _SEPARATOR_RE.split(text)
+    if fields is None:
+        return None
     while len(fields) > 1 and not fields[-1]:
         fields.pop()  # trailing separators, e.g. "A,SF,," from a CSV export
     return fields
 
 
+def _split_quoted(text: str) -> list[str] | None:
+    """Split as `_SEPARATOR_RE` does, honouring CSV quotes: `"A,1","SF"` and `""` inside."""
+    fields: list[str] = []
+    pos, end = 0, len(text)
+    while True:
+        if pos < end and text[pos] == '"':
+            close = pos + 1
+            parts = []
+            while True:
+                quote = text.find('"', close)
+                if quote < 0:
+                    return None  # unclosed quote
+                parts.append(text[close:quote])
+                if text.startswith('""', quote):
+                    parts.append('"')
+                    close = quote + 2
+                    continue
+                break
+            fields.append("".join(parts))
+            pos = quote + 1
+            if pos >= end:
+                return fields
+            separator = _SEPARATOR_RE.match(text, pos)
+            if separator is None:
+                return None  # text right after a closing quote
+            pos = separator.end()
+            if pos >= end:
+                fields.append("")
+                return fields
+            continue
+        separator = _SEPARATOR_RE.search(text, pos)
+        if separator is None:
+            fields.append(text[pos:])
+            return fields
+        fields.append(text[pos : separator.start()])
+        pos = separator.end()
+        if pos >= end:
+            fields.append("")
+            return fields
+
+
 def _is_header(line: str) -> bool:
-    return _is_header_word(_split(line)[0])
+    fields = _split(line)
+    return fields is not None and _is_header_word(fields[0])
 
 
 def _is_header_word(first_field: str) -> bool:
@@ -234,6 +323,8 @@ def _parse_fields(line: str, default_delivery: str) -> tuple[OrderRef | None, Hi
     if _has_forbidden_characters(line):
         return None, CONTROL_CHARACTERS
     fields = _split(line)
+    if fields is None:
+        return None, UNBALANCED_QUOTES
     if len(fields) > MAX_FIELDS:
         return None, TOO_MANY_FIELDS
     order_id = fields[0]

@@ -2,9 +2,9 @@
 
 The file is read on the `BackgroundRunner` (disk I/O stays off the GUI thread) and its
 text goes through the same list parser as a paste, so a header row is skipped and bad
-lines land in the refused-lines panel. Files saved by a Chinese Excel are usually GBK:
-`read_order_file` tries UTF-8 (with or without a BOM) first, then GB18030 (a superset of
-GBK and GB2312).
+lines land in the refused-lines panel. Files are decoded by the reader the command line
+uses too (`app.core.order_input`): UTF-8 with or without a BOM, UTF-16 with a BOM, else
+GB18030 (what a Chinese Excel or WPS saves).
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from PySide6.QtCore import QEvent, QObject, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog
 
+from app.core.order_input import OrderInputError
+from app.core.order_input import decode_order_bytes as decode_order_bytes_core
 from app.ui.feedback import Feedback
 
 if TYPE_CHECKING:
@@ -27,7 +29,6 @@ log = logging.getLogger(__name__)
 
 ORDER_FILE_SUFFIXES = (".csv", ".txt", ".tsv")
 MAX_FILE_BYTES = 20 * 1024 * 1024
-ENCODINGS = ("utf-8-sig", "gb18030")
 
 
 class OrderFileError(Exception):
@@ -35,15 +36,11 @@ class OrderFileError(Exception):
 
 
 def decode_order_bytes(data: bytes) -> str:
-    """The text of an order file: UTF-8 (BOM or not), else GB18030 (Chinese Excel)."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")  # "Unicode text" export of Excel
-    for encoding in ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise OrderFileError("the file is neither UTF-8 nor GBK text")
+    """The text of an order file (see `app.core.order_input.decode_order_bytes`)."""
+    try:
+        return decode_order_bytes_core(data)
+    except OrderInputError as exc:
+        raise OrderFileError(str(exc)) from None
 
 
 def read_order_file(path: Path) -> str:

@@ -118,3 +118,13 @@ def test_reading_a_file(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         read_order_file(tmp_path / "none.txt")
     assert issubclass(OrderFileError, Exception)
+
+
+def test_the_window_reads_a_quoted_utf16_csv_with_a_chinese_header(tmp_path: Path) -> None:
+    from app.core.orders import parse_orders
+
+    path = tmp_path / "orders.csv"
+    path.write_bytes('"订单号","快递公司"\r\n"A1001","SF"\r\n'.encode("utf-16"))
+    parsed = parse_orders(read_order_file(path), "")
+    assert parsed.header_line == 1
+    assert [(r.order_id, r.delivery_id) for r in parsed.refs] == [("A1001", "SF")]
