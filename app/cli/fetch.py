@@ -203,7 +203,13 @@ def open_ledger(
         )
     except LedgerError as exc:
         print(f"{PROG}: {unusable_message(location, exc)}", file=err)
-        return None
+    except OSError as exc:  # the data folder cannot be made (a file in its place, no rights)
+        print(
+            f"{PROG}: cannot use the data folder {paths.data_dir} ({exc.strerror or exc}); "
+            "check that it is a folder this user may write to, or set WAYBILL_HOME to another",
+            file=err,
+        )
+    return None
 
 
 def report_recovery(recovery: Recovery, err: TextIO, *, resuming: bool = False) -> None:
