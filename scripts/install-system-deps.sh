@@ -21,6 +21,7 @@ for arg in "$@"; do
   esac
 done
 
+[ -r "$LIST" ] || { echo "cannot read the package list $LIST" >&2; exit 2; }
 packages=()
 while read -r name tag _; do
   [ -z "$name" ] && continue

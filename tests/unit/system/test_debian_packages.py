@@ -4,7 +4,9 @@ same list."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from app.system.debian_packages import (
@@ -88,3 +90,40 @@ def test_the_install_script_names_the_missing_run_packages_in_one_line(tmp_path:
 def test_the_install_script_is_silent_when_all_is_installed(tmp_path: Path) -> None:
     done = _script("# only what every Debian has\nlibc6\nbash test\n", tmp_path)
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+
+
+def test_without_root_or_sudo_the_script_prints_the_one_line_to_run() -> None:
+    """As an ordinary user on a machine without sudo: nothing installed, one line, status 1."""
+    with tempfile.TemporaryDirectory(prefix="waybill-nosudo-") as folder:
+        tmp_path = Path(folder)
+        tmp_path.chmod(0o755)  # the ordinary user reads the list and the tools here
+        _run_without_sudo(tmp_path)
+
+
+def _run_without_sudo(tmp_path: Path) -> None:
+    tools = tmp_path / "bin"  # a PATH with what the script uses, and no sudo
+    tools.mkdir()
+    for tool in ("bash", "dpkg-query", "grep", "sed", "id", "dirname"):
+        found = shutil.which(tool)
+        assert found, tool
+        (tools / tool).symlink_to(found)
+    packages = tmp_path / "packages.txt"
+    packages.write_text("libc6\nno-such-package-x1\nno-such-package-t2 test\n", "utf-8")
+    as_user = [
+        shutil.which("setpriv") or "setpriv",
+        "--reuid=65534",
+        "--regid=65534",
+        "--clear-groups",
+    ]
+    done = subprocess.run(
+        [*(as_user if os.geteuid() == 0 else []), str(tools / "bash"), str(SCRIPT), "--run"],
+        env={"PATH": str(tools), "WAYBILL_SYSTEM_PACKAGES": str(packages)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == (
+        "Missing Debian packages and no sudo; as root run: "
+        "apt-get install --no-install-recommends no-such-package-x1\n"
+    )
