@@ -49,6 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox = sub.add_parser("sandbox", help="run the offline WeChat imitation in the foreground")
     sandbox.add_argument("--port", type=int, default=0, help="port to listen on (default: free)")
     sandbox.add_argument("--latency", type=float, default=0.0, help="seconds added per call")
+    sandbox.add_argument(
+        "--shared-labels",
+        action="store_true",
+        help="one sample label per carrier for every order (fast mode for benchmarks)",
+    )
 
     from app.cli.ledger import COPIES, add_ledger_commands, seconds
 
@@ -99,7 +104,9 @@ def _run(args: argparse.Namespace, secrets: SecretRegistry) -> int:
     if args.command == "sandbox":
         from app.cli.sandbox import run_sandbox
 
-        return run_sandbox(port=args.port, latency=args.latency, out=sys.stdout)
+        return run_sandbox(
+            port=args.port, latency=args.latency, out=sys.stdout, shared_labels=args.shared_labels
+        )
     if args.command == "fetch":
         from app.cli.fetch import run_fetch
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from app.sandbox.faults import Faults
 from app.sandbox.server import SandboxServer
 
 
-def run_sandbox(*, port: int, latency: float, out: TextIO) -> int:
-    server = SandboxServer(port=port, latency=latency)
+def run_sandbox(*, port: int, latency: float, out: TextIO, shared_labels: bool = False) -> int:
+    server = SandboxServer(port=port, latency=latency, faults=Faults(shared_labels=shared_labels))
     print(f"Sandbox listening on {server.base_url}", file=out)
     print(f"AppID:     {server.appid}", file=out)
     print(f"AppSecret: {server.secret}  (sandbox only, not a real secret)", file=out)

@@ -8,8 +8,8 @@ reads the label's CSS ``@page { size: … }``.
 
 from __future__ import annotations
 
-import base64
 import binascii
+import functools
 import re
 from typing import Literal
 
@@ -20,8 +20,6 @@ LabelErrorKind = Literal["missing", "corrupt"]
 _HTML_SNIFF_CHARS = 4096
 """How far into the document the first tag (or `<!doctype`) must appear."""
 
-_BASE64_RE = re.compile(r"[A-Za-z0-9+/]*")
-_URL_SAFE_TO_STANDARD = str.maketrans("-_", "+/")
 # A document's marker, or any element tag: fragments (no <html>/<body>, as PHP libraries
 # write for PDF engines) are labels too, every browser renders them.
 _HTML_MARKER_RE = re.compile(r"<(?:!doctype|[a-z][a-z0-9-]*)(?=[\s>/])", re.IGNORECASE)
@@ -54,11 +52,11 @@ def decode_print_html(b64: str) -> str:
     data = compact.rstrip("=")
     if len(compact) - len(data) > 2 or len(data) % 4 == 1:
         raise LabelError("corrupt", NOT_BASE64)
-    data = data.translate(_URL_SAFE_TO_STANDARD)
-    if not _BASE64_RE.fullmatch(data):  # also rejects '=' inside the data
-        raise LabelError("corrupt", NOT_BASE64)
+    if "-" in data or "_" in data:  # (str.translate costs ~0.1 ms a label: only when needed)
+        data = data.replace("-", "+").replace("_", "/")
     try:
-        raw = base64.b64decode(data + "=" * (-len(data) % 4), validate=True)
+        # strict: only the alphabet, and '=' only as the padding added here
+        raw = binascii.a2b_base64(data + "=" * (-len(data) % 4), strict_mode=True)
     except (binascii.Error, ValueError) as exc:
         raise LabelError("corrupt", NOT_BASE64) from exc
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -99,7 +97,8 @@ _NAMED_SIZES = {
     "legal": (215.9, 355.6),
     "ledger": (279.4, 431.8),
 }
-_STYLE_RE = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
+_STYLE_OPEN_RE = re.compile(r"<style\b[^>]*>", re.IGNORECASE)
+_STYLE_CLOSE_RE = re.compile(r"</style\s*>", re.IGNORECASE)
 _COMMENT_RE = re.compile(r"/\*.*?(?:\*/|$)", re.DOTALL)
 _PAGE_RE = re.compile(r"@page\b([^{;]*)\{", re.IGNORECASE)
 _LENGTH_RE = re.compile(r"([0-9]*\.?[0-9]+)(mm|cm|q|in|pt|pc|px)")
@@ -114,9 +113,27 @@ def page_size_from_css(html: str) -> PageSizeMm | None:
     an orientation alone and anything unparseable give None. An ``@page`` rule without a
     page selector wins over ``@page :first`` and the like; within those, the last one.
     """
+    return _page_size_of_styles(tuple(_styles(html)))
+
+
+def _styles(html: str) -> list[str]:
+    """The text of every <style> block (an unclosed one runs to the end of the document)."""
+    found = []
+    pos = 0
+    while (start := _STYLE_OPEN_RE.search(html, pos)) is not None:
+        end = _STYLE_CLOSE_RE.search(html, start.end())
+        if end is None:
+            break  # as the pattern before: an unclosed block is no style
+        found.append(html[start.end() : end.start()])
+        pos = end.end()
+    return found
+
+
+@functools.lru_cache(maxsize=256)  # labels of one carrier template share their styles
+def _page_size_of_styles(styles: tuple[str, ...]) -> PageSizeMm | None:
     general: PageSizeMm | None = None
     selected: PageSizeMm | None = None
-    for style in _STYLE_RE.findall(html):
+    for style in styles:
         css = _COMMENT_RE.sub(" ", style)
         for match in _PAGE_RE.finditer(css):
             body = _block_body(css, match.end())

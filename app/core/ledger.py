@@ -260,66 +260,66 @@ class Ledger:
     ) -> None:
         """Store the answers of one API call in one transaction (see `record_fetch_result`).
 
-        With `close_printable`, an order whose label could be put out is closed at once
-        (fetched only to look at), as `mark_done` would, in the same transaction.
+        The checks, the touches and the state changes are one statement each for the whole
+        call, the fetch rows one each. With `close_printable`, an order whose label could
+        be put out is closed at once (fetched only to look at), as `mark_done` would.
         """
+        if not results:
+            return
         now = self._clock()
+        rows = [order_id for order_id, _ in results]
+        marks = ", ".join("?" * len(rows))
         with self._tx() as conn:
+            keys = {
+                int(r[0]): (r[1], r[2])
+                for r in conn.execute(
+                    f"SELECT id, order_id, delivery_id FROM orders WHERE id IN ({marks})", rows
+                ).fetchall()
+            }
             for order_id, waybill in results:
-                self._store_result(conn, order_id, waybill, now)
+                if order_id not in keys:
+                    raise LedgerError(f"no ledger order #{order_id}")
+                if keys[order_id] != waybill.ref.key:
+                    raise LedgerError(
+                        f"ledger order #{order_id} is {keys[order_id]}, the answer is for "
+                        f"{waybill.ref.key}"
+                    )
+            conn.execute(
+                f"UPDATE orders SET updated_at = ?, run_id = ? WHERE id IN ({marks})",
+                (now, self.run_id, *rows),
+            )
+            open_fetches = {
+                int(r[0]): int(r[1])
+                for r in conn.execute(
+                    f"SELECT order_row, max(id) FROM fetches WHERE finished_at IS NULL"
+                    f" AND order_row IN ({marks}) GROUP BY order_row",
+                    rows,
+                ).fetchall()
+            }
+            by_state: dict[str, list[int]] = {}
+            for order_id, waybill in results:
+                fetch_id = open_fetches.get(order_id)
+                if fetch_id is None:
+                    fetch_id = conn.insert(
+                        "INSERT INTO fetches (order_row, started_at) VALUES (?, ?) RETURNING id",
+                        (order_id, now),
+                    )
+                conn.execute(
+                    "UPDATE fetches SET finished_at = ?, status = ?, errcode = ?, errmsg = ?,"
+                    " waybill_id = ?, label_html = ?, page_w_mm = ?, page_h_mm = ?,"
+                    " waybill_data = ?, hint_en = ?, hint_zh = ?, extra = ? WHERE id = ?",
+                    (*_fetch_values(waybill, now), fetch_id),
+                )
+                state = _state_after_fetch(waybill)
                 if close_printable and waybill.printable:
-                    conn.execute("UPDATE orders SET state = 'done' WHERE id = ?", (order_id,))
-
-    def _store_result(self, conn: Db, order_id: int, waybill: Waybill, now: float) -> None:
-        state = {
-            WaybillStatus.OK: OrderState.FETCHED if waybill.printable else OrderState.FAILED,
-            WaybillStatus.CANCELLED: OrderState.CANCELLED,
-            WaybillStatus.ERROR: OrderState.FAILED,
-        }[waybill.status]
-        page = waybill.page_size
-        values = (
-            now,
-            waybill.status.value,
-            waybill.errcode,
-            waybill.errmsg,
-            waybill.waybill_id,
-            waybill.html,
-            None if page is None else page.width,
-            None if page is None else page.height,
-            json.dumps([list(pair) for pair in waybill.waybill_data], ensure_ascii=False),
-            None if waybill.hint is None else waybill.hint.en,
-            None if waybill.hint is None else waybill.hint.zh,
-            json.dumps(waybill.extra, ensure_ascii=False),
-        )
-        row = conn.execute(
-            "SELECT order_id, delivery_id FROM orders WHERE id = ?", (order_id,)
-        ).fetchone()
-        if row is None:
-            raise LedgerError(f"no ledger order #{order_id}")
-        if tuple(row) != waybill.ref.key:
-            raise LedgerError(
-                f"ledger order #{order_id} is {tuple(row)}, the answer is for {waybill.ref.key}"
-            )
-        self._touch(conn, order_id, now)
-        open_fetch = conn.execute(
-            "SELECT max(id) FROM fetches WHERE order_row = ? AND finished_at IS NULL",
-            (order_id,),
-        ).fetchone()[0]
-        if open_fetch is None:
-            open_fetch = conn.insert(
-                "INSERT INTO fetches (order_row, started_at) VALUES (?, ?) RETURNING id",
-                (order_id, now),
-            )
-        conn.execute(
-            "UPDATE fetches SET finished_at = ?, status = ?, errcode = ?, errmsg = ?,"
-            " waybill_id = ?, label_html = ?, page_w_mm = ?, page_h_mm = ?, waybill_data = ?,"
-            " hint_en = ?, hint_zh = ?, extra = ? WHERE id = ?",
-            (*values, open_fetch),
-        )
-        conn.execute(
-            "UPDATE orders SET state = ? WHERE id = ? AND state NOT IN ('printed', 'done')",
-            (state.value, order_id),
-        )
+                    state = "done"
+                by_state.setdefault(state, []).append(order_id)
+            for state, ids in by_state.items():
+                conn.execute(
+                    f"UPDATE orders SET state = ? WHERE id IN ({', '.join('?' * len(ids))})"
+                    " AND state NOT IN ('printed', 'done')",
+                    (state, *ids),
+                )
 
     def mark_done(self, order_id: int) -> None:
         """Close an order: nothing more to do, recovery will not bring it back."""
@@ -502,3 +502,32 @@ class Ledger:
                 (cutoff, self.run_id),
             )
         return int(deleted)
+
+
+def _state_after_fetch(waybill: Waybill) -> str:
+    """The order state an answer leaves its order in."""
+    state = {
+        WaybillStatus.OK: OrderState.FETCHED if waybill.printable else OrderState.FAILED,
+        WaybillStatus.CANCELLED: OrderState.CANCELLED,
+        WaybillStatus.ERROR: OrderState.FAILED,
+    }[waybill.status]
+    return str(state.value)
+
+
+def _fetch_values(waybill: Waybill, now: float) -> tuple[object, ...]:
+    """A fetch row's columns from `finished_at` to `extra`, for one answer."""
+    page = waybill.page_size
+    return (
+        now,
+        waybill.status.value,
+        waybill.errcode,
+        waybill.errmsg,
+        waybill.waybill_id,
+        waybill.html,
+        None if page is None else page.width,
+        None if page is None else page.height,
+        json.dumps([list(pair) for pair in waybill.waybill_data], ensure_ascii=False),
+        None if waybill.hint is None else waybill.hint.en,
+        None if waybill.hint is None else waybill.hint.zh,
+        json.dumps(waybill.extra, ensure_ascii=False),
+    )

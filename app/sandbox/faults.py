@@ -47,6 +47,10 @@ class Faults:
     """Every print_html is ""."""
     cancel_all: bool = False
     """Every order comes back with order_status 1 (cancelled)."""
+    shared_labels: bool = False
+    """Not a fault: every order of a carrier gets that carrier's one sample label (its
+    barcode is not the order's waybill id). The throughput benchmark's fast mode, so a
+    million orders measure the program rather than the sandbox's label rendering."""
     quota_exhausted: bool = False
     """Every API call answers 45009 (daily quota used up)."""
     ip_not_whitelisted: bool = False

@@ -162,10 +162,11 @@ class SandboxInfo:
 
 
 @contextmanager
-def sandbox_process(latency: float = 0.0) -> Iterator[SandboxInfo]:
+def sandbox_process(latency: float = 0.0, *, shared_labels: bool = False) -> Iterator[SandboxInfo]:
     """`waybill-printer sandbox` in a child process, so its CPU and memory are not ours."""
+    extra = ["--shared-labels"] if shared_labels else []
     proc = subprocess.Popen(
-        [sys.executable, "-m", "app", "sandbox", "--port", "0", "--latency", str(latency)],
+        [sys.executable, "-m", "app", "sandbox", "--port", "0", "--latency", str(latency), *extra],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
