@@ -191,10 +191,10 @@ class LabelPreview(QWidget):
 
     def _error_text(self, waybill: Waybill) -> str:
         lines = [self.tr("No label for order {0}").format(waybill.ref.order_id)]
+        if waybill.hint is not None:  # what to do first, in the UI's language
+            lines.append(waybill.hint.text(self._language))
         if waybill.errcode or (waybill.errmsg and waybill.errmsg != "ok"):
             lines.append(f"{waybill.errcode} {waybill.errmsg}".strip())
-        if waybill.hint is not None:
-            lines.append(waybill.hint.text(self._language))
         return "\n\n".join(lines)
 
     def _show_text(self, text: str) -> None:

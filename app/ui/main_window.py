@@ -46,6 +46,7 @@ from app.ui.scan_catcher import ScanCatcher
 from app.ui.scan_to_print import ScanToPrint
 from app.ui.services import WindowServices
 from app.ui.shortcuts_dialog import open_shortcuts_dialog
+from app.ui.window_fit import fit_to_screen, set_large_text
 from app.ui.window_state import WindowStateStore
 
 DEMO_BANNER_STYLE = "QLabel { background: #ffd600; color: #222; font-weight: bold; padding: 6px; }"
@@ -89,7 +90,8 @@ class MainWindow(QMainWindow):
         self.importer = install_file_import(self)
         self._connect()
         self._update_counts()
-        self.resize(1280, 800)
+        set_large_text(self, self.settings.big_font)
+        fit_to_screen(self)
         state_file = services.window_state_file
         self.window_state = WindowStateStore(state_file) if state_file else None
         if self.window_state is not None:
@@ -114,9 +116,6 @@ class MainWindow(QMainWindow):
         self.carrier_box = CarrierBox(central)
         self.carrier_box.set_carriers(self.services.carriers, self.settings.default_carrier)
         buttons = QHBoxLayout()
-        buttons.addWidget(QLabel(self.tr("Default carrier:"), central))
-        buttons.addWidget(self.carrier_box)
-        buttons.addSpacing(16)
         for action in (a.fetch, a.print_selected, a.print_all, a.remove, a.clear):
             buttons.addWidget(action_button(action, central))
         buttons.addStretch(1)
@@ -126,6 +125,10 @@ class MainWindow(QMainWindow):
         layout.addLayout(buttons)
 
         self.scan_bar = ScanBar(central, big_font=self.settings.big_font)
+        # The carrier picker sits beside the scan field: it says what a scan will get,
+        # and the button row stays narrow enough for a 1024-pixel screen.
+        self.scan_bar.add_beside_field(QLabel(self.tr("Default carrier:"), central))
+        self.scan_bar.add_beside_field(self.carrier_box)
         layout.addWidget(self.scan_bar)
         self.rejections = RejectionsPanel(central)
         layout.addWidget(self.rejections)
@@ -476,6 +479,7 @@ class MainWindow(QMainWindow):
         self.printer.set_settings(settings)
         self.print_commands.settings_applied(settings)
         self.fetcher.reset_source()
+        set_large_text(self, settings.big_font)
         self.table.set_big_font(settings.big_font)
         self.scan_bar.set_big_font(settings.big_font)
         self.carrier_box.set_carriers(self.services.carriers, settings.default_carrier)

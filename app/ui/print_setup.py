@@ -39,8 +39,12 @@ class PrinterPicker(QWidget):
         self.combo = QComboBox(self)
         self.combo.setObjectName("printerCombo")
         self.combo.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.combo.setMinimumContentsLength(18)
-        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # As wide as 16 characters, not as the longest entry (a PDF folder's path can be
+        # wider than a bench PC's screen); the full text is in the tooltip.
+        self.combo.setMinimumContentsLength(16)
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.combo.activated.connect(self._on_activated)
         self.refresh_button = QPushButton(self.tr("Refresh"), self)
         self.refresh_button.setToolTip(self.tr("Look for printers again"))
@@ -92,9 +96,11 @@ class PrinterPicker(QWidget):
                 index, QBrush(QColor(_MISSING_COLOUR)), Qt.ItemDataRole.ForegroundRole
             )
         self.combo.setCurrentIndex(max(0, self.combo.findData(self._current)))
+        self.combo.setToolTip(self.combo.currentText())
 
     def _on_activated(self, index: int) -> None:
         name = str(self.combo.itemData(index) or "")
+        self.combo.setToolTip(self.combo.itemText(index))
         if name != self._current:
             self._current = name
             self.printerChosen.emit(name)

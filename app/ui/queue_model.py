@@ -272,17 +272,23 @@ class OrderQueueModel(QAbstractTableModel):
         return updated
 
     def error_message(self, waybill: Waybill) -> str:
-        """What went wrong with a waybill, and what to do about it."""
-        parts = []
+        """What to do about a failed waybill first (in the UI's language), then the code
+        and the server's own words, which are for an admin."""
+        detail = ""
         if waybill.errcode:
-            parts.append(f"{waybill.errcode} {waybill.errmsg}".strip())
+            detail = f"{waybill.errcode} {waybill.errmsg}".strip()
         elif waybill.errmsg and waybill.errmsg != "ok":
-            parts.append(waybill.errmsg)
+            detail = waybill.errmsg
         elif waybill.status is WaybillStatus.OK:
-            parts.append(self.tr("the label is missing"))
-        if waybill.hint is not None:
-            parts.append(self.hint_text(waybill.hint))
-        return " — ".join(parts) or self.tr("error")
+            detail = self.tr("the label is missing")
+        advice = self.hint_text(waybill.hint).strip() if waybill.hint is not None else ""
+        if not advice:
+            return detail or self.tr("error")
+        if not detail:
+            return advice
+        if self._language.startswith("zh"):
+            return f"{advice}（{detail}）"
+        return f"{advice} ({detail})"
 
     def hint_text(self, hint: Hint) -> str:
         return hint.text(self._language)

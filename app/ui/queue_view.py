@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTab
 from app.ui.queue_model import Column, OrderQueueModel
 
 _COLUMN_WIDTHS = {
-    Column.ORDER_ID: 180,
-    Column.CARRIER: 64,
-    Column.WAYBILL_ID: 170,
-    Column.STATE: 96,
+    Column.ORDER_ID: 170,
+    Column.CARRIER: 56,
+    Column.WAYBILL_ID: 160,
+    Column.STATE: 80,
     Column.TIME: 72,
 }
 NORMAL_SCALE = 1.1

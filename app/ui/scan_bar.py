@@ -153,6 +153,7 @@ class ScanBar(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.caption)
         row.addWidget(self.field, 1)
+        self._row = row
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
@@ -167,6 +168,10 @@ class ScanBar(QWidget):
         self.field.setFont(font)
         self.field.setMinimumHeight(self.field.fontMetrics().height() + 16)
         self.message.set_big_font(big)
+
+    def add_beside_field(self, widget: QWidget) -> None:
+        """Put `widget` (e.g. the carrier picker) on the field's row, after it."""
+        self._row.addWidget(widget)
 
     def _on_return(self) -> None:
         text = self.field.text()
