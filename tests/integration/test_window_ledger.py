@@ -56,6 +56,8 @@ def fetch_and_wait(window: MainWindow, qtbot: QtBot, text: str) -> None:
 
 
 def print_all_and_wait(window: MainWindow, qtbot: QtBot) -> None:
+    # as a packer would: once the button is enabled (the counts follow the rows shortly)
+    qtbot.waitUntil(window.actions_.print_all.isEnabled, timeout=10_000)
     window.actions_.print_all.trigger()
     qtbot.waitUntil(lambda: window.printer.pending == 0, timeout=60_000)
 

@@ -122,7 +122,11 @@ def test_a_printer_that_does_not_exist_prints_nothing_anywhere(
     message = window.scan_bar.message_text()
     assert "NoSuchLabelPrinter" in message and cups_pdf_queue.name in message
     assert window.scan_bar.message.property("tone") == "error"
+    qtbot.waitUntil(window.actions_.print_all.isEnabled)  # (a disabled action does nothing)
+    window.scan_bar.show_message("")
     window.actions_.print_all.trigger()
+    message = window.scan_bar.message_text()
+    assert "NoSuchLabelPrinter" in message and cups_pdf_queue.name in message
     assert window.printer.pending == 0
     window_settled(qtbot, window, print_queue, cups_pdf_queue, before)
     assert set(row_states(window).values()) == {"ready"}  # nothing marked printed
