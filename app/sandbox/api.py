@@ -100,6 +100,15 @@ class SandboxApi:
     ) -> Reply:
         """Answer one request; never raises for anything a client can send."""
         self.stats.record_call(path)
+        self.stats.call_started(path)
+        try:
+            return self._answer(method, path, query, body, client_ip)
+        finally:
+            self.stats.call_ended(path)
+
+    def _answer(
+        self, method: str, path: str, query: dict[str, str], body: bytes, client_ip: str
+    ) -> Reply:
         if self.latency > 0:
             self._sleep(self.latency)
         calls: dict[str, tuple[str, Callable[[bytes], Reply]]] = {

@@ -1,4 +1,5 @@
-"""What the sandbox has seen, for tests to assert on: calls per path, batch sizes, tokens."""
+"""What the sandbox has seen, for tests to assert on: calls per path, batch sizes, tokens,
+and the most requests per path it was answering at one time."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ class SandboxStats:
         self._calls: Counter[str] = Counter()
         self._batch_sizes: list[int] = []
         self._tokens: list[str] = []
+        self._in_flight: Counter[str] = Counter()
+        self._most_in_flight: Counter[str] = Counter()
 
     def calls(self, path: str) -> int:
         """How many requests arrived for `path` (no query string), whatever they were answered."""
@@ -35,8 +38,14 @@ class SandboxStats:
         with self._lock:
             return list(self._tokens)
 
+    def most_in_flight(self, path: str) -> int:
+        """The most requests for `path` the sandbox was answering at one time."""
+        with self._lock:
+            return self._most_in_flight[path]
+
     def reset(self) -> None:
         with self._lock:
+            self._most_in_flight.clear()
             self._calls.clear()
             self._batch_sizes.clear()
             self._tokens.clear()
@@ -44,6 +53,16 @@ class SandboxStats:
     def record_call(self, path: str) -> None:
         with self._lock:
             self._calls[path] += 1
+
+    def call_started(self, path: str) -> None:
+        """A request for `path` is being answered (pair with `call_ended`)."""
+        with self._lock:
+            self._in_flight[path] += 1
+            self._most_in_flight[path] = max(self._most_in_flight[path], self._in_flight[path])
+
+    def call_ended(self, path: str) -> None:
+        with self._lock:
+            self._in_flight[path] -= 1
 
     def record_batch(self, size: int) -> None:
         with self._lock:

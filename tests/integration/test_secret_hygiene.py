@@ -28,7 +28,7 @@ from pytestqt.qtbot import QtBot
 from app.cli.fetch import run_fetch
 from app.cli.program import build_parser
 from app.core.credentials import SERVICE, CredentialStore
-from app.core.ledger import DEFAULT_FILENAME
+from app.core.ledger import DEFAULT_FILENAME, Ledger
 from app.core.logsetup import LOG_FILE_NAME
 from app.core.paths import AppPaths
 from app.core.secret_registry import SecretRegistry
@@ -205,7 +205,10 @@ def test_no_secret_or_token_in_any_file_or_output(
     # What was written: settings, ledger, log, PDFs.
     settings_text = paths.settings_file.read_text(encoding="utf-8")
     assert sandbox.appid in settings_text
-    assert (paths.data_dir / DEFAULT_FILENAME).stat().st_size > 0
+    with Ledger(paths.data_dir / DEFAULT_FILENAME) as ledger:  # a ledger, with the day on it
+        on_record = {row.order_id for row in ledger.search(limit=1000)}
+    window_orders = {line.split(",")[0] for line in (WINDOW_ORDERS + WINDOW_MORE).split()}
+    assert window_orders <= on_record
     log_text = (paths.log_dir / LOG_FILE_NAME).read_text(encoding="utf-8")
     request_lines = [line for line in log_text.splitlines() if "/order/batchget -> HTTP" in line]
     # every batchget call of the window, the in-process and the subprocess fetch is a line

@@ -9,7 +9,6 @@ from pathlib import Path
 import keyring
 import keyring.errors
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
 from app.core.credentials import (
@@ -194,8 +193,21 @@ def test_a_keyring_that_silently_drops_the_secret_is_reported() -> None:
     assert "did not keep" in caught.value.reason.en
 
 
-def test_probe_passes_on_a_working_keyring(memory_keyring: KeyringBackend) -> None:
-    CredentialStore(memory_keyring).probe()
+def test_probe_asks_a_working_keyring_and_changes_nothing() -> None:
+    class Reading(MemoryKeyring):
+        def __init__(self) -> None:
+            super().__init__()
+            self.reads: list[tuple[str, str]] = []
+
+        def get_password(self, service: str, username: str) -> str | None:
+            self.reads.append((service, username))
+            return super().get_password(service, username)
+
+    backend = Reading()
+    backend.set_password(SERVICE, APPID, SECRET)
+    CredentialStore(backend).probe()
+    assert backend.reads and all(service == SERVICE for service, _user in backend.reads)
+    assert backend.passwords == {(SERVICE, APPID): SECRET}  # nothing written or removed
 
 
 def test_resolve_secret_env_wins(memory_keyring: MemoryKeyring) -> None:

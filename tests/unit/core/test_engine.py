@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from app.core import engine
 from app.core.codes import LABEL_CORRUPT, LABEL_MISSING, NO_ANSWER, NOT_FETCHED
 from app.core.engine import (
-    WaybillSource,
     fetch_waybills,
     to_waybill,
 )
@@ -209,11 +208,6 @@ class FakeSource:
 
 def refs_of(count: int) -> list[OrderRef]:
     return [OrderRef(f"O{i}", "SF") for i in range(count)]
-
-
-def test_the_fake_is_a_waybill_source() -> None:
-    source: WaybillSource = FakeSource(ok_item)
-    assert fetch_waybills(source, []) == []
 
 
 def test_one_waybill_per_ref_in_input_order() -> None:

@@ -236,3 +236,43 @@ def test_an_unclosed_page_rule_still_reads() -> None:
 def test_page_size_never_raises(css: str) -> None:
     result = page_size_from_css(page(css))
     assert result is None or (result.width > 0 and result.height > 0)
+
+
+MM_PER = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72, "px": 25.4 / 96}
+OTHER_RULES = st.lists(
+    st.sampled_from(
+        [
+            "body { margin: 0 }",
+            ".size { size: 5mm; }",
+            "/* @page { size: A4 } */",
+            "@media print { .a { color: #000 } }",
+            "p::after { content: '; size: 1mm' }",
+        ]
+    ),
+    max_size=3,
+)
+
+
+@given(
+    width=st.integers(1, 5000),
+    height=st.integers(1, 5000),
+    unit=st.sampled_from(sorted(MM_PER)),
+    orientation=st.sampled_from(["", "portrait", "landscape"]),
+    before=OTHER_RULES,
+    after=OTHER_RULES,
+)
+def test_any_page_size_is_read_exactly(
+    width: int, height: int, unit: str, orientation: str, before: list[str], after: list[str]
+) -> None:
+    w, h = width / 10, height / 10  # one decimal: 0.1 to 500
+    css = " ".join(
+        [*before, f"@page {{ margin: 0; size: {w}{unit} {h}{unit} {orientation}; }}", *after]
+    )
+    expected_w, expected_h = w * MM_PER[unit], h * MM_PER[unit]
+    if (orientation == "landscape" and expected_w < expected_h) or (
+        orientation == "portrait" and expected_w > expected_h
+    ):
+        expected_w, expected_h = expected_h, expected_w
+    result = page_size_from_css(page(css))
+    assert result is not None
+    assert (result.width, result.height) == pytest.approx((expected_w, expected_h), abs=1e-3)

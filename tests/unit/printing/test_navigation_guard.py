@@ -24,9 +24,8 @@ from tests.fixtures.hostile_labels import (
     EVIL,
     WAYBILL_ID,
     hostile_label,
-    pdf_text,
 )
-from tests.fixtures.qt import pdf_pages
+from tests.fixtures.qt import pdf_pages, pdf_text
 
 ABOUT_BLANKS_THE_LABEL = pytest.mark.xfail(
     strict=True,

@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from app.sandbox import SANDBOX_APPID, SANDBOX_SECRET, SandboxServer
-from tests.unit.sandbox.support import GETALL, Caller, orders
+from tests.unit.sandbox.support import BATCHGET, GETALL, Caller, orders
 
 
 def test_defaults_and_base_url(sandbox: SandboxServer) -> None:
@@ -125,3 +125,21 @@ def test_thousand_orders_in_ten_calls(caller: Caller) -> None:
         waybills |= {i["waybill_id"] for i in answer["order_list"]}
     assert len(waybills) == 1000
     assert caller.server.stats.batch_sizes == [100] * 10
+
+
+def test_the_sandbox_counts_the_calls_it_answers_at_once() -> None:
+    with SandboxServer(latency=0.3) as server:
+        token = Caller(server, requests.Session()).token()
+
+        def call(_: int) -> None:
+            with requests.Session() as own:  # one connection each
+                Caller(server, own).batchget(orders("A"), token=token)
+
+        for n in range(2):  # one after the other: never more than one
+            call(n)
+        assert server.stats.most_in_flight(BATCHGET) == 1
+        server.stats.reset()
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            list(pool.map(call, range(3)))
+        assert server.stats.calls(BATCHGET) == 3
+        assert server.stats.most_in_flight(BATCHGET) == 3

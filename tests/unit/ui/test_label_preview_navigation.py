@@ -27,9 +27,8 @@ from tests.fixtures.hostile_labels import (
     EVIL,
     WAYBILL_ID,
     hostile_label,
-    pdf_text,
 )
-from tests.fixtures.qt import dispose
+from tests.fixtures.qt import dispose, pdf_text
 
 REF = OrderRef("4200000077", "SF")
 REFUSED_BY_CHROMIUM = "Not allowed to navigate top frame to data URL"
