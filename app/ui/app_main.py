@@ -41,6 +41,7 @@ from app.ui.i18n import install_translators, resources_dir, ui_language
 from app.ui.ledger_session import attach_ledger
 from app.ui.ledger_startup import ChooseMoveAside, LedgerQuit, ask_move_aside, open_window_ledger
 from app.ui.main_window import MainWindow
+from app.ui.printer_state import printer_status_reader
 from app.ui.services import DEFAULT_CARRIERS, WindowServices
 
 if TYPE_CHECKING:
@@ -225,6 +226,7 @@ def window_session(
             window_state_file=paths.config_dir / "window-state.ini",
             save_settings=flow.save,
             print_guard=ledger.guard,
+            printer_status=printer_status_reader(),
         )
         window = MainWindow(services)
         attach_ledger(window, ledger)

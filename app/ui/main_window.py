@@ -38,6 +38,8 @@ from app.ui.label_preview import LabelPreview
 from app.ui.paste_dialog import PasteListDialog, RejectionsPanel, refused_lines
 from app.ui.print_commands import PrintCommands
 from app.ui.print_controller import NoPrinter, PrintController
+from app.ui.printer_state import connect_printer_state, printer_problem
+from app.ui.printer_watch import PrinterStateLabel, PrinterWatch
 from app.ui.prompts import explicit_ask
 from app.ui.queue_model import Key, OrderQueueModel, RowState
 from app.ui.queue_view import QueueView
@@ -76,7 +78,21 @@ class MainWindow(QMainWindow):
             ask=self.ask,
         )
         self.paste_dialog: PasteListDialog | None = None
-        self.scan_print = ScanToPrint(self.model, self.printer, self.fetch, self.tell, self)
+        self.printer_watch = PrinterWatch(
+            services.runner,
+            services.printer_status,
+            lambda: self.settings.printer_name or None,
+            self,
+            interval_ms=services.printer_poll_ms,
+        )
+        self.scan_print = ScanToPrint(
+            self.model,
+            self.printer,
+            self.fetch,
+            self.tell,
+            self,
+            printer_problem=lambda: printer_problem(self),
+        )
         # Scans typed while a dialog has the focus are caught and queued, not lost.
         self.scan_catcher = ScanCatcher(self, clock=services.scan_clock or time.monotonic)
         self.scan_catcher.scanned.connect(self.add_scan)
@@ -118,6 +134,8 @@ class MainWindow(QMainWindow):
         buttons = QHBoxLayout()
         for action in (a.fetch, a.print_selected, a.print_all, a.remove, a.clear):
             buttons.addWidget(action_button(action, central))
+        self.printer_state = PrinterStateLabel(central)
+        buttons.addWidget(self.printer_state)
         buttons.addStretch(1)
         buttons.addWidget(action_button(a.paste_list, central))
         if self.services.sample_orders:
@@ -212,6 +230,7 @@ class MainWindow(QMainWindow):
         self.fetcher.progressed.connect(self._on_fetch_progress)
         self.fetcher.finished.connect(self._on_fetch_finished)
         self.printer.jobEnded.connect(self._on_job_ended)
+        connect_printer_state(self)
         self.printer.pendingChanged.connect(self.print_progress.pending_changed)
         self.table.selectionModel().currentRowChanged.connect(self._show_current)
         self.model.dataChanged.connect(self._on_rows_changed)
@@ -485,6 +504,7 @@ class MainWindow(QMainWindow):
         self.carrier_box.set_carriers(self.services.carriers, settings.default_carrier)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.printer_watch.stop()
         self.scan_catcher.uninstall()
         self.fetcher.cancel()
         if self.window_state is not None:

@@ -10,6 +10,9 @@ While a dialog or prompt is open (`blocked()`), prints wait and go out once it c
 a scan caught from over a "Print again?" prompt never raises a second prompt inside it.
 After an outage (`fetch_finished(outage=True)`) the waiting scans are not fetched again
 by themselves; the next scan or Fetch retries them.
+While the printer is not ready (`printer_problem()` says why), scanned labels are held,
+not sent and not marked printed; `release_held()` (the printer is back) prints them in
+scan order, each once.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ class ScanToPrint(QObject):
         parent: QObject | None = None,
         *,
         blocked: Callable[[], bool] = modal_open,
+        printer_problem: Callable[[], str | None] = lambda: None,
     ) -> None:
         super().__init__(parent)
         self._model = model
@@ -55,6 +59,8 @@ class ScanToPrint(QObject):
         self._fetch = fetch
         self._tell = tell
         self._blocked = blocked
+        self._printer_problem = printer_problem
+        self._held: list[Key] = []
         self._waiting: list[Key] = []
         self._deferred: list[tuple[list[Key], bool]] = []
         self._retry = QTimer(self, singleShot=True, interval=RETRY_MS)
@@ -69,6 +75,18 @@ class ScanToPrint(QObject):
     def waiting(self) -> list[Key]:
         """Scanned rows whose label has not been printed yet (in scan order)."""
         return list(self._waiting)
+
+    @property
+    def held(self) -> list[Key]:
+        """Scanned labels held while the printer is not ready (in scan order)."""
+        return list(self._held)
+
+    def release_held(self) -> None:
+        """The printer is ready again: print the held labels still ready, in scan order."""
+        held, self._held = self._held, []
+        ready = [k for k in held if self._state(k) is RowState.READY]
+        if ready:
+            self._print(ready, reprint_printed=False)
 
     def scanned(self, key: Key) -> None:
         """A new row was scanned: fetch it; it prints when its waybill arrives."""
@@ -100,6 +118,17 @@ class ScanToPrint(QObject):
             self._fetch()
 
     def _print(self, keys: list[Key], *, reprint_printed: bool) -> None:
+        problem = self._printer_problem()
+        if problem is not None and not reprint_printed:
+            self._held += [k for k in keys if k not in self._held]
+            text = self.tr(
+                "Not printed yet — {0}. %n label(s) held; they print in scan order "
+                "once the printer is ready.",
+                "",
+                len(self._held),
+            ).format(problem)
+            self._tell(text, Feedback.ERROR)
+            return
         if self._blocked():
             self._deferred.append((keys, reprint_printed))
             self._retry.start()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QWidget
 from app.core.carrier_cache import CarrierCache
 from app.core.engine import WaybillSource
 from app.core.settings import Settings
+from app.printing.cups_status import CupsStatus
 from app.printing.guard import PrintGuard
 from app.printing.queue import PrintQueue
 from app.ui.background import BackgroundRunner
@@ -72,6 +73,10 @@ class WindowServices:
     """Consulted before and told after every print; None: a `SessionPrintGuard`."""
     scan_clock: Callable[[], float] | None = None
     """The clock telling a scanner's burst of keys from typing; None: `time.monotonic`."""
+    printer_status: CupsStatus | None = None
+    """Reads the printer's state from CUPS for the window; None: the state is not shown."""
+    printer_poll_ms: int = 1000
+    """How often the printer's state is read (off the GUI thread)."""
     ask: Callable[[str, str], bool] | None = None
     """Asks the packer yes/no (title, question), e.g. before printing a label again;
     None: a message box."""

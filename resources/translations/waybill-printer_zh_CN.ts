@@ -831,6 +831,104 @@ Print again?</source>
     </message>
 </context>
 <context>
+    <name>PrinterState</name>
+    <message>
+        <source>Printer {0} cannot print: {1}</source>
+        <translation>打印机 {0} 无法打印：{1}</translation>
+    </message>
+    <message>
+        <source>Printer {0} is ready again: printing the held labels.</source>
+        <translation>打印机 {0} 已恢复：正在打印暂存的面单。</translation>
+    </message>
+    <message>
+        <source>Printer {0} is ready again.</source>
+        <translation>打印机 {0} 已恢复。</translation>
+    </message>
+</context>
+<context>
+    <name>PrinterStateLabel</name>
+    <message>
+        <source>printing</source>
+        <translation>正在打印</translation>
+    </message>
+    <message>
+        <source>ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>Printer {0}: {1}</source>
+        <translation>打印机 {0}：{1}</translation>
+    </message>
+    <message>
+        <source>{0} — {1}</source>
+        <translation>{0} — {1}</translation>
+    </message>
+    <message>
+        <source>not found in the print system</source>
+        <translation>打印系统中找不到该打印机</translation>
+    </message>
+    <message>
+        <source>paused by an administrator</source>
+        <translation>已被管理员暂停</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>not accepting jobs</source>
+        <translation>不接受打印任务</translation>
+    </message>
+    <message>
+        <source>out of labels</source>
+        <translation>面单纸用完</translation>
+    </message>
+    <message>
+        <source>needs labels</source>
+        <translation>需要装面单纸</translation>
+    </message>
+    <message>
+        <source>labels jammed</source>
+        <translation>面单纸卡纸</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>door open</source>
+        <translation>舱门打开</translation>
+    </message>
+    <message>
+        <source>cover open</source>
+        <translation>机盖打开</translation>
+    </message>
+    <message>
+        <source>choose another printer in Settings</source>
+        <translation>请在设置中选择其他打印机</translation>
+    </message>
+    <message>
+        <source>load labels, then Resume</source>
+        <translation>装好面单纸，然后点“恢复”</translation>
+    </message>
+    <message>
+        <source>clear the jam, then Resume</source>
+        <translation>清除卡纸，然后点“恢复”</translation>
+    </message>
+    <message>
+        <source>close the cover, then Resume</source>
+        <translation>合上机盖，然后点“恢复”</translation>
+    </message>
+    <message>
+        <source>check the printer&apos;s power and cable, then Resume</source>
+        <translation>检查打印机电源和数据线，然后点“恢复”</translation>
+    </message>
+    <message>
+        <source>fix the printer, then Resume</source>
+        <translation>排除打印机故障，然后点“恢复”</translation>
+    </message>
+</context>
+<context>
     <name>RecoveryDialog</name>
     <message>
         <source>Prints with an unknown outcome</source>
@@ -915,6 +1013,15 @@ Print again?</source>
     <message>
         <source>Ready to scan.</source>
         <translation>可以扫描了。</translation>
+    </message>
+</context>
+<context>
+    <name>ScanToPrint</name>
+    <message numerus="yes">
+        <source>Not printed yet — {0}. %n label(s) held; they print in scan order once the printer is ready.</source>
+        <translation>
+            <numerusform>尚未打印 — {0}。已暂存 %n 张面单；打印机就绪后按扫描顺序打印。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
