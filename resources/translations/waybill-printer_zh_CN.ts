@@ -1155,6 +1155,27 @@ Keep the AppSecret for this session only?</source>
     </message>
 </context>
 <context>
+    <name>UnverifiedDialog</name>
+    <message>
+        <source>Label {0} is not verified</source>
+        <translation>面单 {0} 未通过校验</translation>
+    </message>
+    <message>
+        <source>This label did not pass the check before printing: {0}.
+A carrier&apos;s scanner may not read it. Print it only if you are sure.</source>
+        <translation>面单在打印前未通过校验：{0}。
+快递员的扫描枪可能无法识别。只有确认无误时才打印。</translation>
+    </message>
+    <message>
+        <source>Print anyway</source>
+        <translation>仍然打印</translation>
+    </message>
+    <message>
+        <source>Don&apos;t print</source>
+        <translation>不打印</translation>
+    </message>
+</context>
+<context>
     <name>WindowActions</name>
     <message>
         <source>&amp;Fetch</source>
