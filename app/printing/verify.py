@@ -32,10 +32,9 @@ DEFAULT_DPI = 203
 BLANK_DARK_SHARE = 0.0005
 _DARK_BELOW = 128
 _LIGHT_BYTES = bytes(range(_DARK_BELOW, 256))
-_FORMATS = zxingcpp.BarcodeFormats(
-    (zxingcpp.BarcodeFormat.AllLinear, zxingcpp.BarcodeFormat.QRCode)
-)
-_QUICK_FORMATS = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.Code128)
+# (zxing-cpp's format sets are made per call: a nanobind object kept in a module global
+# outlives the library at exit, which then prints "leaked instances" on stderr.)
+_ALL = (zxingcpp.BarcodeFormat.AllLinear, zxingcpp.BarcodeFormat.QRCode)
 # pdfium keeps global state: one document open at a time in this process.
 _PDFIUM = threading.Lock()
 
@@ -216,14 +215,17 @@ def _scan_page(
             )
             found = zxingcpp.read_barcodes(
                 view,
-                formats=_QUICK_FORMATS,
+                formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.Code128),
                 try_rotate=False,
                 try_downscale=False,
                 try_invert=False,
             )
             texts = [result.text for result in found]
             if (wanted is None and not texts) or (wanted is not None and wanted not in texts):
-                texts += [r.text for r in zxingcpp.read_barcodes(view, formats=_FORMATS)]
+                texts += [
+                    r.text
+                    for r in zxingcpp.read_barcodes(view, formats=zxingcpp.BarcodeFormats(_ALL))
+                ]
             blank = False
             if not texts:
                 dark = _dark_pixels(buffer, width, height, stride)
