@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.ledger import Ledger
-from app.core.ledger_records import HistoryRow, PrintRecord
+from app.core.ledger_records import HistoryRow, OrderState, PrintRecord
 from app.core.model import Waybill
 from app.core.settings import Settings
 from app.printing.export import ExportLabel, ExportResult, PdfExport
@@ -53,6 +53,8 @@ from app.ui.print_controller import NoPrinter, PrintController, PrintRequestResu
 from app.ui.scan_catcher import TAKES_SCANS
 
 SOURCE = "history"
+PAGE = 500
+"""Orders shown per page; "Show more" adds a page."""
 
 
 def _when(timestamp: float | None) -> str:
@@ -129,7 +131,12 @@ class HistoryWindow(QDialog):
 
         self.search_button = QPushButton(self.tr("&Search"), self)
         self.search_button.setDefault(True)
-        self.search_button.clicked.connect(self.search)
+        self.search_button.clicked.connect(lambda: self.search())
+        self.more_button = QPushButton(self.tr("Show &more"), self)
+        self.more_button.setToolTip(self.tr("Show the next older orders that match"))
+        self.more_button.setEnabled(False)
+        self.more_button.clicked.connect(self.show_more)
+        self._limit = PAGE
         for line in (self.order_edit, self.waybill_edit, self.carrier_edit):
             line.returnPressed.connect(self.search)
 
@@ -184,6 +191,7 @@ class HistoryWindow(QDialog):
         for button in (self.reprint_button, self.export_pdf_button, self.export_csv_button):
             actions.addWidget(button)
         actions.addStretch(1)
+        actions.addWidget(self.more_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 3)
@@ -199,8 +207,10 @@ class HistoryWindow(QDialog):
 
     # --- searching -------------------------------------------------------------------------
 
-    def search(self) -> None:
-        """Search the ledger with the fields as they are (in the background)."""
+    def search(self, *, more: bool = False) -> None:
+        """Search the ledger with the fields as they are (in the background): the newest
+        `PAGE` matches, or (`more`) one page more than shown now."""
+        self._limit = self._limit + PAGE if more else PAGE
         since = until = None
         if self.use_dates.isChecked():
             since = _day_start(self.date_from.date())
@@ -211,6 +221,7 @@ class HistoryWindow(QDialog):
             "delivery_id": self.carrier_edit.text().strip() or None,
             "since": since,
             "until": until,
+            "limit": self._limit + 1,  # one more than shown: tells whether more match
         }
         self.search_button.setEnabled(False)
         self._generation += 1
@@ -228,7 +239,10 @@ class HistoryWindow(QDialog):
 
     def _show_rows(self, rows: object) -> None:
         self.search_button.setEnabled(True)
-        self.rows = [r for r in rows if isinstance(r, HistoryRow)] if isinstance(rows, list) else []
+        found = [r for r in rows if isinstance(r, HistoryRow)] if isinstance(rows, list) else []
+        more = len(found) > self._limit
+        self.rows = found[: self._limit]
+        self.table.setUpdatesEnabled(False)
         self.table.setRowCount(0)
         for row in self.rows:
             n = self.table.rowCount()
@@ -238,19 +252,45 @@ class HistoryWindow(QDialog):
                 row.order_id,
                 row.delivery_id,
                 row.waybill_id or "",
-                row.state.value,
+                self.state_text(row.state),
                 str(row.prints),
                 str(row.reprints),
                 row.last_printer or "",
             )
             for column, text in enumerate(texts):
                 self.table.setItem(n, column, QTableWidgetItem(text))
+        self.table.setUpdatesEnabled(True)
+        for column in (0, 3):  # time and waybill id: never cut off
+            self.table.resizeColumnToContents(column)
         self.attempts = []
         self.attempts_table.setRowCount(0)
-        self.tell(self.tr("%n order(s) found.", "", len(self.rows)))
+        self.more_button.setEnabled(more)
+        if more:
+            text = self.tr(
+                "The newest %n order(s) shown; more match — Show more.", "", len(self.rows)
+            )
+            self.tell(text)
+        else:
+            self.tell(self.tr("%n order(s) found.", "", len(self.rows)))
         if self.rows:
             self.table.selectRow(0)
         self.searched.emit(len(self.rows))
+
+    def show_more(self) -> None:
+        self.search(more=True)
+
+    def state_text(self, state: OrderState) -> str:
+        """A ledger state as the packer reads it."""
+        names = {
+            OrderState.QUEUED: self.tr("queued"),
+            OrderState.FETCHING: self.tr("fetching"),
+            OrderState.FETCHED: self.tr("fetched, not printed"),
+            OrderState.PRINTED: self.tr("printed"),
+            OrderState.DONE: self.tr("done"),
+            OrderState.FAILED: self.tr("failed"),
+            OrderState.CANCELLED: self.tr("cancelled"),
+        }
+        return names.get(state, state.value)
 
     def _failed(self, exc: BaseException) -> None:
         self.search_button.setEnabled(True)

@@ -264,9 +264,10 @@ class MainWindow(QMainWindow):
     def _update_counts(self) -> None:
         counts = self.model.counts()
         total = sum(counts.values())
-        parts = [f"{self.model.state_text(s)}: {n}" for s, n in counts.items() if n]
+        count = self.tr("{0}: {1}")  # "{0}：{1}" in Chinese, with its own punctuation
+        parts = [count.format(self.model.state_text(s), n) for s, n in counts.items() if n]
         self.counts_label.setText(
-            self.tr("%n order(s)", "", total) + (" — " + ", ".join(parts) if parts else "")
+            self.tr("%n order(s)", "", total) + (" — " + self.tr(", ").join(parts) if parts else "")
         )
         self.actions_.print_all.setEnabled(counts[RowState.READY] > 0)
         self.actions_.print_selected.setEnabled(total > 0)  # a selected row can say why not

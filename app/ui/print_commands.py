@@ -90,7 +90,7 @@ class PrintCommands(QObject):
         )
         self.scan_to_print = make_action(
             window,
-            self.tr("Print on &scan"),
+            self.tr("Print o&n scan"),
             self.tr("Print each label as soon as it is scanned"),
             [key("Ctrl+T")],
         )

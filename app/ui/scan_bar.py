@@ -139,7 +139,7 @@ class ScanBar(QWidget):
         self.field.tabPressed.connect(self._on_return)
         self.field.pastedLines.connect(self.pastedLines)
 
-        self.caption = QLabel(self.tr("&Scan:"), self)
+        self.caption = QLabel(self.tr("S&can:"), self)
         self.caption.setBuddy(self.field)
         caption_font = self.caption.font()
         caption_font.setPointSizeF(caption_font.pointSizeF() * 1.4)

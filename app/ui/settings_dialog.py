@@ -189,7 +189,7 @@ class SettingsDialog(QDialog):
             spin = QSpinBox()
             spin.setRange(int(info.minimum or 0), int(info.maximum or 1_000_000))
             spin.setSingleStep(max(int(info.step), 1))
-            spin.setSuffix(info.suffix)
+            spin.setSuffix(self._unit(info.suffix))
             spin.setValue(int(value))
             return spin
         if item.type is float:
@@ -197,12 +197,17 @@ class SettingsDialog(QDialog):
             dspin.setDecimals(info.decimals or 2)
             dspin.setRange(float(info.minimum or 0.0), float(info.maximum or 1e6))
             dspin.setSingleStep(info.step)
-            dspin.setSuffix(info.suffix)
+            dspin.setSuffix(self._unit(info.suffix))
             dspin.setValue(float(value))
             return dspin
         line = QLineEdit()
         line.setText(str(value))
         return line
+
+    def _unit(self, suffix: str) -> str:
+        """A spin box's unit in the UI's language (" s" → " 秒")."""
+        units = {" s": self.tr(" s"), " d": self.tr(" d"), " mm": self.tr(" mm")}
+        return units.get(suffix, suffix)
 
     def _add_secret_rows(self) -> None:
         form = self._forms[Group.ACCOUNT]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -78,12 +79,25 @@ class ShortcutsDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        self.table.setWordWrap(True)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(buttons)
-        self.resize(680, 480)
+        self.resize(820, 480)
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        """Tall enough for every row (the last one included), as far as the screen allows;
+        beyond that the table scrolls."""
+        self.table.resizeRowsToContents()
+        rows = sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
+        needed = rows + self.table.horizontalHeader().height() + 2 * self.table.frameWidth() + 4
+        screen = self.screen().availableGeometry().height() if self.screen() else 700
+        self.table.setMinimumHeight(min(needed, max(200, screen - 120)))
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
     def rows(self) -> list[tuple[str, str]]:
         """(command, keys) per table row, as shown."""

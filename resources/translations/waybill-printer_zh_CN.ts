@@ -93,6 +93,14 @@ Type the AppSecret for {1} now and keep it in memory for this session only? It i
         <translation>搜索(&amp;S)</translation>
     </message>
     <message>
+        <source>Show &amp;more</source>
+        <translation>显示更多(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Show the next older orders that match</source>
+        <translation>显示更早的匹配订单</translation>
+    </message>
+    <message>
         <source>Last activity</source>
         <translation>最近操作</translation>
     </message>
@@ -177,10 +185,44 @@ Type the AppSecret for {1} now and keep it in memory for this session only? It i
         <translation>所选订单的打印记录：</translation>
     </message>
     <message numerus="yes">
+        <source>The newest %n order(s) shown; more match — Show more.</source>
+        <translation>
+            <numerusform>已显示最新的 %n 个订单；还有更多匹配——请点“显示更多”。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n order(s) found.</source>
         <translation>
             <numerusform>找到 %n 个订单。</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <source>fetching</source>
+        <translation>获取中</translation>
+    </message>
+    <message>
+        <source>fetched, not printed</source>
+        <translation>已获取，未打印</translation>
+    </message>
+    <message>
+        <source>printed</source>
+        <translation>已打印</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
     </message>
     <message>
         <source>The history could not be read: {0}</source>
@@ -347,11 +389,19 @@ Move it aside and start a new ledger (the old file is kept, renamed), or quit an
         <source>Ready.</source>
         <translation>就绪。</translation>
     </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
     <message numerus="yes">
         <source>%n order(s)</source>
         <translation>
             <numerusform>共 %n 个订单</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
     </message>
     <message>
         <source>Refused “{0}”: {1}</source>
@@ -597,8 +647,8 @@ Move it aside and start a new ledger (the old file is kept, renamed), or quit an
         <translation>把所选（或全部待打印）面单存为一个 PDF，每页一张面单</translation>
     </message>
     <message>
-        <source>Print on &amp;scan</source>
-        <translation>扫描即打印(&amp;S)</translation>
+        <source>Print o&amp;n scan</source>
+        <translation>扫描即打印(&amp;N)</translation>
     </message>
     <message>
         <source>Print each label as soon as it is scanned</source>
@@ -1007,8 +1057,8 @@ Print again?</source>
         <translation>扫描或输入订单号，然后按回车</translation>
     </message>
     <message>
-        <source>&amp;Scan:</source>
-        <translation>扫描(&amp;S)：</translation>
+        <source>S&amp;can:</source>
+        <translation>扫描(&amp;C)：</translation>
     </message>
     <message>
         <source>Ready to scan.</source>
@@ -1045,6 +1095,18 @@ Print again?</source>
     <message>
         <source>Advanced</source>
         <translation>高级</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source> d</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <source> mm</source>
+        <translation> 毫米</translation>
     </message>
     <message>
         <source>Stored in the system keyring, never in the settings file.</source>

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -46,6 +47,23 @@ def test_chinese_system_gives_a_chinese_window(tmp_path: Path) -> None:
     assert texts["state_header"] == "状态"
     assert texts["title"].startswith("面单打印")
     assert texts["qt_cancel"] == "取消"  # Qt's own buttons are Chinese too
+
+
+def alt_keys(texts: list[str]) -> list[str]:
+    """The Alt+letter of each text that has one ("&Orders" → "O", "订单(&O)" → "O")."""
+    keys = []
+    for text in texts:
+        match = re.search(r"&([^&\s])", text.replace("&&", ""))
+        if match:
+            keys.append(match.group(1).upper())
+    return keys
+
+
+@pytest.mark.parametrize("lang", ["zh_CN.UTF-8", "en_US.UTF-8"])
+def test_every_alt_key_of_the_window_is_unique(tmp_path: Path, lang: str) -> None:
+    keys = alt_keys(window_texts(tmp_path, lang)["mnemonics"])
+    assert len(keys) >= 5  # the menus and the scan field's caption at least
+    assert sorted(keys) == sorted(set(keys)), keys
 
 
 def test_english_system_gives_an_english_window(tmp_path: Path) -> None:

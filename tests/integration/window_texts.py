@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QPushButton
+from PySide6.QtWidgets import QAbstractButton, QDialogButtonBox, QLabel, QPushButton
 
 from app.core.paths import AppPaths
 from app.core.settings import Settings
@@ -41,6 +41,14 @@ def main() -> int:
             "menus": [a.text() for a in window.menuBar().actions()],
             "state_header": window.model.headerData(Column.STATE, Qt.Orientation.Horizontal),
             "qt_cancel": buttons.button(QDialogButtonBox.StandardButton.Cancel).text(),
+            # every text with an Alt+letter in the window itself (menus' own items aside)
+            "mnemonics": [a.text() for a in window.menuBar().actions()]
+            + [
+                w.text()
+                for w in window.findChildren(QLabel)
+                if w.isVisible() and w.buddy() is not None
+            ]
+            + [b.text() for b in window.findChildren(QAbstractButton) if b.isVisible()],
         }
         buttons.deleteLater()
     print(json.dumps(texts, ensure_ascii=False))

@@ -18,7 +18,7 @@ from app.core.ledger import Ledger
 from app.core.model import OrderRef
 from app.printing.queue import PrintQueue
 from app.sandbox.server import SandboxServer
-from app.ui.history_window import HistoryWindow
+from app.ui.history_window import PAGE, HistoryWindow
 from app.ui.ledger_session import LedgerFeatures
 from app.ui.main_window import MainWindow
 from tests.fixtures.qt import pdf_pages
@@ -153,3 +153,32 @@ def test_retention_prunes_old_orders_at_start(
     ):
         assert features.session.pruned == 1
         assert sorted(r.order_id for r in features.session.ledger.search()) == ["A1", "B2"]
+
+
+def test_large_results_page_and_say_more_match(
+    sandbox: SandboxServer,
+    label_profile: QWebEngineProfile,
+    print_queue: PrintQueue,
+    tmp_path: Path,
+    qtbot: QtBot,
+) -> None:
+    path = tmp_path / "ledger.sqlite3"
+    total = PAGE + 5
+    with Ledger(path) as ledger:
+        ledger.record_queued([OrderRef(f"P{n:04d}", "SF") for n in range(total)])
+    with ledger_window(sandbox, label_profile, print_queue, tmp_path / "pdf", path) as opened:
+        _window, features = opened
+        features.history_action.trigger()
+        history = features.history
+        assert history is not None
+        qtbot.waitUntil(lambda: len(history.rows) == PAGE, timeout=20_000)
+        assert history.more_button.isEnabled()
+        assert f"The newest {PAGE} order(s) shown; more match" in history.status.text()
+        assert history.table.item(0, 4).text() == "queued"  # the state, as a packer reads it
+        with qtbot.waitSignal(history.searched, timeout=20_000):
+            history.more_button.click()
+        assert len(history.rows) == total
+        assert not history.more_button.isEnabled()
+        assert history.status.text() == f"{total} order(s) found."
+        waybill_width = history.table.columnWidth(0)
+        assert waybill_width >= history.table.fontMetrics().horizontalAdvance("2026-01-01 00:00")

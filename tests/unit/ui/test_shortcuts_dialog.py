@@ -67,6 +67,14 @@ def test_f1_opens_the_dialog(window: MainWindow, qtbot: QtBot) -> None:
     assert dialog is not None
     qtbot.waitUntil(dialog.isVisible, timeout=3000)
     assert dialog.table.rowCount() == len(with_shortcuts(window))
+    # the last row is whole inside the table (not cut off by its edge) once scrolled to
+    table = dialog.table
+    last = table.rowCount() - 1
+    table.scrollToBottom()
+    bottom = table.rowViewportPosition(last) + table.rowHeight(last)
+    assert 0 < bottom <= table.viewport().height()
+    available = dialog.screen().availableGeometry()
+    assert dialog.height() <= available.height()  # and the dialog itself fits the screen
     dialog.reject()
 
 
