@@ -62,6 +62,17 @@ def seconds(text: str) -> float:
     return value
 
 
+def latency(text: str) -> float:
+    """An argparse type: seconds from 0 to 60 (the sandbox's added latency)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text[:40]!r}") from None
+    if not 0 <= value <= 60:
+        raise argparse.ArgumentTypeError("must be from 0 to 60 seconds")
+    return value
+
+
 def bounded_int(low: int, high: int) -> Callable[[str], int]:
     """An argparse type: a whole number from `low` to `high` (both included)."""
 

@@ -47,15 +47,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sandbox = sub.add_parser("sandbox", help="run the offline WeChat imitation in the foreground")
-    sandbox.add_argument("--port", type=int, default=0, help="port to listen on (default: free)")
-    sandbox.add_argument("--latency", type=float, default=0.0, help="seconds added per call")
+    from app.cli.ledger import COPIES, add_ledger_commands, bounded_int, latency, seconds
+
+    sandbox.add_argument(
+        "--port", type=bounded_int(0, 65535), default=0, help="port to listen on (default: free)"
+    )
+    sandbox.add_argument("--latency", type=latency, default=0.0, help="seconds added per call")
     sandbox.add_argument(
         "--shared-labels",
         action="store_true",
         help="one sample label per carrier for every order (fast mode for benchmarks)",
     )
-
-    from app.cli.ledger import COPIES, add_ledger_commands, seconds
 
     fetch = sub.add_parser("fetch", help="fetch waybills for order ids (headless)")
     fetch.add_argument(

@@ -209,6 +209,8 @@ def test_an_unusable_data_folder_and_out_of_range_numbers_are_clear_usage_errors
         (["history", "--limit", "-5"], "must be from 1 to 1000000"),
         (["fetch", "--copies", "0", "A1"], "must be from 1 to 10"),
         (["confirm", "12x", "printed"], "not a whole number"),
+        (["sandbox", "--port", "99999"], "must be from 0 to 65535"),
+        (["sandbox", "--latency", "-1"], "must be from 0 to 60 seconds"),
     ):
         result = run_cli(args, env)
         assert result.returncode == 2 and words in result.stderr, args
