@@ -20,7 +20,17 @@ from collections.abc import Sequence
 
 from tests.benchmarks.common import REPO, Row, isolated_env, machine_line, parse_rows, table
 
-BENCHMARKS = ("fetch", "render", "verify", "spool", "latency", "memory", "startup", "million")
+BENCHMARKS = (
+    "fetch",
+    "render",
+    "verify",
+    "spool",
+    "latency",
+    "echo",
+    "memory",
+    "startup",
+    "million",
+)
 DOC = REPO / "docs" / "PERFORMANCE.md"
 FINDINGS_START = "<!-- findings -->"
 

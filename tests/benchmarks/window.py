@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,7 +24,11 @@ __all__ = ["bench_window", "wait_for"]
 
 @contextmanager
 def bench_window(
-    sandbox: SandboxInfo, *, pdf_dir: Path | None = None, **settings: object
+    sandbox: SandboxInfo,
+    *,
+    pdf_dir: Path | None = None,
+    ask: Callable[[str, str], bool] | None = None,
+    **settings: object,
 ) -> Iterator[MainWindow]:
     """A shown main window on `sandbox`; torn down in the order `app_main` uses."""
     base = Settings(
@@ -44,6 +48,7 @@ def bench_window(
         label_profile=profile,
         print_queue=queue,
         pdf_dir=pdf_dir,
+        ask=ask,
     )
     window = MainWindow(services)
     window.show()
