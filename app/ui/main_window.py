@@ -429,6 +429,9 @@ class MainWindow(QMainWindow):
             if left:
                 text = self.tr("Printing done; %n ready label(s) not printed yet.", "", left)
                 self.tell(text, Feedback.WARNING)
+            elif self.printer.last_output.endswith(".pdf"):
+                text = self.tr("All labels printed. Last file: {0}")
+                self.tell(text.format(self.printer.last_output), Feedback.OK)
             else:
                 self.tell(self.tr("All labels printed."), Feedback.OK)
 

@@ -119,6 +119,8 @@ class PrintController(QObject):
         self._guard: PrintGuard = guard if guard is not None else SessionPrintGuard()
         self._ask = ask
         self._jobs: dict[int, _Job] = {}
+        self.last_output = ""
+        """Where the last label that printed went: a printer's name or a PDF file's path."""
         self._next_id = 1
         queue.jobFinished.connect(self._on_job_finished)
 
@@ -318,6 +320,7 @@ class PrintController(QObject):
         except Exception:
             log.exception("the print guard could not record the end of a print")
         if ok:
+            self.last_output = job.where
             self._model.mark_printed(job.key, job.where)
         else:
             self._model.mark_print_failed(job.key, message)
@@ -373,5 +376,5 @@ class PrintController(QObject):
         if state is RowState.PRINTED:
             return self.tr("it was printed already")
         if state is RowState.ERROR:
-            return self.tr("it has no label (see the message), fetch it again")
+            return self.tr("it has no label — its message says what to do")
         return self.tr("it has not been fetched yet — press Fetch first")

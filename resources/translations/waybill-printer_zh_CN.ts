@@ -482,6 +482,10 @@ Move it aside and start a new ledger (the old file is kept, renamed), or quit an
         </translation>
     </message>
     <message>
+        <source>All labels printed. Last file: {0}</source>
+        <translation>全部面单已打印。最后一个文件：{0}</translation>
+    </message>
+    <message>
         <source>All labels printed.</source>
         <translation>全部面单已打印。</translation>
     </message>
@@ -804,12 +808,12 @@ Print again?</source>
         <translation>正在打印中</translation>
     </message>
     <message>
-        <source>it was printed already</source>
-        <translation>已经打印过</translation>
+        <source>it has no label — its message says what to do</source>
+        <translation>没有面单——请按该行的提示处理</translation>
     </message>
     <message>
-        <source>it has no label (see the message), fetch it again</source>
-        <translation>没有面单（见提示），请重新获取</translation>
+        <source>it was printed already</source>
+        <translation>已经打印过</translation>
     </message>
     <message>
         <source>it has not been fetched yet — press Fetch first</source>

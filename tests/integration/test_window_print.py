@@ -193,7 +193,9 @@ def test_all_labels_printed_only_when_no_ready_label_remains(
     assert "1 ready label(s) not printed yet" in message
     window.actions_.print_all.trigger()
     wait_for_printing(window, qtbot)
-    assert window.scan_bar.message_text() == "All labels printed."
+    last = window.printer.last_output
+    assert last.endswith(".pdf") and Path(last).exists() and Path(last).parent == pdf_dir
+    assert window.scan_bar.message_text() == f"All labels printed. Last file: {last}"
 
 
 def test_clear_asks_first_and_no_keeps_the_list(
@@ -203,3 +205,16 @@ def test_clear_asks_first_and_no_keeps_the_list(
     window.actions_.clear.trigger()
     assert window.model.rowCount() == 2
     assert asked and "2 order(s)" in asked[-1] and "2 of them are not printed" in asked[-1]
+
+
+def test_printing_an_order_that_does_not_exist_gives_no_fetch_again_advice(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    fetched(window, qtbot, "MISSING-X1")
+    assert row_states(window)["MISSING-X1"] == "error"
+    select_rows(window, [0])
+    window.actions_.print_selected.trigger()
+    message = window.scan_bar.message_text()
+    assert "MISSING-X1" in message and "its message says what to do" in message
+    assert "fetch it again" not in message
+    assert "No such order" in window.model.row_at(0).message
