@@ -136,3 +136,21 @@ def test_long_test_waybill_still_fits_and_scans() -> None:
     svg = _barcode_svg(render_label("TEST", "ORDER-2024-06-01-A", waybill))
     assert _mm(svg.attrib["width"]) <= 96
     assert _scan(svg) == [waybill]
+
+
+def _decode_modules(text: str) -> list[str]:
+    """Draw the modules as a clean raster (3 px each) and let zxing-cpp read it."""
+    bits = "0" * 10 + code128_modules(text) + "0" * 10
+    row = bytes(0 if bit == "1" else 255 for bit in bits for _ in range(3))
+    image = memoryview(row * 20).cast("B", (20, len(row)))
+    formats = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.Code128)
+    return [found.text for found in zxingcpp.read_barcodes(image, formats=formats)]
+
+
+def test_every_carriers_waybill_barcode_reads_back_as_the_waybill_id() -> None:
+    # python-barcode's encoder dropped a leading "99" (an EMS waybill 9980862000108
+    # scanned as 80862000108); the sandbox's own encoder must not.
+    ids = ["9980862000108", "99", "990", "9999", "1", "A", "SF1234567890123"]
+    ids += [carrier.make_waybill(f"ORD{n:05d}") for carrier in CARRIERS.values() for n in range(60)]
+    wrong = {text: read for text in ids if (read := _decode_modules(text)) != [text]}
+    assert wrong == {}
