@@ -45,6 +45,7 @@ from app.core.order_input import OrderInputError
 from app.core.orders import LineKind, OrderParser, ParsedLine
 from app.core.paths import AppPaths
 from app.core.run_index import RunIndex
+from app.core.print_outcome import OutcomeKind, PrintResult
 from app.core.secret_registry import SecretRegistry
 from app.core.settings import Settings, SettingsStore
 from app.wechat.errors import WeChatError
@@ -127,20 +128,17 @@ def apply_put_out(
             report.pdf = result.pdf_path
         return
     report.status, report.errcode = "error", result.errcode
-    if result.errcode in (ALREADY_PRINTED, NO_WAYBILL_ID):  # the text says what to do
-        report.errmsg = result.message
-    elif sink.target == "pdf":
-        retry = retry or f"{PROG} resume --pdf-dir {sink.name}"
-        report.errmsg = (
-            f"PDF not written: {result.message} — check the folder (space, permissions), "
-            f"then run `{retry}`"
-        )
-    else:
-        retry = retry or f"{PROG} resume --print {sink.name}"
-        report.errmsg = (
-            f"print failed: {result.message} — check the printer (power, paper, cable), "
-            f"then run `{retry}`"
-        )
+    if result.errcode in (ALREADY_PRINTED, NO_WAYBILL_ID) or result.kind is None:
+        report.errmsg = result.message  # the text says what to do
+        return
+    what = "PDF not written" if sink.target == "pdf" else "not printed"
+    hint = PrintResult(result.kind).message()
+    if result.kind is OutcomeKind.TIMED_OUT:  # never retried blindly: it may be out
+        report.errmsg = f"{what}? {result.message} — {hint}"
+        return
+    flag = "--pdf-dir" if sink.target == "pdf" else "--print"
+    retry = retry or f"{PROG} resume {flag} {sink.name}"
+    report.errmsg = f"{what}: {result.message} — {hint} Then run `{retry}`."
 
 
 Sink = PdfSink | PrinterSink
@@ -158,16 +156,11 @@ def make_sinks(
     sinks: list[Sink] = []
     try:
         if getattr(args, "pdf_dir", None):
-            pdf = PdfSink(Path(args.pdf_dir), qt)
+            pdf = PdfSink(Path(args.pdf_dir), qt, settings)
             pdf.prepare()
             sinks.append(pdf)
         if getattr(args, "printer", None):
-            printer = PrinterSink(
-                args.printer,
-                dpi=settings.dpi or None,
-                offset_mm=(settings.offset_x_mm, settings.offset_y_mm),
-                qt=qt,
-            )
+            printer = PrinterSink(args.printer, settings=settings, qt=qt)
             printer.prepare()
             sinks.append(printer)
     except LabelOutputError as exc:
@@ -268,6 +261,8 @@ def run_fetch(
 ) -> int:
     paths = paths or AppPaths.default(env=env)
     settings = command_settings(args, paths)
+    if args.copies is None:
+        args.copies = settings.copies
     with RunIndex(WAYBILL_REUSED) as index:
         parser = OrderParser((args.delivery or settings.default_carrier).upper(), seen=index)
         lines = parsed_lines(input_lines(args, stdin), parser)

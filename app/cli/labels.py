@@ -1,17 +1,21 @@
 """Label output for the command line: PDF files and printers as blocking `LabelSink`s.
 
+Both go through the same `PrintService` as the window (`app.printing.print_service`), so a
+label comes out of `fetch --pdf-dir`, `fetch --print` and the window at the same page
+size, dpi, copies and offset — the station's settings and the label's own `@page` — and
+ends with the same typed `PrintResult`. The ledger's policy is applied around the sinks by
+`BatchRun` (`app.core.print_policy`), so the service here lets every label through.
+
 Qt (a headless `QApplication` and the hardened label profile) is only started when the
 first label goes out, or when a printer name has to be checked, so a plain `fetch --json`
 stays a pure-Python command.
 
-- `PdfSink` renders with `LabelRenderer` and writes `<folder>/<pdf_name(waybill id)>`
-  atomically: a temporary `.<name>.part` file, fsync, rename, fsync of the folder. A
-  complete file therefore exists exactly when the label was written, which is what
-  `BatchRun` relies on to settle a write interrupted by a crash. Leftover `.part` files
-  of a killed run are removed when the sink starts.
+- `PdfSink` writes `<folder>/<pdf_name(waybill id)>` atomically (the queue's PDF-file
+  route: temporary file, fsync, rename). A complete file therefore exists exactly when
+  the label was written, which is what `BatchRun` relies on to settle a write interrupted
+  by a crash. Temporary files of a killed run are removed when the sink starts.
 - `PrinterSink` checks the printer with `resolve_printer` (a missing printer is a
-  `LabelOutputError` before anything is sent) and prints one label at a time through the
-  `PrintQueue`, waiting for each job's `jobFinished`.
+  `LabelOutputError` before anything is sent) and prints one label at a time.
 """
 
 from __future__ import annotations
@@ -22,13 +26,14 @@ import re
 from pathlib import Path
 from typing import Any
 
-from app.core.atomic_file import write_atomically
-from app.core.batch_run import TARGET_PDF, TARGET_PRINTER, OutputResult
 from app.core.model import Waybill
+from app.core.print_outcome import OutcomeKind, PrintResult
+from app.core.print_policy import TARGET_PDF, TARGET_PRINTER
+from app.core.settings import Settings
 from app.wiring.qt_environment import prepare_headless
 
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
-_PART_SUFFIX = ".part"
+_TEMP_SUFFIXES = (".part", ".tmp")  # this version's atomic writes use ".tmp"
 
 
 class LabelOutputError(Exception):
@@ -87,15 +92,44 @@ class QtSession:
         self.app = None
 
 
-class PdfSink:
-    """Writes each label as one PDF file at its own page size (see the module docstring)."""
+class _ServiceSink:
+    """What both sinks share: one `PrintService` on the shared Qt session, made lazily."""
+
+    def __init__(self, settings: Settings, qt: QtSession | None) -> None:
+        self._settings = settings
+        self._qt = qt or QtSession()
+        self._service: Any = None
+
+    def _print(self, waybill: Waybill, copies: int, **where: Any) -> PrintResult:
+        if waybill.html is None:
+            return PrintResult(OutcomeKind.RENDER_FAILED, "no label")
+        from app.printing.print_service import PassThroughGuard, PrintService
+        from app.printing.queue import PrintQueue
+
+        settings = self._settings.replace(copies=copies)
+        if self._service is None:
+            self._service = PrintService(PrintQueue(self._qt.start()), settings, PassThroughGuard())
+        self._service.set_settings(settings)
+        result: PrintResult = self._service.print_now(waybill, **where)
+        return result
+
+    def close(self) -> None:
+        service, self._service = self._service, None
+        if service is not None:
+            service.queue.shutdown()
+            self._qt.dispose(service.queue, service)
+
+
+class PdfSink(_ServiceSink):
+    """Writes each label as one PDF file, as configured (see the module docstring)."""
 
     target = TARGET_PDF
 
-    def __init__(self, directory: Path, qt: QtSession | None = None) -> None:
+    def __init__(
+        self, directory: Path, qt: QtSession | None = None, settings: Settings | None = None
+    ) -> None:
+        super().__init__(settings or Settings(), qt)
         self._directory = Path(directory).resolve()
-        self._qt = qt or QtSession()
-        self._renderer: Any = None
 
     @property
     def name(self) -> str:
@@ -111,9 +145,10 @@ class PdfSink:
             self._directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise LabelOutputError(f"cannot create {self._directory}: {exc.strerror}") from exc
-        for stale in self._directory.glob(f".*.pdf*{_PART_SUFFIX}"):
-            with contextlib.suppress(OSError):
-                stale.unlink()
+        for suffix in _TEMP_SUFFIXES:
+            for stale in self._directory.glob(f".*.pdf*{suffix}"):
+                with contextlib.suppress(OSError):
+                    stale.unlink()
 
     def path_for(self, waybill: Waybill) -> Path:
         return self._directory / pdf_name(waybill.waybill_id or waybill.ref.order_id)
@@ -122,52 +157,20 @@ class PdfSink:
         path = self.path_for(waybill)
         return str(path) if path.is_file() else None
 
-    def output(self, waybill: Waybill, *, copies: int = 1) -> OutputResult:
-        if waybill.html is None:
-            return OutputResult(False, "no label to write")
-        from app.printing.render import LabelRenderer, RenderError
-
-        if self._renderer is None:
-            self._renderer = LabelRenderer(self._qt.start())
-        try:
-            pdf = self._renderer.render_pdf_blocking(waybill.html, waybill.page_size)
-        except RenderError as exc:
-            return OutputResult(False, f"the label could not be rendered: {exc}")
-        path = self.path_for(waybill)
-        try:
-            _write_atomically(path, pdf)
-        except OSError as exc:
-            return OutputResult(False, f"cannot write {path}: {exc.strerror or exc}")
-        return OutputResult(True, f"written to {path}", str(path))
-
-    def close(self) -> None:
-        renderer, self._renderer = self._renderer, None
-        self._qt.dispose(renderer)
+    def output(self, waybill: Waybill, *, copies: int = 1) -> PrintResult:
+        return self._print(waybill, copies, pdf_path=self.path_for(waybill))
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    write_atomically(path, data, temp_suffix=_PART_SUFFIX)
-
-
-class PrinterSink:
-    """Prints each label on one checked printer through the one-at-a-time queue."""
+class PrinterSink(_ServiceSink):
+    """Prints each label on one checked printer, as configured."""
 
     target = TARGET_PRINTER
 
     def __init__(
-        self,
-        printer: str,
-        *,
-        dpi: int | None = None,
-        offset_mm: tuple[float, float] = (0.0, 0.0),
-        qt: QtSession | None = None,
+        self, printer: str, *, settings: Settings | None = None, qt: QtSession | None = None
     ) -> None:
+        super().__init__(settings or Settings(), qt)
         self._printer = printer
-        self._dpi = dpi
-        self._offset_mm = offset_mm
-        self._qt = qt or QtSession()
-        self._queue: Any = None
-        self._next_id = 0
 
     @property
     def name(self) -> str:
@@ -186,46 +189,5 @@ class PrinterSink:
     def finished_file(self, waybill: Waybill) -> str | None:
         return None
 
-    def output(self, waybill: Waybill, *, copies: int = 1) -> OutputResult:
-        if waybill.html is None:
-            return OutputResult(False, "no label to print")
-        from PySide6.QtCore import QEventLoop
-
-        from app.printing.queue import PrintJob, PrintQueue
-
-        if self._queue is None:
-            self._queue = PrintQueue(self._qt.start())
-        self._next_id += 1
-        job = PrintJob(
-            job_id=self._next_id,
-            html=waybill.html,
-            page_size=waybill.page_size,
-            printer_name=self._printer,
-            copies=copies,
-            dpi=self._dpi,
-            title=waybill.waybill_id or waybill.ref.order_id,
-            offset_mm=self._offset_mm,
-        )
-        outcome: list[tuple[bool, str]] = []
-        loop = QEventLoop()
-
-        def finished(job_id: int, ok: bool, message: str) -> None:
-            if job_id == job.job_id:
-                outcome.append((ok, message))
-                loop.quit()
-
-        self._queue.jobFinished.connect(finished)
-        try:
-            self._queue.submit(job)
-            if not outcome:
-                loop.exec()
-        finally:
-            self._queue.jobFinished.disconnect(finished)
-        ok, message = outcome[0]
-        return OutputResult(ok, message)
-
-    def close(self) -> None:
-        queue, self._queue = self._queue, None
-        if queue is not None:
-            queue.shutdown()
-        self._qt.dispose(queue)
+    def output(self, waybill: Waybill, *, copies: int = 1) -> PrintResult:
+        return self._print(waybill, copies, printer=self._printer)

@@ -31,6 +31,7 @@ from app.cli.fetch import (
     close_sinks,
     command_settings,
     emit_reports,
+    load_settings,
     make_sinks,
     open_ledger,
     prune_history,
@@ -103,7 +104,9 @@ def add_ledger_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     resume.add_argument("--json", action="store_true", help="one JSON object per order")
     resume.add_argument("--api-base", metavar="URL", help="replace https://api.weixin.qq.com")
     resume.add_argument("--timeout", type=seconds, metavar="SECONDS", help="read timeout per call")
-    resume.add_argument("--copies", type=COPIES, default=1, metavar="N", help="copies per label")
+    resume.add_argument(
+        "--copies", type=COPIES, metavar="N", help="copies per label (default: the settings')"
+    )
 
     history = sub.add_parser("history", help="show or export what was fetched and printed")
     history.add_argument("--order", metavar="ID", help="order ids containing ID")
@@ -139,6 +142,8 @@ def run_ledger_command(
     """Run `resume`, `history`, `reprint` or `confirm`; `secrets` learns the credentials
     and tokens `resume` uses, for the log filter."""
     paths = paths or AppPaths.default(env=env)
+    if args.command == "resume" and args.copies is None:
+        args.copies = load_settings(paths).copies
     if getattr(args, "copies", 1) < 1 or getattr(args, "copies", 1) > 10:
         print(f"{PROG} {args.command}: --copies must be between 1 and 10", file=err)
         return EXIT_USAGE

@@ -71,7 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--pdf-dir", metavar="DIR", help="write <waybill_id>.pdf per label here")
     fetch.add_argument("--json", action="store_true", help="one JSON object per input line")
     fetch.add_argument("--print", dest="printer", metavar="PRINTER", help="print on PRINTER")
-    fetch.add_argument("--copies", type=COPIES, default=1, metavar="N", help="copies per label")
+    fetch.add_argument(
+        "--copies", type=COPIES, metavar="N", help="copies per label (default: the settings')"
+    )
     fetch.add_argument(
         "--reprint", action="store_true", help="print waybills again that were printed before"
     )

@@ -7,10 +7,10 @@ is written to the `Ledger` before and after it happens:
 - `queue` records the orders before any network call, `fetch` records the fetch start and
   stores each answer (label included) as its batch arrives, so a crash loses nothing that
   was fetched, and an order whose answer never arrived is fetched again by `resume`.
-- `put_out` commits a `pending` print (`begin_print`) before the label is sent and records
-  the sink's outcome after (`finish_print`). A printer print interrupted in between
-  becomes `unknown` on the next start and is never printed again automatically
-  (`AlreadyPrinted` refuses it; the packer checks and confirms).
+- `put_out` claims a `pending` print before the label is sent and settles it with the
+  sink's `PrintResult` after, through the ledger's one print policy
+  (`app.core.print_policy`). A printer print interrupted in between becomes `unknown` on
+  the next start and is never printed again automatically (the packer checks and confirms).
 
 PDF files are settled differently, because the file itself is the evidence. A `LabelSink`
 for PDFs writes `<folder>/<name>` atomically (temporary file, fsync, rename) under a name
@@ -24,8 +24,8 @@ closed. Either way each waybill has one file and one successful print row.
 Local error codes (the engine uses -1001..-1004, the WeChat client -1005..-1008):
 
 - `ALREADY_PRINTED` (-1101): refused, a label of this waybill came out (or may have).
-- `OUTPUT_FAILED` (-1102): the printer or the PDF file failed; the order stays open and
-  `resume` puts it out again.
+- `OUTPUT_FAILED` (-1102): the printer or the PDF file failed (`PutOut.kind` says how);
+  the order stays open and `resume` puts it out again.
 - `NO_WAYBILL_ID` (-1103): the answer had a label but no waybill id; nothing is printed.
 - `WAYBILL_REUSED` (-1104): the answer's waybill id was already answered for another
   order of the run; nothing is printed (nor a PDF of the other order overwritten).
@@ -41,25 +41,15 @@ from typing import Protocol
 
 from app.core.engine import WaybillSource, fetch_waybills
 from app.core.ledger import Ledger
-from app.core.ledger_records import AlreadyPrinted, PrintOutcome, PrintRecord
+from app.core.ledger_records import PrintOutcome, PrintRecord
 from app.core.model import OrderRef, Waybill
+from app.core.print_outcome import OutcomeKind, PrintResult
+from app.core.print_policy import TARGET_PDF, LedgerPrintPolicy, PrintRefusal
 
 ALREADY_PRINTED = -1101
 OUTPUT_FAILED = -1102
 NO_WAYBILL_ID = -1103
 WAYBILL_REUSED = -1104
-
-TARGET_PRINTER = "printer"
-TARGET_PDF = "pdf"
-
-
-@dataclass(frozen=True)
-class OutputResult:
-    """What a sink says about one label: sent (`ok`) or not, and why."""
-
-    ok: bool
-    message: str = ""
-    pdf_path: str | None = None
 
 
 class LabelSink(Protocol):
@@ -77,7 +67,7 @@ class LabelSink(Protocol):
     @property
     def name(self) -> str: ...
 
-    def output(self, waybill: Waybill, *, copies: int) -> OutputResult: ...
+    def output(self, waybill: Waybill, *, copies: int) -> PrintResult: ...
 
     def finished_file(self, waybill: Waybill) -> str | None: ...
 
@@ -91,6 +81,7 @@ class PutOut:
     message: str
     pdf_path: str | None = None
     print_id: int | None = None
+    kind: OutcomeKind | None = None
 
 
 def _when(timestamp: float | None) -> str:
@@ -125,6 +116,7 @@ class BatchRun:
     def __init__(self, ledger: Ledger, *, session_id: str | None = None) -> None:
         self._ledger = ledger
         self._session_id = session_id
+        self._policy = LedgerPrintPolicy(ledger, once_per_folder=False)
 
     @property
     def ledger(self) -> Ledger:
@@ -207,40 +199,32 @@ class BatchRun:
         """
         if not waybill.printable:
             raise ValueError("only a printable waybill can be put out")
-        if not waybill.waybill_id:
-            return PutOut(
-                False,
-                NO_WAYBILL_ID,
-                "the answer has a label but no waybill id, so it is not printed; fetch the "
-                "order again or ask the carrier",
-            )
-        if sink.target == TARGET_PDF and not reprint:
+        if waybill.waybill_id and sink.target == TARGET_PDF and not reprint:
             settled = self._settle_pdf(row, waybill, sink, copies)
             if settled is not None:
                 return settled
         try:
-            print_id = self._ledger.begin_print(
-                row,
-                waybill_id=waybill.waybill_id,
-                printer=sink.name,
-                copies=copies,
-                target=sink.target,
-                reprint=reprint,
+            claim = self._policy.claim(
+                row, waybill, target=sink.target, name=sink.name, copies=copies, reprint=reprint
             )
-        except AlreadyPrinted as exc:
+        except PrintRefusal as exc:
+            if exc.no_waybill_id:
+                return PutOut(
+                    False,
+                    NO_WAYBILL_ID,
+                    "the answer has a label but no waybill id, so it is not printed; fetch "
+                    "the order again or ask the carrier",
+                )
             self._ledger.mark_done(row)
+            assert exc.last_print is not None
             return PutOut(
                 False, ALREADY_PRINTED, already_printed_message(exc.last_print, reprint_flag)
             )
         result = sink.output(waybill, copies=copies)
-        self._ledger.finish_print(
-            print_id, ok=result.ok, message=result.message, pdf_path=result.pdf_path
-        )
+        self._policy.settle(claim, result)
         if not result.ok:
-            return PutOut(False, OUTPUT_FAILED, result.message, None, print_id)
-        if sink.target == TARGET_PDF and not reprint:
-            self._ledger.mark_done(row)
-        return PutOut(True, 0, result.message, result.pdf_path, print_id)
+            return PutOut(False, OUTPUT_FAILED, result.detail, None, claim.print_id, result.kind)
+        return PutOut(True, 0, result.detail, result.pdf_path, claim.print_id, result.kind)
 
     def _settle_pdf(
         self, row: int, waybill: Waybill, sink: LabelSink, copies: int
@@ -259,14 +243,12 @@ class BatchRun:
         existing = sink.finished_file(waybill) if interrupted else None
         if existing is None:
             return None
-        assert waybill.waybill_id is not None
-        print_id = self._ledger.begin_print(
-            row, waybill_id=waybill.waybill_id, printer=sink.name, copies=copies, target=TARGET_PDF
+        claim = self._policy.claim(
+            row, waybill, target=TARGET_PDF, name=sink.name, copies=copies, reprint=False
         )
         message = "the complete file was written before the program ended; kept as it is"
-        self._ledger.finish_print(print_id, ok=True, message=message, pdf_path=existing)
-        self._ledger.mark_done(row)
-        return PutOut(True, 0, message, existing, print_id)
+        self._policy.settle(claim, PrintResult(OutcomeKind.SPOOLED, message, pdf_path=existing))
+        return PutOut(True, 0, message, existing, claim.print_id, OutcomeKind.SPOOLED)
 
 
 def describe_print(record: PrintRecord) -> str:

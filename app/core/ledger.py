@@ -382,11 +382,18 @@ class Ledger:
             return print_id
 
     def finish_print(
-        self, print_id: int, *, ok: bool, message: str = "", pdf_path: str | None = None
+        self,
+        print_id: int,
+        *,
+        ok: bool,
+        message: str = "",
+        pdf_path: str | None = None,
+        uncertain: bool = False,
     ) -> None:
-        """Record what became of a pending print: spooled (`ok`) or failed."""
+        """Record what became of a pending print: spooled (`ok`) or failed; `uncertain`
+        (a job the spooler never answered for) keeps it `unknown`, for the packer to check."""
         now = self._clock()
-        outcome = "spooled" if ok else "failed"
+        outcome = _finished_outcome(ok, uncertain)
         with self._tx() as conn:
             record = prints.set_outcome(
                 conn, print_id, outcome, now, message=message, pdf_path=pdf_path
@@ -531,3 +538,9 @@ def _fetch_values(waybill: Waybill, now: float) -> tuple[object, ...]:
         None if waybill.hint is None else waybill.hint.zh,
         json.dumps(waybill.extra, ensure_ascii=False),
     )
+
+
+def _finished_outcome(ok: bool, uncertain: bool) -> str:
+    if ok:
+        return "spooled"
+    return "unknown" if uncertain else "failed"

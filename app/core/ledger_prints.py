@@ -16,6 +16,7 @@ from app.core.ledger_records import LedgerError, PrintRecord
 _ALLOWED = {
     "spooled": ("pending",),
     "failed": ("pending",),
+    "unknown": ("pending",),  # the spooler never answered: it may have printed
     "confirmed_printed": ("unknown", "spooled"),
     "confirmed_not_printed": ("unknown", "spooled"),
 }

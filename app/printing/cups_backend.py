@@ -90,6 +90,8 @@ class LpResult:
     ok: bool
     message: str
     request_id: str | None = None
+    uncertain: bool = False
+    """Not accepted, but not refused either: `lp` never answered (the job may be there)."""
 
 
 def lp_arguments(request: LpRequest) -> list[str]:
@@ -157,7 +159,7 @@ class LpSubmitter(QObject):
     def shutdown(self) -> None:
         """Stop waiting for a running `lp` (it is killed; its job ends as failed)."""
         if self._process is not None:
-            self._end(LpResult(False, "printing was stopped"))
+            self._end(LpResult(False, "printing was stopped", uncertain=True))
 
     def _on_finished(self, exit_code: int, status: QProcess.ExitStatus) -> None:
         process = self._process
@@ -188,6 +190,7 @@ class LpSubmitter(QObject):
                     False,
                     f"lp did not answer within {self._timeout_s:g} s "
                     "(check the CUPS queue: the job may or may not be there)",
+                    uncertain=True,
                 )
             )
 

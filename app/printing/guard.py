@@ -2,14 +2,14 @@
 
 Every print of the window passes one `PrintGuard`: `before_print` is called before the job
 is submitted and either returns a token (the print may go ahead; it is now on record) or
-raises `PrintRefused` (nothing is printed). `after_print(token, ok, message)` is called
-exactly once per token when the job ended: spooled (`ok`) or failed with the reason
-(a cancelled pending job ends with ok False, message "cancelled").
+raises `PrintRefused` (nothing is printed). `after_print(token, result)` is called
+exactly once per token when the job ended, with its typed `PrintResult`
+(`app.core.print_outcome`: spooled, refused, timed out, render failed, cancelled, ...).
 
 `SessionPrintGuard` is the guard for a station without a ledger: it remembers, in memory,
 the waybills printed (or being printed) since the program started and refuses a second
 print unless it is asked for as a reprint. A ledger-backed guard has the same shape
-(`Ledger.begin_print` / `finish_print`, with `AlreadyPrinted` turned into `PrintRefused`).
+(`app.ui.ledger_guard`, over the ledger's one print policy `app.core.print_policy`).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from app.core.model import Waybill
-
-TARGET_PRINTER = "printer"
-TARGET_PDF = "pdf"
+from app.core.print_outcome import PrintResult
+from app.core.print_policy import TARGET_PDF as TARGET_PDF
+from app.core.print_policy import TARGET_PRINTER as TARGET_PRINTER
 
 
 class PrintRefused(Exception):
@@ -58,8 +58,8 @@ class PrintGuard(Protocol):
         """
         ...
 
-    def after_print(self, token: object, ok: bool, message: str) -> None:
-        """The print with this token ended: spooled (`ok`) or failed with `message`."""
+    def after_print(self, token: object, result: PrintResult) -> None:
+        """The print with this token ended so."""
         ...
 
 
@@ -105,11 +105,12 @@ class SessionPrintGuard:
         self.prints.append(SessionPrint(waybill_id, printer, copies, target, reprint, source))
         return len(self.prints) - 1
 
-    def after_print(self, token: object, ok: bool, message: str) -> None:
+    def after_print(self, token: object, result: PrintResult) -> None:
         if not isinstance(token, int) or not 0 <= token < len(self.prints):
             raise ValueError(f"unknown print token {token!r}")
         record = self.prints[token]
         if record.ok is not None:
             raise ValueError(f"print {token} has ended already")
-        record.ok = ok
-        record.message = message
+        # A label that may have come out still counts as printed this session.
+        record.ok = result.kind.may_have_printed
+        record.message = result.detail

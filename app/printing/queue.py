@@ -1,9 +1,11 @@
 """The print queue: one label at a time to a validated printer (or a PDF file).
 
-Every submitted job ends exactly once with `jobFinished(job_id, ok, message)`: spooled, or
-failed with a reason; a failed job does not stop the queue. Jobs start (`jobStarted`) and
-end strictly one after another, in the order submitted; `cancel_pending` drops a job that
-has not started.
+Every submitted job ends exactly once with `jobEnded(job_id, PrintResult)` — its typed
+outcome (`app.core.print_outcome`: spooled, refused before acceptance, timed out, render
+failed, unverified, no such printer, write failed, cancelled) — and, for callers that only
+need yes or no, `jobFinished(job_id, ok, detail)`; a failed job does not stop the queue.
+Jobs start (`jobStarted`) and end strictly one after another, in the order submitted;
+`cancel_pending` drops a job that has not started.
 
 How a job reaches the printer is the queue's `backend`:
 
@@ -33,6 +35,7 @@ layout, so the page count and page size stay the same.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from itertools import islice
@@ -46,6 +49,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 
 from app.core.atomic_file import write_atomically
 from app.core.model import PageSizeMm
+from app.core.print_outcome import OutcomeKind, PrintResult
 from app.printing.cups_backend import (
     LpRequest,
     LpResult,
@@ -71,6 +75,10 @@ BACKENDS = (BACKEND_AUTO, BACKEND_CUPS, BACKEND_RASTER)
 ROUTE_CUPS = BACKEND_CUPS
 ROUTE_RASTER = BACKEND_RASTER
 ROUTE_PDF_FILE = "pdf-file"
+
+LabelCheck = Callable[["PrintJob", bytes], str | None]
+"""The step between rendering and spooling: the job and its rendered PDF in, None when the
+label may go out, else why not (the job then ends `UNVERIFIED` and nothing is sent)."""
 
 
 @dataclass(frozen=True)
@@ -156,6 +164,8 @@ class PrintQueue(QObject):
 
     jobStarted = Signal(int)
     jobFinished = Signal(int, bool, str)
+    jobEnded = Signal(int, object)
+    """(job id, `PrintResult`) once per job, just before `jobFinished`."""
 
     def __init__(
         self,
@@ -167,8 +177,10 @@ class PrintQueue(QObject):
         backend: str = BACKEND_AUTO,
         lp_path: str | None = None,
         render_pages: int = 2,
+        check: LabelCheck | None = None,
     ) -> None:
         super().__init__(parent)
+        self._check = check
         if backend not in BACKENDS:
             raise ValueError(f"unknown print backend {backend!r}; choose one of {BACKENDS}")
         self._profile = profile
@@ -231,7 +243,7 @@ class PrintQueue(QObject):
                 self._pending.remove(entry)
                 entry.dropped = True
                 entry.rendered = None
-                self.jobFinished.emit(job_id, False, "cancelled")
+                self._emit_end(job_id, PrintResult(OutcomeKind.CANCELLED, "cancelled"))
                 return True
         return False
 
@@ -242,7 +254,7 @@ class PrintQueue(QObject):
         for entry in dropped:
             entry.dropped = True
             entry.rendered = None
-            self.jobFinished.emit(entry.job.job_id, False, "cancelled")
+            self._emit_end(entry.job.job_id, PrintResult(OutcomeKind.CANCELLED, "cancelled"))
         return len(dropped)
 
     def pending_count(self) -> int:
@@ -257,9 +269,9 @@ class PrintQueue(QObject):
         self.cancel_all_pending()
         self._watchdog.stop()
         if self._lp is not None:
-            self._lp.shutdown()  # a job in `lp` ends as failed
+            self._lp.shutdown()  # a job in `lp` ends as timed out: it may be in CUPS
         if self._current is not None and self._route != ROUTE_RASTER:
-            self._finish(False, "printing was stopped")
+            self._finish(PrintResult(OutcomeKind.CANCELLED, "printing was stopped"))
         for slot in self._slots:
             self._drop_renderer(slot)
         if self._view is not None:
@@ -284,8 +296,14 @@ class PrintQueue(QObject):
                 return
             if self._route == ROUTE_CUPS:
                 self._printer_name = resolve_printer(job.printer_name).printerName()
-        except (PrinterNotFound, LabelTooLarge, ValueError) as exc:
-            self._finish(False, str(exc))
+        except PrinterNotFound as exc:
+            self._finish(PrintResult(OutcomeKind.NO_PRINTER, str(exc)))
+            return
+        except LabelTooLarge as exc:
+            self._finish(PrintResult(OutcomeKind.RENDER_FAILED, str(exc)))
+            return
+        except ValueError as exc:
+            self._finish(PrintResult(OutcomeKind.REFUSED, str(exc)))
             return
         self._watchdog.start(self._print_timeout_ms)
         if entry.rendered is not None:
@@ -295,7 +313,11 @@ class PrintQueue(QObject):
         # else: rendered ahead, still on its way; `_on_rendered` spools it.
         self._render_ahead()
 
-    def _finish(self, ok: bool, message: str) -> None:
+    def _emit_end(self, job_id: int, result: PrintResult) -> None:
+        self.jobEnded.emit(job_id, result)
+        self.jobFinished.emit(job_id, result.ok, result.detail)
+
+    def _finish(self, result: PrintResult) -> None:
         entry = self._current
         self._watchdog.stop()
         self._current = None
@@ -305,7 +327,7 @@ class PrintQueue(QObject):
             QTimer.singleShot(0, self, self._next)
         if entry is not None:
             entry.rendered = None
-            self.jobFinished.emit(entry.job.job_id, ok, message)
+            self._emit_end(entry.job.job_id, result)
 
     def _on_timeout(self) -> None:
         entry = self._current
@@ -316,9 +338,11 @@ class PrintQueue(QObject):
             return
         if entry.rendering is not None:
             # The renderer is stuck on this label: give it up (with whatever it had
-            # queued) and carry on with a new one.
+            # queued) and carry on with a new one. Nothing was sent.
             self._drop_renderer(entry.rendering)
-        self._finish(False, "printing timed out")
+            self._finish(PrintResult(OutcomeKind.RENDER_FAILED, "rendering timed out"))
+            return
+        self._finish(PrintResult(OutcomeKind.TIMED_OUT, "printing timed out"))
         if self._lp is not None and self._lp.busy:
             self._lp.shutdown()  # its late answer belongs to no job any more
 
@@ -380,8 +404,14 @@ class PrintQueue(QObject):
         result, entry.rendered = entry.rendered, None
         job = entry.job
         if result is None or result.pdf is None:
-            self._finish(False, (result.error if result else None) or "rendering failed")
+            detail = (result.error if result else None) or "rendering failed"
+            self._finish(PrintResult(OutcomeKind.RENDER_FAILED, detail))
             return
+        if self._check is not None:
+            problem = self._check(job, result.pdf)
+            if problem is not None:
+                self._finish(PrintResult(OutcomeKind.UNVERIFIED, problem))
+                return
         if self._route == ROUTE_PDF_FILE:
             assert job.pdf_path is not None
             try:
@@ -390,9 +420,14 @@ class PrintQueue(QObject):
                 )
                 write_atomically(job.pdf_path, data)
             except (OSError, PyPdfError, ValueError) as exc:
-                self._finish(False, f"writing {job.pdf_path} failed: {exc}")
+                detail = f"writing {job.pdf_path} failed: {exc}"
+                self._finish(PrintResult(OutcomeKind.WRITE_FAILED, detail))
                 return
-            self._finish(True, f"sent to {job.pdf_path}")
+            self._finish(
+                PrintResult(
+                    OutcomeKind.SPOOLED, f"sent to {job.pdf_path}", pdf_path=str(job.pdf_path)
+                )
+            )
             return
         if self._lp is None:
             self._lp = LpSubmitter(self._lp_path, self)
@@ -409,10 +444,14 @@ class PrintQueue(QObject):
     def _on_spooled(self, entry: _Entry, result: LpResult) -> None:
         if entry is not self._current:
             return  # it timed out meanwhile
+        where = self._printer_name
         if result.ok:
-            self._finish(True, f"sent to {self._printer_name} ({result.message})")
+            self._finish(PrintResult(OutcomeKind.SPOOLED, f"sent to {where} ({result.message})"))
+        elif result.uncertain:
+            self._finish(PrintResult(OutcomeKind.TIMED_OUT, f"{where}: {result.message}"))
         else:
-            self._finish(False, f"printing to {self._printer_name} failed: {result.message}")
+            detail = f"printing to {where} failed: {result.message}"
+            self._finish(PrintResult(OutcomeKind.REFUSED, detail))
 
     # -- the raster route (QWebEngineView.print) ----------------------------------------
 
@@ -461,7 +500,7 @@ class PrintQueue(QObject):
         if self._printer is None or self._view is None or self._route != ROUTE_RASTER:
             return
         if not ok:
-            self._finish(False, "the label could not be loaded")
+            self._finish(PrintResult(OutcomeKind.RENDER_FAILED, "the label could not be loaded"))
             return
         self._printing = True
         self._watchdog.start(self._print_timeout_ms)
@@ -473,22 +512,25 @@ class PrintQueue(QObject):
         job = self._current.job
         where = str(job.pdf_path) if job.pdf_path is not None else job.printer_name
         if ok:
-            self._finish(True, f"sent to {where}")
+            pdf_path = str(job.pdf_path) if job.pdf_path is not None else None
+            self._finish(PrintResult(OutcomeKind.SPOOLED, f"sent to {where}", pdf_path=pdf_path))
         else:
-            self._finish(False, f"printing to {where} failed")
+            self._finish(PrintResult(OutcomeKind.REFUSED, f"printing to {where} failed"))
 
     def _raster_timeout(self) -> None:
         # The view is stuck (some markup never finishes loading) or still busy printing and
         # would drop the next print: give it up and carry on with a new one. A printer that
         # may still be in use lives until its view reports back.
         if self._printing:
-            message = "printing timed out"
+            result = PrintResult(OutcomeKind.TIMED_OUT, "printing timed out")
         else:
-            message = f"the label did not finish loading within {self._load_timeout_ms / 1000:g} s"
+            seconds = self._load_timeout_ms / 1000
+            detail = f"the label did not finish loading within {seconds:g} s"
+            result = PrintResult(OutcomeKind.RENDER_FAILED, detail)
         if self._view is not None:
             self._abandon(self._view, self._printer if self._printing else None)
             self._view = None
-        self._finish(False, message)
+        self._finish(result)
 
     def _abandon(self, view: QWebEngineView, printer: QPrinter | None) -> None:
         view.page().loadFinished.disconnect(self._on_loaded)

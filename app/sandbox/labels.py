@@ -5,6 +5,8 @@ sized exactly to the page (border-box, overflow hidden, so it never spills onto 
 page), the carrier's name, a big route text, a real Code128 barcode of the waybill id as
 inline SVG, receiver and sender in Chinese, and the order id. Everything is inline: no
 scripts, no remote resources. Rendered labels are cached per (carrier, order, waybill).
+Orders whose id starts with `NOPAGE` get the same label without its `@page` rule, as some
+carriers send them: the station's label-size setting then decides the page.
 """
 
 from __future__ import annotations
@@ -51,9 +53,11 @@ def _spaced(waybill_id: str) -> str:
     return " ".join(waybill_id[i : i + 4] for i in range(0, len(waybill_id), 4))
 
 
-def _style(width: int, height: int, bar_height: float) -> str:
-    return f"""@page {{ size: {width}mm {height}mm; margin: 0 }}
-* {{ box-sizing: border-box; }}
+def _style(width: int, height: int, bar_height: float, *, page_rule: bool = True) -> str:
+    page = f"@page {{ size: {width}mm {height}mm; margin: 0 }}\n" if page_rule else ""
+    return (
+        page
+        + f"""* {{ box-sizing: border-box; }}
 html, body {{ margin: 0; padding: 0; width: {width}mm; height: {height}mm; overflow: hidden; }}
 body {{ font-family: {_FONTS}; color: #000; background: #fff; }}
 .label {{ width: {width}mm; height: {height}mm; padding: {PADDING_MM}mm; overflow: hidden;
@@ -80,6 +84,7 @@ body {{ font-family: {_FONTS}; color: #000; background: #fff; }}
 .foot {{ flex: 0 0 9mm; font-size: 2.8mm; line-height: 4mm; overflow: hidden; padding-top: 0.5mm;
   display: flex; justify-content: space-between; }}
 """
+    )
 
 
 def render_label(delivery_id: str, order_id: str, waybill_id: str) -> str:
@@ -96,10 +101,11 @@ def _render_label(delivery_id: str, order_id: str, waybill_id: str) -> str:
     receiver = receiver_for(order_id)
     sender = sender_for(order_id)
     service = carrier.service[0][1]
+    page_rule = not order_id.startswith("NOPAGE")
     return (
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="UTF-8">'
         f"<title>{escape(carrier.name)} {escape(waybill_id)}</title>"
-        f"<style>{_style(width, height, bar_height)}</style></head><body>"
+        f"<style>{_style(width, height, bar_height, page_rule=page_rule)}</style></head><body>"
         '<div class="label">'
         f'<div class="head"><span class="carrier">{escape(carrier.name)}</span>'
         f'<span class="service">{escape(service)}</span></div>'

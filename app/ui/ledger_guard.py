@@ -1,11 +1,11 @@
 """The ledger-backed print guard: every print of the window is on record before it goes out.
 
-`LedgerPrintGuard` implements `app.printing.guard.PrintGuard` over `app.core.ledger.Ledger`:
-`before_print` commits a `pending` print (`Ledger.begin_print`) and returns its print id as
-the token; `after_print` records what the print queue said (`Ledger.finish_print`). A
-waybill the ledger shows as printed (spooled, confirmed, or with an unknown outcome after a
-crash) is refused with `PrintRefused(already_printed=True)`, so the window asks the packer
-and prints it again only as a recorded reprint.
+`LedgerPrintGuard` implements `app.printing.guard.PrintGuard` over the ledger's one print
+policy (`app.core.print_policy`, shared with the command line): `before_print` claims a
+`pending` print and returns the claim as the token; `after_print` settles it with the typed
+`PrintResult`. A waybill the ledger shows as printed (spooled, confirmed, or with an
+unknown outcome) is refused with `PrintRefused(already_printed=True)`, so the window asks
+the packer and prints it again only as a recorded reprint.
 
 Which ledger order a label belongs to: a waybill tagged with `LEDGER_ORDER_EXTRA` in its
 `extra` (labels reprinted from the history carry their order's id), else the id
@@ -19,11 +19,9 @@ small SQLite transaction (a few milliseconds; two only when the order was not re
 yet). `after_print` is a single small write as well and stays on the GUI thread so that the
 outcome is recorded in the order the jobs ended.
 
-PDF folders: the ledger neither blocks nor counts PDF files, but a PDF folder is the
-"printer" of the demo and of stations without a label printer, so a second file of the
-same waybill in the same folder is refused (as the session guard does) unless reprinted —
-judged by the waybill's newest print, across runs. As in the command line's `BatchRun`, an
-order whose file was written is closed (`mark_done`), so recovery does not bring it back.
+PDF folders: a PDF folder is the "printer" of the demo and of stations without a label
+printer, so the policy refuses a second file of the same waybill in the same folder unless
+reprinted, and closes an order whose file was written (recovery does not bring it back).
 """
 
 from __future__ import annotations
@@ -36,9 +34,11 @@ from collections.abc import Iterable
 from PySide6.QtCore import QCoreApplication
 
 from app.core.ledger import Ledger
-from app.core.ledger_records import AlreadyPrinted, LedgerError, PrintOutcome
+from app.core.ledger_records import LedgerError, PrintOutcome, PrintRecord
 from app.core.model import OrderRef, Waybill
-from app.printing.guard import TARGET_PDF, PrintRefused
+from app.core.print_outcome import PrintResult
+from app.core.print_policy import Claim, LedgerPrintPolicy, PrintRefusal
+from app.printing.guard import PrintRefused
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +46,6 @@ LEDGER_ORDER_EXTRA = "ledger_order"
 """`Waybill.extra` key naming the ledger order a label belongs to (history reprints)."""
 
 Key = tuple[str, str]
-
-_PDF_BLOCKING = frozenset({PrintOutcome.PENDING, PrintOutcome.SPOOLED})
 
 
 def _tr(text: str) -> str:
@@ -89,7 +87,7 @@ class LedgerPrintGuard:
         self._ledger = ledger
         self.rows = rows if rows is not None else LedgerRows()
         self._session_id = session_id
-        self._pdf_orders: dict[int, int] = {}
+        self._policy = LedgerPrintPolicy(ledger)
 
     @property
     def ledger(self) -> Ledger:
@@ -124,54 +122,35 @@ class LedgerPrintGuard:
             )
         try:
             row = self.order_row(waybill)
-            if target == TARGET_PDF and not reprint:
-                self._refuse_second_file(waybill.waybill_id, printer)
-            token = self._ledger.begin_print(
-                row,
-                waybill_id=waybill.waybill_id,
-                printer=printer,
-                copies=copies,
-                target=target,
-                reprint=reprint,
+            return self._policy.claim(
+                row, waybill, target=target, name=printer, copies=copies, reprint=reprint
             )
-            if target == TARGET_PDF and not reprint:
-                self._pdf_orders[token] = row
-            return token
-        except AlreadyPrinted as exc:
-            raise PrintRefused(already_printed_text(exc), already_printed=True) from exc
+        except PrintRefusal as exc:
+            raise PrintRefused(refusal_text(exc), already_printed=True) from exc
         except LedgerError as exc:
             log.error("the ledger could not record a print: %s", exc)
             raise PrintRefused(
                 _tr("the print history could not record it ({0}); check the disk").format(exc)
             ) from exc
 
-    def _refuse_second_file(self, waybill_id: str, folder: str) -> None:
-        last = self._ledger.last_print(waybill_id)
-        if (
-            last is not None
-            and last.target == TARGET_PDF
-            and last.printer == folder
-            and last.outcome in _PDF_BLOCKING
-        ):
-            raise PrintRefused(
-                _tr("{0} was written to {1} already").format(waybill_id, folder),
-                already_printed=True,
-            )
-
-    def after_print(self, token: object, ok: bool, message: str) -> None:
-        if not isinstance(token, int):
+    def after_print(self, token: object, result: PrintResult) -> None:
+        if not isinstance(token, Claim):
             raise ValueError(f"unknown print token {token!r}")
-        self._ledger.finish_print(token, ok=ok, message=message)
-        row = self._pdf_orders.pop(token, None)
-        if ok and row is not None:  # the file is the label: the order is closed
-            self._ledger.mark_done(row)
+        self._policy.settle(token, result)
 
 
-def already_printed_text(exc: AlreadyPrinted) -> str:
+def refusal_text(exc: PrintRefusal) -> str:
+    """Why the policy refused a label, in the packer's words."""
+    if exc.folder:
+        return _tr("{0} was written to {1} already").format(exc.waybill_id, exc.folder)
+    assert exc.last_print is not None
+    return already_printed_text(exc.waybill_id, exc.last_print)
+
+
+def already_printed_text(waybill_id: str, record: PrintRecord) -> str:
     """Why a label is refused as printed, in the packer's words."""
-    record = exc.last_print
     if record.outcome in (PrintOutcome.UNKNOWN, PrintOutcome.PENDING):
         return _tr("{0} may have been printed on {1} already (the outcome is unknown)").format(
-            exc.waybill_id, record.printer
+            waybill_id, record.printer
         )
-    return _tr("{0} was printed on {1} already").format(exc.waybill_id, record.printer)
+    return _tr("{0} was printed on {1} already").format(waybill_id, record.printer)

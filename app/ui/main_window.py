@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
             pdf_dir=services.pdf_dir,
             guard=services.print_guard,
             ask=self.ask,
+            language=services.language,
         )
         self.paste_dialog: PasteListDialog | None = None
         self.printer_watch = PrinterWatch(

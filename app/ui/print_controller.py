@@ -10,9 +10,10 @@ every print of the window takes (Print, Print all, print on scan). It
 2. asks the `PrintGuard` (`app.printing.guard`) about each label; a label the guard says
    was printed already is only printed again when the packer says so (`ask`), and then as
    a reprint;
-3. submits one `PrintJob` per label (`page_setup.job_for`) to the `PrintQueue`, which prints
-   them one at a time; each job's end moves its row to printed, or back to ready with the
-   reason, and is reported to the guard (`after_print`).
+3. sends each label through the `PrintService` (`app.printing.print_service`), which
+   builds the job from the settings, queues it, retries a refused job once and settles
+   it with the guard; each ticket's typed outcome moves its row to printed, or back to
+   ready with the message of its kind.
 
 `print_keys` is the row-based front door (checks row states: a cancelled waybill is never
 printed). `cancel_pending` drops jobs that have not started yet.
@@ -28,15 +29,11 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from app.core.model import Waybill, WaybillStatus
+from app.core.print_outcome import PrintResult
 from app.core.settings import Settings
-from app.printing.guard import (
-    TARGET_PDF,
-    TARGET_PRINTER,
-    PrintGuard,
-    PrintRefused,
-    SessionPrintGuard,
-)
-from app.printing.page_setup import job_for, job_title, page_size_for, pdf_file_for
+from app.printing.guard import PrintGuard, PrintRefused, SessionPrintGuard
+from app.printing.page_setup import job_title, page_size_for, pdf_file_for
+from app.printing.print_service import PrintService
 from app.printing.printers import PrinterNotFound, default_printer_name, resolve_printer
 from app.printing.queue import PrintQueue
 from app.ui.queue_model import Key, OrderQueueModel, RowState
@@ -110,19 +107,20 @@ class PrintController(QObject):
         pdf_dir: Path | None = None,
         guard: PrintGuard | None = None,
         ask: AskFn | None = None,
+        language: str = "en",
     ) -> None:
         super().__init__(parent)
         self._model = model
-        self._queue = queue
         self._settings = settings
         self._pdf_dir = pdf_dir
         self._guard: PrintGuard = guard if guard is not None else SessionPrintGuard()
+        self._service = PrintService(queue, settings, self._guard, self)
         self._ask = ask
+        self._language = language
         self._jobs: dict[int, _Job] = {}
         self.last_output = ""
         """Where the last label that printed went: a printer's name or a PDF file's path."""
-        self._next_id = 1
-        queue.jobFinished.connect(self._on_job_finished)
+        self._service.ended.connect(self._on_job_ended)
 
     @property
     def pending(self) -> int:
@@ -133,8 +131,13 @@ class PrintController(QObject):
     def guard(self) -> PrintGuard:
         return self._guard
 
+    @property
+    def service(self) -> PrintService:
+        return self._service
+
     def set_settings(self, settings: Settings) -> None:
         self._settings = settings
+        self._service.set_settings(settings)
 
     def set_ask(self, ask: AskFn | None) -> None:
         self._ask = ask
@@ -222,28 +225,21 @@ class PrintController(QObject):
 
     def cancel_pending(self) -> int:
         """Drop this window's jobs that have not started; returns how many were dropped."""
-        dropped = 0
-        for job_id in list(self._jobs):
-            if self._queue.cancel_pending(job_id):
-                dropped += 1
-        return dropped
+        return sum(self._service.cancel(ticket) for ticket in list(self._jobs))
 
     def _print(
         self, chosen: list[tuple[Waybill, bool]], source: str, result: PrintRequestResult
     ) -> None:
         target = self.target()  # NoPrinter: nothing asked, recorded or submitted
         result.target = str(target)
-        target_kind = TARGET_PDF if target.pdf_dir is not None else TARGET_PRINTER
-        copies = self._settings.copies
         tokens: dict[int, object] = {}
         printed_before: list[int] = []
         for n, (waybill, reprint) in enumerate(chosen):
             try:
-                tokens[n] = self._guard.before_print(
+                tokens[n] = self._service.claim(
                     waybill,
-                    printer=str(target),
-                    copies=copies,
-                    target=target_kind,
+                    where=str(target),
+                    pdf=target.pdf_dir is not None,
                     reprint=reprint,
                     source=source,
                 )
@@ -285,11 +281,10 @@ class PrintController(QObject):
                 result.refused.append((waybill.ref.key, self.tr("it was printed already")))
                 continue
             try:
-                tokens[n] = self._guard.before_print(
+                tokens[n] = self._service.claim(
                     waybill,
-                    printer=str(target),
-                    copies=self._settings.copies,
-                    target=TARGET_PDF if target.pdf_dir is not None else TARGET_PRINTER,
+                    where=str(target),
+                    pdf=target.pdf_dir is not None,
                     reprint=True,
                     source=source,
                 )
@@ -298,27 +293,22 @@ class PrintController(QObject):
                 result.refused.append((waybill.ref.key, reason))
 
     def _submit(self, waybill: Waybill, target: PrintTarget, token: object) -> None:
-        job_id = self._next_id
-        self._next_id += 1
         pdf_path: Path | None = None
         if target.pdf_dir is not None:
             target.pdf_dir.mkdir(parents=True, exist_ok=True)
             pdf_path = pdf_file_for(target.pdf_dir, job_title(waybill))
-        job = job_for(waybill, self._settings, target.printer, job_id=job_id, pdf_path=pdf_path)
         where = str(pdf_path) if pdf_path is not None else target.printer
         key = waybill.ref.key
-        self._jobs[job_id] = _Job(key, where, token)
         self._model.mark_printing(key)
-        self._queue.submit(job)
+        ticket = self._service.send(waybill, token, printer=target.printer, pdf_path=pdf_path)
+        self._jobs[ticket] = _Job(key, where, token)
 
-    def _on_job_finished(self, job_id: int, ok: bool, message: str) -> None:
-        job = self._jobs.pop(job_id, None)
+    def _on_job_ended(self, ticket: int, outcome: PrintResult) -> None:
+        job = self._jobs.pop(ticket, None)
         if job is None:
-            return  # someone else's job on a shared queue
-        try:
-            self._guard.after_print(job.token, ok, message)
-        except Exception:
-            log.exception("the print guard could not record the end of a print")
+            return
+        ok = outcome.ok
+        message = outcome.detail if ok else outcome.message(self._language)
         if ok:
             self.last_output = job.where
             self._model.mark_printed(job.key, job.where)

@@ -18,11 +18,11 @@ from app.core.batch_run import (
     NO_WAYBILL_ID,
     OUTPUT_FAILED,
     BatchRun,
-    OutputResult,
 )
 from app.core.ledger import Ledger
 from app.core.ledger_records import OrderState, PrintOutcome
 from app.core.model import ApiItem, OrderRef, Waybill
+from app.core.print_outcome import OutcomeKind, PrintResult
 from tests.unit.core.ledger_support import StepClock, error_waybill, ok_waybill
 
 REF = OrderRef("O1", "SF")
@@ -48,15 +48,15 @@ class FileSink:
         path = self.path(waybill)
         return str(path) if self.target == "pdf" and path.exists() else None
 
-    def output(self, waybill: Waybill, *, copies: int) -> OutputResult:
+    def output(self, waybill: Waybill, *, copies: int) -> PrintResult:
         self.outputs.append(str(waybill.waybill_id))
         if self.fail:
-            return OutputResult(False, "out of paper")
+            return PrintResult(OutcomeKind.REFUSED, "out of paper")
         if self.target == "printer":
-            return OutputResult(True, "sent to Bench")
+            return PrintResult(OutcomeKind.SPOOLED, "sent to Bench")
         self.folder.mkdir(exist_ok=True)
         self.path(waybill).write_text(str(waybill.html), encoding="utf-8")
-        return OutputResult(True, "written", str(self.path(waybill)))
+        return PrintResult(OutcomeKind.SPOOLED, "written", pdf_path=str(self.path(waybill)))
 
 
 @pytest.fixture

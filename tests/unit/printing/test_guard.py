@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.core.model import OrderRef, Waybill, WaybillStatus
+from app.core.print_outcome import OutcomeKind, PrintResult
 from app.printing.guard import PrintRefused, SessionPrintGuard
 
 
@@ -29,11 +30,11 @@ def test_a_second_print_is_refused_as_already_printed_until_asked_as_reprint() -
     with pytest.raises(PrintRefused) as refused:
         begin(guard, "SF1")  # still pending: may come out
     assert refused.value.already_printed and "SF1" in str(refused.value)
-    guard.after_print(token, True, "sent")
+    guard.after_print(token, PrintResult(OutcomeKind.SPOOLED, "sent"))
     with pytest.raises(PrintRefused):
         begin(guard, "SF1")
     again = begin(guard, "SF1", reprint=True)
-    guard.after_print(again, True, "sent")
+    guard.after_print(again, PrintResult(OutcomeKind.SPOOLED, "sent"))
     assert [(p.waybill_id, p.reprint, p.ok) for p in guard.prints] == [
         ("SF1", False, True),
         ("SF1", True, True),
@@ -44,7 +45,7 @@ def test_a_second_print_is_refused_as_already_printed_until_asked_as_reprint() -
 def test_a_failed_print_does_not_count_as_printed() -> None:
     guard = SessionPrintGuard()
     token = begin(guard, "SF2")
-    guard.after_print(token, False, "printer 'X' not found")
+    guard.after_print(token, PrintResult(OutcomeKind.REFUSED, "printer 'X' not found"))
     assert guard.printed_ids() == set()
     begin(guard, "SF2")  # not refused
     assert guard.prints[0].message == "printer 'X' not found"
@@ -53,8 +54,8 @@ def test_a_failed_print_does_not_count_as_printed() -> None:
 def test_every_token_ends_once() -> None:
     guard = SessionPrintGuard()
     token = begin(guard, "SF3")
-    guard.after_print(token, True, "")
+    guard.after_print(token, PrintResult(OutcomeKind.SPOOLED, ""))
     with pytest.raises(ValueError, match="ended"):
-        guard.after_print(token, False, "")
+        guard.after_print(token, PrintResult(OutcomeKind.REFUSED, ""))
     with pytest.raises(ValueError, match="unknown"):
-        guard.after_print(99, True, "")
+        guard.after_print(99, PrintResult(OutcomeKind.SPOOLED, ""))

@@ -11,6 +11,8 @@ import pytest
 from app.core.ledger import Ledger
 from app.core.ledger_records import PrintOutcome
 from app.core.model import OrderRef, Waybill, WaybillStatus
+from app.core.print_outcome import OutcomeKind, PrintResult
+from app.core.print_policy import Claim
 from app.printing.guard import TARGET_PDF, TARGET_PRINTER, PrintRefused
 from app.ui.ledger_guard import LedgerPrintGuard, LedgerRows, tag_order
 from tests.unit.ui.ledger_support import stored_label
@@ -42,8 +44,12 @@ def test_print_is_pending_before_and_spooled_after(ledger: Ledger) -> None:
     waybill = stored_label("G1", "SF100")
     token = send(guard, waybill)
     (pending,) = ledger.attempts(row)
-    assert pending.id == token and pending.outcome is PrintOutcome.PENDING
-    guard.after_print(token, True, "")
+    assert (
+        isinstance(token, Claim)
+        and pending.id == token.print_id
+        and pending.outcome is PrintOutcome.PENDING
+    )
+    guard.after_print(token, PrintResult(OutcomeKind.SPOOLED, ""))
     assert ledger.attempts(row)[0].outcome is PrintOutcome.SPOOLED
     assert ledger.was_printed("SF100")
 
@@ -51,13 +57,13 @@ def test_print_is_pending_before_and_spooled_after(ledger: Ledger) -> None:
 def test_second_print_is_refused_as_printed_and_reprint_is_recorded(ledger: Ledger) -> None:
     guard = LedgerPrintGuard(ledger)
     waybill = stored_label("G2", "SF200")
-    guard.after_print(send(guard, waybill), True, "")
+    guard.after_print(send(guard, waybill), PrintResult(OutcomeKind.SPOOLED, ""))
     with pytest.raises(PrintRefused) as refused:
         send(guard, waybill)
     assert refused.value.already_printed
     assert "SF200" in refused.value.reason and "Label1" in refused.value.reason
     token = send(guard, waybill, reprint=True)
-    guard.after_print(token, True, "")
+    guard.after_print(token, PrintResult(OutcomeKind.SPOOLED, ""))
     row = guard.rows.get(("G2", "SF"))
     assert row is not None  # recorded as queued on the way
     assert [(a.is_reprint, a.outcome) for a in ledger.attempts(row)] == [
@@ -69,8 +75,8 @@ def test_second_print_is_refused_as_printed_and_reprint_is_recorded(ledger: Ledg
 def test_a_failed_print_does_not_block_the_next(ledger: Ledger) -> None:
     guard = LedgerPrintGuard(ledger)
     waybill = stored_label("G3", "SF300")
-    guard.after_print(send(guard, waybill), False, "paper out")
-    guard.after_print(send(guard, waybill), True, "")
+    guard.after_print(send(guard, waybill), PrintResult(OutcomeKind.REFUSED, "paper out"))
+    guard.after_print(send(guard, waybill), PrintResult(OutcomeKind.SPOOLED, ""))
     assert ledger.was_printed("SF300")
 
 
@@ -93,15 +99,18 @@ def test_unknown_outcome_of_an_earlier_run_blocks(tmp_path: Path) -> None:
 def test_pdf_folder_refuses_a_second_file_unless_reprinted(ledger: Ledger) -> None:
     guard = LedgerPrintGuard(ledger)
     waybill = stored_label("G5", "SF500")
-    guard.after_print(send(guard, waybill, target=TARGET_PDF, printer="/out"), True, "")
+    guard.after_print(
+        send(guard, waybill, target=TARGET_PDF, printer="/out"),
+        PrintResult(OutcomeKind.SPOOLED, ""),
+    )
     with pytest.raises(PrintRefused) as refused:
         send(guard, waybill, target=TARGET_PDF, printer="/out")
     assert refused.value.already_printed
     other = send(guard, waybill, target=TARGET_PDF, printer="/elsewhere")
     again = send(guard, waybill, target=TARGET_PDF, printer="/out", reprint=True)
-    assert isinstance(other, int) and isinstance(again, int)
+    assert isinstance(other, Claim) and isinstance(again, Claim)
     # PDF files never block the label printer
-    assert isinstance(send(guard, waybill), int)
+    assert isinstance(send(guard, waybill), Claim)
 
 
 def test_a_tagged_label_prints_under_its_own_ledger_order(ledger: Ledger) -> None:
@@ -109,7 +118,8 @@ def test_a_tagged_label_prints_under_its_own_ledger_order(ledger: Ledger) -> Non
     guard = LedgerPrintGuard(ledger)
     guard.rows.bind([(("G6", "SF"), 999_999)])  # a queue row of another ledger order
     token = send(guard, tag_order(stored_label("G6", "SF600"), old_row))
-    assert [a.id for a in ledger.attempts(old_row)] == [token]
+    assert isinstance(token, Claim)
+    assert [a.id for a in ledger.attempts(old_row)] == [token.print_id]
 
 
 def test_refusals_that_are_not_about_printing_twice(tmp_path: Path) -> None:
@@ -127,7 +137,10 @@ def test_refusals_that_are_not_about_printing_twice(tmp_path: Path) -> None:
 
 def test_an_order_written_to_a_pdf_file_is_closed(ledger: Ledger) -> None:
     guard = LedgerPrintGuard(ledger)
-    guard.after_print(send(guard, stored_label("G9", "SF900"), target=TARGET_PDF), True, "")
+    guard.after_print(
+        send(guard, stored_label("G9", "SF900"), target=TARGET_PDF),
+        PrintResult(OutcomeKind.SPOOLED, ""),
+    )
     row = guard.rows.get(("G9", "SF"))
     assert row is not None
     (found,) = ledger.search(order_id="G9")

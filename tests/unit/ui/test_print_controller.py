@@ -12,6 +12,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app.core.model import OrderRef, PageSizeMm, Waybill, WaybillStatus
+from app.core.print_outcome import PrintResult
 from app.core.settings import Settings
 from app.printing.guard import PrintRefused, SessionPrintGuard
 from app.printing.queue import PrintQueue
@@ -50,9 +51,9 @@ class RecordingGuard(SessionPrintGuard):
         self.calls.append({"waybill": waybill.waybill_id, **kwargs})
         return super().before_print(waybill, **kwargs)  # type: ignore[arg-type]
 
-    def after_print(self, token: object, ok: bool, message: str) -> None:
-        self.ended.append((token, ok, message))
-        super().after_print(token, ok, message)
+    def after_print(self, token: object, result: PrintResult) -> None:
+        self.ended.append((token, result.ok, result.detail))
+        super().after_print(token, result)
 
 
 class Harness:

@@ -1,0 +1,205 @@
+"""The print service: the one way a label becomes a print job, for the window and the CLI.
+
+`PrintService` sits between its callers (`app.ui.print_controller`, the command line's
+label sinks) and the `PrintQueue`:
+
+1. **claim** — `claim(waybill, ...)` asks the `PrintGuard` (the ledger's print policy in
+   the window, `app.core.print_policy`) and returns its token, or raises `PrintRefused`
+   (nothing is printed or recorded then);
+2. **job** — `send(waybill, token, printer=... | pdf_path=...)` builds the job from the
+   station's settings (label size, orientation, custom size, dpi, copies, calibration
+   offset; `page_setup.job_for`) and the label's own `@page` size, and queues it;
+3. **outcome** — the queue's typed `PrintResult` is settled with the guard (which stores
+   the kind) and announced as `ended(ticket, PrintResult)`. A job refused before the
+   spooler accepted it (`REFUSED`: nothing can have printed) is sent once more,
+   automatically, exactly once; every other kind is final (`TIMED_OUT` may have printed).
+
+Between rendering and spooling the queue runs the `LabelCheck` it was given (label
+verification); a label that fails it ends `UNVERIFIED` and is never sent.
+
+`print_now` is the blocking form for the command line: claim, send and wait for the
+outcome in a local event loop.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QObject, Signal
+
+from app.core.model import Waybill
+from app.core.print_outcome import PrintResult
+from app.core.settings import Settings
+from app.printing.guard import TARGET_PDF, TARGET_PRINTER, PrintGuard, PrintRefused
+from app.printing.page_setup import job_for
+from app.printing.queue import PrintJob, PrintQueue
+
+__all__ = ["PassThroughGuard", "PrintRefused", "PrintService"]
+
+log = logging.getLogger(__name__)
+
+
+class PassThroughGuard:
+    """A guard that lets everything through and records nothing: for callers that apply
+    the ledger's policy around the service themselves (the command line's `BatchRun`)."""
+
+    def before_print(
+        self,
+        waybill: Waybill,
+        *,
+        printer: str,
+        copies: int,
+        target: str,
+        reprint: bool,
+        source: str,
+    ) -> object:
+        return None
+
+    def after_print(self, token: object, result: PrintResult) -> None:
+        return None
+
+
+@dataclass
+class _Ticket:
+    job: PrintJob
+    token: object
+    attempts: int = 1
+
+
+class PrintService(QObject):
+    """Claims, builds, queues and settles label prints (see the module docstring)."""
+
+    ended = Signal(int, object)
+    """(ticket, `PrintResult`) once per `send`, after the guard recorded it."""
+
+    def __init__(
+        self,
+        queue: PrintQueue,
+        settings: Settings,
+        guard: PrintGuard,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._queue = queue
+        self._settings = settings
+        self._guard = guard
+        self._tickets: dict[int, _Ticket] = {}
+        self._next_id = 1
+        queue.jobEnded.connect(self._on_job_ended)
+
+    @property
+    def queue(self) -> PrintQueue:
+        return self._queue
+
+    @property
+    def guard(self) -> PrintGuard:
+        return self._guard
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
+    def set_settings(self, settings: Settings) -> None:
+        """Use `settings` for the jobs sent from now on."""
+        self._settings = settings
+
+    @property
+    def pending(self) -> int:
+        """Tickets sent and not yet ended."""
+        return len(self._tickets)
+
+    def claim(
+        self, waybill: Waybill, *, where: str, pdf: bool, reprint: bool, source: str
+    ) -> object:
+        """The guard's token for printing `waybill` to `where` (a printer, or a PDF folder
+        or file); raises `PrintRefused`."""
+        return self._guard.before_print(
+            waybill,
+            printer=where,
+            copies=self._settings.copies,
+            target=TARGET_PDF if pdf else TARGET_PRINTER,
+            reprint=reprint,
+            source=source,
+        )
+
+    def job(self, waybill: Waybill, *, printer: str = "", pdf_path: Path | None = None) -> PrintJob:
+        """The job this label makes with the current settings (job id 0)."""
+        return job_for(waybill, self._settings, printer, pdf_path=pdf_path)
+
+    def send(
+        self,
+        waybill: Waybill,
+        token: object,
+        *,
+        printer: str = "",
+        pdf_path: Path | None = None,
+    ) -> int:
+        """Queue the claimed label; returns its ticket (`ended` reports it later).
+
+        Raises `ValueError` for a waybill without a printable label (nothing is queued;
+        the caller still holds the claim).
+        """
+        ticket = self._next_id
+        self._next_id += 1
+        job = replace(self.job(waybill, printer=printer, pdf_path=pdf_path), job_id=ticket)
+        self._tickets[ticket] = _Ticket(job, token)
+        self._queue.submit(job)
+        return ticket
+
+    def cancel(self, ticket: int) -> bool:
+        """Drop a ticket whose job has not started (it ends `CANCELLED`)."""
+        return ticket in self._tickets and self._queue.cancel_pending(ticket)
+
+    def cancel_all(self) -> int:
+        """Drop every ticket whose job has not started; returns how many."""
+        return sum(self.cancel(ticket) for ticket in list(self._tickets))
+
+    def print_now(
+        self,
+        waybill: Waybill,
+        *,
+        printer: str = "",
+        pdf_path: Path | None = None,
+        reprint: bool = False,
+        source: str = "command",
+    ) -> PrintResult:
+        """Claim, send and wait for the outcome (raises `PrintRefused` before sending)."""
+        where = str(pdf_path) if pdf_path is not None else printer
+        token = self.claim(
+            waybill, where=where, pdf=pdf_path is not None, reprint=reprint, source=source
+        )
+        outcome: list[PrintResult] = []
+        loop = QEventLoop()
+        ticket = 0
+
+        def ended(number: int, result: PrintResult) -> None:
+            if number == ticket:
+                outcome.append(result)
+                loop.quit()
+
+        self.ended.connect(ended)
+        try:
+            ticket = self.send(waybill, token, printer=printer, pdf_path=pdf_path)
+            if not outcome:
+                loop.exec()
+        finally:
+            self.ended.disconnect(ended)
+        return outcome[0]
+
+    def _on_job_ended(self, job_id: int, result: PrintResult) -> None:
+        ticket = self._tickets.get(job_id)
+        if ticket is None:
+            return  # someone else's job on a shared queue
+        if result.kind.retryable and ticket.attempts == 1:
+            ticket.attempts += 1
+            self._queue.submit(ticket.job)  # the same job id: it ends here again
+            return
+        del self._tickets[job_id]
+        final = replace(result, attempts=ticket.attempts)
+        try:
+            self._guard.after_print(ticket.token, final)
+        except Exception:  # the end must still reach the caller, whatever the guard did
+            log.exception("the print guard could not record the end of a print")
+        self.ended.emit(job_id, final)
