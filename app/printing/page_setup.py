@@ -15,7 +15,7 @@ from pathlib import Path
 from app.core.labels import page_size_from_css
 from app.core.model import PageSizeMm, Waybill
 from app.core.settings import Settings
-from app.printing.queue import PrintJob
+from app.printing.print_job import PrintJob
 
 NAMED_SIZES = {"A4": PageSizeMm(210.0, 297.0), "A5": PageSizeMm(148.0, 210.0)}
 _SIZE_RE = re.compile(r"^(\d+(?:\.\d+)?)x(\d+(?:\.\d+)?)$")

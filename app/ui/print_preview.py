@@ -21,8 +21,8 @@ from PySide6.QtWidgets import QWidget
 from app.core.model import Waybill
 from app.core.settings import Settings
 from app.printing.page_setup import job_for
+from app.printing.print_job import apply_offset, choose_resolution
 from app.printing.profile import LabelPage
-from app.printing.queue import apply_offset, choose_resolution
 from app.printing.render import page_layout
 
 

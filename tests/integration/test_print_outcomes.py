@@ -39,7 +39,7 @@ from app.ui.ledger_guard import LedgerPrintGuard
 from tests.fixtures.cups import CupsPdfQueue, start_cups
 from tests.fixtures.qt import barcode_label_html, dispose, read_barcodes_from_pdf
 from tests.integration.cups_support import wait_for_own_pdfs
-from tests.unit.printing.fake_lp import _SILENT, FakeLp
+from tests.unit.printing.fake_lp import silent_lp
 
 pytestmark = [pytest.mark.cups, pytest.mark.slow]
 
@@ -229,7 +229,7 @@ def test_an_lp_that_never_answers_is_timed_out_unknown_and_not_retried(
     qtbot: QtBot,
     tmp_path: Path,
 ) -> None:
-    silent = FakeLp(tmp_path / "lp", _SILENT)
+    silent = silent_lp(tmp_path / "lp")
     station = station_for(cups_pdf_queue.name, lp_path=str(silent.path), print_timeout_s=5.0)
     waybill = label()
     result = station.print(waybill, qtbot)

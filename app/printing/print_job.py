@@ -1,0 +1,98 @@
+"""A print job and the pure decisions about it: which route prints it, its offset, its dpi.
+
+`PrintJob` is one label to print (built from a waybill and the settings by
+`page_setup.job_for`). `route_for` chooses how it is carried out — the vector PDF straight
+to CUPS, Qt's raster print, or a PDF file — from the backend asked for and whether `lp`
+exists. No Qt objects are made here.
+
+Calibration: `PrintJob.offset_mm = (x, y)` shifts the whole label right/down by that many
+millimetres (negative: left/up) by appending a `<style>` that translates the `<html>`
+element to a copy of the label. A transform moves the drawing without changing the
+layout, so the page count and page size stay the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtPrintSupport import QPrinterInfo
+
+from app.core.model import PageSizeMm
+
+#: Thermal label printers are 203 dpi; used when neither the job nor the printer says.
+DEFAULT_DPI = 203
+
+BACKEND_AUTO = "auto"
+BACKEND_CUPS = "cups-pdf"
+BACKEND_RASTER = "qt-raster"
+BACKENDS = (BACKEND_AUTO, BACKEND_CUPS, BACKEND_RASTER)
+
+#: How a job is carried out (`route_for`): the two backends, plus a PDF file written directly.
+ROUTE_CUPS = BACKEND_CUPS
+ROUTE_RASTER = BACKEND_RASTER
+ROUTE_PDF_FILE = "pdf-file"
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    """One label to print. `title` becomes the spooler's job name (use the waybill id)."""
+
+    job_id: int
+    html: str
+    page_size: PageSizeMm | None
+    printer_name: str
+    copies: int = 1
+    dpi: int | None = None
+    title: str = ""
+    pdf_path: Path | None = None
+    offset_mm: tuple[float, float] = (0.0, 0.0)
+
+    @property
+    def name(self) -> str:
+        """The spooler's job name (and the PDF's title)."""
+        return self.title or f"label {self.job_id}"
+
+
+LabelCheck = Callable[[PrintJob, bytes], str | None]
+"""The step between rendering and spooling: the job and its rendered PDF in, None when the
+label may go out, else why not (the job then ends `UNVERIFIED` and nothing is sent)."""
+
+
+def apply_offset(html: str, offset_mm: tuple[float, float]) -> str:
+    """A copy of `html` shifted by `offset_mm` (x right, y down); unchanged for (0, 0)."""
+    x, y = offset_mm
+    if not x and not y:
+        return html
+    style = f"<style>html{{transform:translate({x:g}mm,{y:g}mm) !important}}</style>"
+    return html + style
+
+
+def choose_resolution(job: PrintJob, info: QPrinterInfo | None) -> int:
+    """The job's dpi, else the printer's only resolution, else `DEFAULT_DPI`."""
+    if job.dpi:
+        return job.dpi
+    if info is not None:
+        resolutions = info.supportedResolutions()
+        if len(resolutions) == 1 and resolutions[0] > 0:
+            return int(resolutions[0])
+    return DEFAULT_DPI
+
+
+def route_for(job: PrintJob, backend: str, lp_path: str | None) -> str:
+    """How `job` is printed with `backend` where `lp_path` is the `lp` command (or None).
+
+    Raises `ValueError` when the backend asked for cannot print it (no `lp` for "cups-pdf").
+    """
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown print backend {backend!r}; choose one of {BACKENDS}")
+    if backend == BACKEND_RASTER:
+        return ROUTE_RASTER
+    if job.pdf_path is not None:
+        return ROUTE_PDF_FILE
+    if lp_path:
+        return ROUTE_CUPS
+    if backend == BACKEND_CUPS:
+        raise ValueError("printing straight to CUPS needs the `lp` command, which was not found")
+    return ROUTE_RASTER
