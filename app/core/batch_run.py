@@ -39,7 +39,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from app.core.engine import WaybillSource, fetch_waybills
+from app.core.engine import BatchSource, fetch_waybills
 from app.core.ledger import Ledger
 from app.core.ledger_records import PrintOutcome, PrintRecord
 from app.core.model import OrderRef, Waybill
@@ -128,7 +128,7 @@ class BatchRun:
 
     def fetch(
         self,
-        source: WaybillSource,
+        source: BatchSource,
         rows: Sequence[int],
         refs: Sequence[OrderRef],
         *,

@@ -46,8 +46,8 @@ CANCELLED_HINT = Hint(
 )
 
 
-class WaybillSource(Protocol):
-    """Anything that answers order references with raw API items (the WeChat client).
+class BatchSource(Protocol):
+    """Anything that answers order references with raw API items (what the engine needs).
 
     Returns exactly one `ApiItem` per reference; `on_batch` is called with each batch of
     items as it arrives (possibly from a worker thread); `cancel` stops further calls.
@@ -60,6 +60,25 @@ class WaybillSource(Protocol):
         on_batch: Callable[[list[ApiItem]], None] | None = None,
         cancel: threading.Event | None = None,
     ) -> list[ApiItem]: ...
+
+
+class CarrierEntry(Protocol):
+    """One carrier the source knows, for the picker."""
+
+    @property
+    def delivery_id(self) -> str: ...
+
+    @property
+    def delivery_name(self) -> str: ...
+
+
+class WaybillSource(BatchSource, Protocol):
+    """The waybill source the window and the commands are handed (the WeChat client):
+    waybills, the carriers it knows (`get_all_delivery`, raises on failure), and `close`."""
+
+    def get_all_delivery(self) -> Sequence[CarrierEntry]: ...
+
+    def close(self) -> None: ...
 
 
 def to_waybill(item: ApiItem) -> Waybill:
@@ -118,7 +137,7 @@ def to_waybill(item: ApiItem) -> Waybill:
 
 
 def fetch_waybills(
-    source: WaybillSource,
+    source: BatchSource,
     refs: Sequence[OrderRef],
     *,
     on_batch: Callable[[list[Waybill]], None] | None = None,

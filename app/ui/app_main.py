@@ -111,10 +111,10 @@ def demo_carriers(make_source: Callable[[], WaybillSource]) -> list[tuple[str, s
     """The sandbox's carrier list (a quick loopback call), or the built-in list."""
     try:
         client = make_source()
-        carriers = client.get_all_delivery()  # type: ignore[attr-defined]
-        close = getattr(client, "close", None)
-        if callable(close):
-            close()
+        try:
+            carriers = client.get_all_delivery()
+        finally:
+            client.close()
         return [(c.delivery_id, c.delivery_name) for c in carriers] or list(DEFAULT_CARRIERS)
     except Exception:
         log.warning("could not read the sandbox's carriers", exc_info=True)

@@ -32,11 +32,9 @@ def fetch_carriers(make_source: Callable[[], WaybillSource], cache: CarrierCache
     """Ask the API for its carriers and store them (runs in a worker thread)."""
     source = make_source()
     try:
-        answer = source.get_all_delivery()  # type: ignore[attr-defined]
+        answer = source.get_all_delivery()
     finally:
-        close = getattr(source, "close", None)
-        if callable(close):
-            close()
+        source.close()
     carriers = [(c.delivery_id, c.delivery_name) for c in answer]
     if not carriers:
         raise ValueError("the API listed no carriers")
