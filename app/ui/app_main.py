@@ -147,6 +147,42 @@ def install_language(app: QApplication, settings: Settings) -> str:
     return language
 
 
+@dataclass
+class SourceSetup:
+    """Where a session's waybills come from: the settings in force, the source factory
+    (None: the credentials flow builds the WeChat client), the carriers, the PDF folder."""
+
+    holder: SettingsHolder
+    make_source: Callable[[], WaybillSource] | None
+    carriers: list[tuple[str, str]]
+    pdf_dir: Path | None
+
+
+def demo_setup(
+    stack: contextlib.ExitStack,
+    settings: Settings,
+    paths: AppPaths,
+    pdf_dir: Path | None,
+    secrets: SecretRegistry | None,
+) -> SourceSetup:
+    """The demo: a sandbox for the whole session (closed by `stack`), settings pointing at
+    it, and labels as PDF files when no printer is configured."""
+    sandbox = stack.enter_context(demo_sandbox())
+    settings = settings.replace(
+        api_base=sandbox.base_url, appid=sandbox.appid, token_mode=TokenMode.STABLE
+    )
+    holder = SettingsHolder(settings)
+    make_source = demo_source_factory(holder, sandbox.secret, secrets)
+    if not settings.printer_name and pdf_dir is None:
+        pdf_dir = paths.data_dir / "demo-pdf"
+    return SourceSetup(holder, make_source, demo_carriers(make_source), pdf_dir)
+
+
+def station_setup(settings: Settings, pdf_dir: Path | None) -> SourceSetup:
+    """A packing station: the configured account, through the credentials flow."""
+    return SourceSetup(SettingsHolder(settings), None, list(DEFAULT_CARRIERS), pdf_dir)
+
+
 @contextlib.contextmanager
 def window_session(
     paths: AppPaths,
@@ -182,18 +218,10 @@ def window_session(
         stack.callback(ledger.close)  # after the window and the runner are gone
         runner = BackgroundRunner()
         if demo:
-            sandbox = stack.enter_context(demo_sandbox())
-            settings = settings.replace(
-                api_base=sandbox.base_url, appid=sandbox.appid, token_mode=TokenMode.STABLE
-            )
-            holder = SettingsHolder(settings)
-            make_source = demo_source_factory(holder, sandbox.secret, secrets)
-            if not settings.printer_name and pdf_dir is None:
-                pdf_dir = paths.data_dir / "demo-pdf"
-            carriers = demo_carriers(make_source)
+            setup = demo_setup(stack, settings, paths, pdf_dir, secrets)
         else:
-            holder = SettingsHolder(settings)
-            carriers = list(DEFAULT_CARRIERS)
+            setup = station_setup(settings, pdf_dir)
+        holder = setup.holder
         flow = CredentialsFlow(
             holder,
             store,
@@ -204,8 +232,9 @@ def window_session(
             prompts=prompts,
             language=language_of(holder.settings),
         )
-        if not demo:
-            make_source = flow.make_source
+        make_source = setup.make_source or flow.make_source
+        pdf_dir = setup.pdf_dir
+        carriers = setup.carriers
         profile = make_label_profile()
         profile.apply_settings(holder.settings)
         queue = PrintQueue(profile)
