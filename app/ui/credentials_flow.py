@@ -88,11 +88,11 @@ class SettingsSlot(Protocol):
     settings: Settings
 
 
-class CredentialsUnavailable(Exception):
+class CredentialsUnavailable(KeyringUnavailable):
     """No AppSecret could be had: the keyring failed and the user chose not to type one."""
 
     def __init__(self, reason: Hint) -> None:
-        super().__init__(reason.en)
+        super().__init__(reason)
         self.hint = reason
 
 

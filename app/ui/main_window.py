@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.credentials import KeyringUnavailable
 from app.core.orders import LineKind, parse_orders, parse_scan
 from app.core.settings import Settings
 from app.printing.profile import LabelProfile
@@ -50,6 +51,7 @@ from app.ui.services import WindowServices
 from app.ui.shortcuts_dialog import open_shortcuts_dialog
 from app.ui.window_fit import fit_to_screen, set_large_text
 from app.ui.window_state import WindowStateStore
+from app.wechat.errors import WeChatError
 
 DEMO_BANNER_STYLE = "QLabel { background: #ffd600; color: #222; font-weight: bold; padding: 6px; }"
 
@@ -349,7 +351,9 @@ class MainWindow(QMainWindow):
             return
         try:
             self.fetcher.start(refs)
-        except Exception as exc:  # building the source: credentials, address
+        except (WeChatError, KeyringUnavailable, ValueError, OSError) as exc:
+            # building the source: missing credentials or keyring, a bad address; a bug
+            # in the program is not one of these and is not dressed up as a fetch error
             self.tell(
                 self.tr("Cannot fetch: {0}").format(describe_error(exc, self.services.language)),
                 Feedback.ERROR,
