@@ -44,8 +44,8 @@ from app.core.model import OrderRef, Waybill, WaybillStatus
 from app.core.order_input import OrderInputError
 from app.core.orders import LineKind, OrderParser, ParsedLine
 from app.core.paths import AppPaths
-from app.core.run_index import RunIndex
 from app.core.print_outcome import OutcomeKind, PrintResult
+from app.core.run_index import RunIndex
 from app.core.secret_registry import SecretRegistry
 from app.core.settings import Settings, SettingsStore
 from app.wechat.errors import WeChatError

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.core.carrier_cache import Carrier, CarrierCache
 from app.core.engine import WaybillSource
 from app.ui.background import BackgroundRunner, TaskHandle
-
-if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
+from app.ui.carrier_box import CarrierBox
+from app.ui.services import WindowServices
 
 log = logging.getLogger(__name__)
 
@@ -104,19 +102,27 @@ class CarrierRefresher(QObject):
         self.failed.emit(str(exc))
 
 
-def start_carrier_refresh(window: MainWindow) -> CarrierRefresher | None:
-    """Fill the window's picker from the cache and keep it fresh (None without a cache)."""
-    cache = window.services.carrier_cache
+def start_carrier_refresh(
+    box: CarrierBox,
+    services: WindowServices,
+    default_carrier: Callable[[], str],
+    parent: QObject,
+) -> CarrierRefresher | None:
+    """Fill the picker from the cache and keep it fresh (None without a cache).
+
+    It uses only what it is handed: the picker, the window's services (cache, runner,
+    source factory, carrier list) and the carrier to keep selected.
+    """
+    cache = services.carrier_cache
     if cache is None:
         return None
-    services = window.services
     services.carriers[:] = cache.carriers_or(services.carriers)
-    window.carrier_box.set_carriers(services.carriers, window.default_carrier())
-    refresher = CarrierRefresher(cache, services.runner, services.make_source, window)
+    box.set_carriers(services.carriers, default_carrier())
+    refresher = CarrierRefresher(cache, services.runner, services.make_source, parent)
 
     def show(carriers: list[Carrier]) -> None:
         services.carriers[:] = carriers
-        window.carrier_box.set_carriers(carriers, window.default_carrier())
+        box.set_carriers(carriers, default_carrier())
 
     refresher.updated.connect(show)
     refresher.start()

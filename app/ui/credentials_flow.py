@@ -42,12 +42,21 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from app.core.engine import WaybillSource
-    from app.ui.main_window import MainWindow
     from app.wiring.client import Credentials
 
 log = logging.getLogger(__name__)
 
 Ask = Callable[[str, str], bool]
+
+
+class SetupHost(Protocol):
+    """What `first_run` needs of the window: to say something and to open the settings."""
+
+    def tell(self, text: str) -> None: ...
+
+    def open_settings(self) -> None: ...
+
+
 """`ask(title, text) -> True for yes`."""
 Inform = Callable[[str, str], None]
 """`inform(title, text)`: show a message the user acknowledges."""
@@ -277,7 +286,7 @@ class CredentialsFlow(QObject):
         """True when no fetch could authenticate with what is configured now."""
         return not is_configured(self._slot.settings, self._env, self._store)
 
-    def first_run(self, window: MainWindow) -> bool:
+    def first_run(self, window: SetupHost) -> bool:
         """Open the settings dialog over `window` if nothing is configured; True if opened."""
         if not self.needs_setup():
             return False

@@ -12,18 +12,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from app.core.order_input import OrderInputError
 from app.core.order_input import decode_order_bytes as decode_order_bytes_core
+from app.ui.background import BackgroundRunner
 from app.ui.feedback import Feedback
-
-if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -60,15 +57,24 @@ def order_files(urls: list[QUrl]) -> list[Path]:
 class FileImporter(QObject):
     """Reads order files in the background and hands their text to the window."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self._window = window
+    def __init__(
+        self,
+        parent: QWidget,
+        tell: Callable[[str, Feedback], None],
+        add_text: Callable[[str], int],
+        runner: BackgroundRunner,
+    ) -> None:
+        super().__init__(parent)
+        self._parent = parent
+        self._tell = tell
+        self._add_text = add_text
+        self._runner = runner
         self.pending = 0
 
     def choose_and_import(self) -> None:
         """File → Open…: pick one or more files and add their orders."""
         files, _filter = QFileDialog.getOpenFileNames(
-            self._window,
+            self._parent,
             self.tr("Open a list of orders"),
             "",
             self.tr("Order lists (*.csv *.txt *.tsv);;All files (*)"),
@@ -79,22 +85,20 @@ class FileImporter(QObject):
     def import_file(self, path: Path, on_added: Callable[[int], None] | None = None) -> None:
         """Read `path` off the GUI thread, then add its orders like a paste."""
         self.pending += 1
-        self._window.tell(self.tr("Reading {0}…").format(path.name))
+        self._tell(self.tr("Reading {0}…").format(path.name), Feedback.INFO)
 
         def done(text: object) -> None:
             self.pending -= 1
-            added = self._window.add_text(str(text))
+            added = self._add_text(str(text))
             if on_added is not None:
                 on_added(added)
 
         def failed(exc: BaseException) -> None:
             self.pending -= 1
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            self._window.tell(
-                self.tr("Cannot read {0}: {1}").format(path.name, reason), Feedback.ERROR
-            )
+            self._tell(self.tr("Cannot read {0}: {1}").format(path.name, reason), Feedback.ERROR)
 
-        self._window.services.runner.run(read_order_file, path, on_done=done, on_error=failed)
+        self._runner.run(read_order_file, path, on_done=done, on_error=failed)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Accept dragged order files over the window and import them when dropped."""
@@ -114,10 +118,16 @@ class FileImporter(QObject):
         return False
 
 
-def install_file_import(window: MainWindow) -> FileImporter:
+def install_file_import(
+    window: QWidget,
+    scan_field: QWidget,
+    tell: Callable[[str, Feedback], None],
+    add_text: Callable[[str], int],
+    runner: BackgroundRunner,
+) -> FileImporter:
     """Let the window take dropped order files; the importer also serves File → Open…."""
-    importer = FileImporter(window)
+    importer = FileImporter(window, tell, add_text, runner)
     window.setAcceptDrops(True)
     window.installEventFilter(importer)
-    window.scan_bar.field.installEventFilter(importer)  # it would take the path as text
+    scan_field.installEventFilter(importer)  # it would take the path as text
     return importer

@@ -106,7 +106,9 @@ class MainWindow(QMainWindow):
         self.print_commands = PrintCommands(self)
         cancel_printing = self.print_commands.cancel_printing
         self.print_progress.add_widget(action_button(cancel_printing, self.print_progress))
-        self.importer = install_file_import(self)
+        self.importer = install_file_import(
+            self, self.scan_bar.field, self.tell, self.add_text, services.runner
+        )
         self._connect()
         self._update_counts()
         set_large_text(self, self.settings.big_font)
@@ -115,7 +117,9 @@ class MainWindow(QMainWindow):
         self.window_state = WindowStateStore(state_file) if state_file else None
         if self.window_state is not None:
             self.window_state.restore(self)
-        self.carrier_refresher = start_carrier_refresh(self)
+        self.carrier_refresher = start_carrier_refresh(
+            self.carrier_box, services, self.default_carrier, self
+        )
         self.menuBar().addMenu(self.tr("&Help")).addAction(self.actions_.shortcuts)  # last
         self.scan_bar.focus_field()
 
