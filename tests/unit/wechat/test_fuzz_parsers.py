@@ -25,10 +25,10 @@ from app.wechat.items import Masker, items_for_chunk
 TOKEN = "TOKEN-abc123"
 SECRET = "SECRET-xyz789"
 PER_PROPERTY = {
-    "answer_shapes": 2000,
-    "almost_valid_answers": 2500,
-    "answer_bytes": 1500,
-    "input_bytes": 1500,
+    "answer_shapes": 1500,
+    "almost_valid_answers": 1500,
+    "answer_bytes": 2000,
+    "input_bytes": 2500,
     "input_text": 2500,
 }
 EXAMPLES = sum(PER_PROPERTY.values())
