@@ -7,6 +7,7 @@
 # The queue uses the cups-pdf backend with its own per-queue configuration
 # (/etc/cups/cups-pdf-<QUEUE>.conf, picked by the device URI cups-pdf:/<QUEUE>), so every
 # job lands in OUTDIR whoever submitted it. Prints "queue=<name> outdir=<dir>" when ready.
+# CUPS_PDF_PPD names the printer's model, or a PPD file to use instead.
 set -eu
 
 QUEUE="${1:-LabelPDF}"
@@ -50,7 +51,11 @@ CONF
 mv "$CONF.tmp" "$CONF"
 
 if ! lpstat -p "$QUEUE" >/dev/null 2>&1; then
-    lpadmin -p "$QUEUE" -E -v "cups-pdf:/$QUEUE" -m "$PPD"
+    if [ -f "$PPD" ]; then  # a PPD file of its own (tests: a printer of one resolution)
+        lpadmin -p "$QUEUE" -E -v "cups-pdf:/$QUEUE" -P "$PPD"
+    else
+        lpadmin -p "$QUEUE" -E -v "cups-pdf:/$QUEUE" -m "$PPD"
+    fi
 fi
 cupsenable "$QUEUE"
 cupsaccept "$QUEUE"
