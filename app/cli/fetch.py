@@ -15,24 +15,29 @@ shared with the ledger commands in `app.cli.ledger`.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 from typing import TextIO
 
 from app.cli.fetch_input import input_lines, parsed_lines, windows
 from app.cli.labels import LabelOutputError, PdfSink, PrinterSink, QtSession
+from app.cli.reports import EXIT_OK as EXIT_OK
+from app.cli.reports import EXIT_SOME_FAILED as EXIT_SOME_FAILED
+from app.cli.reports import EXIT_USAGE as EXIT_USAGE
+from app.cli.reports import PROG as PROG
+from app.cli.reports import LineReport as LineReport
+from app.cli.reports import apply_put_out as apply_put_out
+from app.cli.reports import emit_reports as emit_reports
+from app.cli.reports import human_line as human_line
+from app.cli.reports import report_for as report_for
+from app.cli.reports import waybill_report as waybill_report
 from app.core.batch_run import (
-    ALREADY_PRINTED,
-    NO_WAYBILL_ID,
     WAYBILL_REUSED,
     BatchRun,
     LabelSink,
-    PutOut,
     describe_print,
 )
 from app.core.engine import WaybillSource
@@ -40,35 +45,15 @@ from app.core.ledger import DEFAULT_FILENAME, Ledger
 from app.core.ledger_records import LedgerError, Recovery
 from app.core.ledger_runs import HEARTBEAT_S
 from app.core.ledger_url import keyring_password, ledger_location, unusable_message
-from app.core.model import OrderRef, Waybill, WaybillStatus
+from app.core.model import Waybill
 from app.core.order_input import OrderInputError
 from app.core.orders import LineKind, OrderParser, ParsedLine
 from app.core.paths import AppPaths
-from app.core.print_outcome import OutcomeKind, PrintResult
 from app.core.run_index import RunIndex
 from app.core.secret_registry import SecretRegistry
 from app.core.settings import Settings, SettingsStore
 from app.wechat.errors import WeChatError
 from app.wiring.client import credentials_from_env
-
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
-PROG = "waybill-printer"
-
-
-@dataclass
-class LineReport:
-    """What `fetch` (or `resume`, `reprint`) says about one order."""
-
-    order_id: str | None
-    delivery_id: str | None
-    waybill_id: str | None
-    status: str
-    errcode: int | None
-    errmsg: str
-    pdf: str | None = None
-
-    def as_json(self) -> str:
-        return json.dumps(self.__dict__, ensure_ascii=False)
 
 
 def load_settings(paths: AppPaths) -> Settings:
@@ -93,52 +78,6 @@ def _keyring_lookup(appid: str) -> str | None:
         return CredentialStore().get_secret(appid)
     except KeyringUnavailable:
         return None
-
-
-def waybill_report(ref: OrderRef, wb: Waybill) -> LineReport:
-    """The line for one fetched order; a failure's text ends with what to do."""
-    message = wb.errmsg
-    if wb.status is WaybillStatus.CANCELLED and message in ("", "ok"):
-        message = "waybill cancelled"
-    if wb.status is not WaybillStatus.OK and wb.hint is not None:
-        message = f"{wb.errmsg} — {wb.hint.en}" if wb.errmsg else wb.hint.en
-    return LineReport(
-        ref.order_id, ref.delivery_id, wb.waybill_id, wb.status.value, wb.errcode, message
-    )
-
-
-def report_for(line: ParsedLine, by_key: Mapping[tuple[str, str], Waybill]) -> LineReport:
-    if line.kind is LineKind.REJECTED or line.ref is None:
-        reason = line.reason.en if line.reason else "invalid line"
-        return LineReport(None, None, None, "invalid", None, f"line {line.line_no}: {reason}")
-    ref = line.ref
-    if line.kind is LineKind.DUPLICATE:
-        msg = f"line {line.line_no}: same order as line {line.first_line}"
-        return LineReport(ref.order_id, ref.delivery_id, None, "duplicate", None, msg)
-    return waybill_report(ref, by_key[ref.key])
-
-
-def apply_put_out(
-    report: LineReport, sink: LabelSink, result: PutOut, *, retry: str | None = None
-) -> None:
-    """Fold one label's print (or PDF) outcome into its line; `retry` is the command to
-    run once the problem is fixed (by default `resume` with the same target)."""
-    if result.ok:
-        if result.pdf_path:
-            report.pdf = result.pdf_path
-        return
-    report.status, report.errcode = "error", result.errcode
-    if result.errcode in (ALREADY_PRINTED, NO_WAYBILL_ID) or result.kind is None:
-        report.errmsg = result.message  # the text says what to do
-        return
-    what = "PDF not written" if sink.target == "pdf" else "not printed"
-    hint = PrintResult(result.kind).message()
-    if result.kind is OutcomeKind.TIMED_OUT:  # never retried blindly: it may be out
-        report.errmsg = f"{what}? {result.message} — {hint}"
-        return
-    flag = "--pdf-dir" if sink.target == "pdf" else "--print"
-    retry = retry or f"{PROG} resume {flag} {sink.name}"
-    report.errmsg = f"{what}: {result.message} — {hint} Then run `{retry}`."
 
 
 Sink = PdfSink | PrinterSink
@@ -234,19 +173,6 @@ def prune_history(ledger: Ledger, settings: Settings, err: TextIO) -> None:
             "from the history",
             file=err,
         )
-
-
-def emit_reports(
-    reports: Sequence[LineReport], *, as_json: bool, out: TextIO, err: TextIO, suffix: str = ""
-) -> int:
-    for report in reports:
-        print(report.as_json() if as_json else human_line(report), file=out)
-    counts: dict[str, int] = {}
-    for report in reports:
-        counts[report.status] = counts.get(report.status, 0) + 1
-    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-    print(f"{len(reports)} lines: {summary}{suffix}", file=err)
-    return EXIT_OK if all(r.status == "ok" for r in reports) else EXIT_SOME_FAILED
 
 
 def run_fetch(
@@ -400,18 +326,3 @@ class FetchStream:
             where = " and ".join(s.name for s in self._sinks)
             suffix = f"; {self.labels_out} labels out to {where}"
         print(f"{total} lines: {summary}{suffix}", file=self._err)
-
-
-def human_line(report: LineReport) -> str:
-    cols = [
-        report.status.upper().ljust(9),
-        report.order_id or "-",
-        report.delivery_id or "-",
-        report.waybill_id or "-",
-    ]
-    line = "  ".join(cols)
-    if report.status != "ok":
-        line += f"  {report.errmsg}"
-    if report.pdf:
-        line += f"  {report.pdf}"
-    return line
