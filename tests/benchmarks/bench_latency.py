@@ -5,6 +5,8 @@ queue, against a 0-latency sandbox process. Each scan is typed into the scan fie
 `QTest` key events; the clock starts at the Enter key press and stops when the print queue
 reports the job handed to CUPS. Scans are one after another (the next when the last one
 printed), after untimed warm-up scans that fetch the token and start the renderer.
+Run twice, side by side: without and with the window reading the printer's state from
+CUPS every second (`PrinterWatch`), to show the polling costs the scan nothing visible.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from app.printing.cups_status import CupsStatus, find_ipptool
 from app.ui.main_window import MainWindow
 from tests.benchmarks.common import (
     Row,
@@ -28,6 +31,7 @@ from tests.benchmarks.common import (
 )
 from tests.benchmarks.cups_queue import bench_queue, discard_jobs, wait_accepted
 from tests.benchmarks.window import bench_window, wait_for
+from tests.fixtures.cups import CupsPdfQueue
 
 WARM = 3
 
@@ -47,6 +51,7 @@ def scan_and_wait(window: MainWindow, order_id: str, ended: list[bool]) -> float
 
 
 def run(quick: bool) -> list[Row]:
+    """The same scans twice, side by side: printer-state polling off, then on."""
     n = 5 if quick else 200
     metric = f"scan → job accepted by CUPS ({n} scans, window)"
     target = "p95 ≤ 200 ms"
@@ -55,14 +60,30 @@ def run(quick: bool) -> list[Row]:
     except (RuntimeError, OSError) as exc:
         return [not_measured(metric, f"no CUPS ({exc})", target)]
     _app = QApplication.instance() or QApplication(sys.argv[:1])
+    tool = find_ipptool()
+    rows = [measure(queue, n, None, metric + ", printer-state polling off", target)]
+    if tool is None:
+        rows.append(not_measured(metric + ", polling on", "no ipptool", target))
+    else:
+        rows.append(measure(queue, n, CupsStatus(tool), metric + ", polling on (1 s)", target))
+    return rows
+
+
+def measure(
+    queue: CupsPdfQueue, n: int, status: CupsStatus | None, metric: str, target: str
+) -> Row:
     discard_jobs(queue)
     with (
         sandbox_process(0.0) as sb,
-        bench_window(sb, printer_name=queue.name, dpi=203, scan_to_print=True) as window,
+        bench_window(
+            sb, printer_name=queue.name, dpi=203, scan_to_print=True, printer_status=status
+        ) as window,
     ):
         if not window.settings.scan_to_print:
-            return [not_measured(metric, "the window has no scan-to-print mode", target)]
+            return not_measured(metric, "the window has no scan-to-print mode", target)
         wait_for(window.scan_bar.field.hasFocus, 10)
+        if status is not None:
+            wait_for(lambda: window.printer_watch.status is not None, 10)
         ended: list[bool] = []
         window.printer.jobEnded.connect(lambda _key, ok, _msg: ended.append(ok))
         for i in range(WARM):
@@ -72,20 +93,19 @@ def run(quick: bool) -> list[Row]:
         wait_accepted(queue, snapshot, n, 30)
     discard_jobs(queue)
     p50, p95 = percentile(latencies, 50), percentile(latencies, 95)
-    return [
-        Row(
-            metric,
-            f"p50 {secs(p50)}, p95 {secs(p95)}",
-            "—",
-            "—",
-            target,
-            p95 <= 0.2,
-            f"scan-to-print on, 203 dpi to cups-pdf ({queue.name}), sandbox at 0 latency in its "
-            f"own process, token cached ({WARM} untimed warm-up scans); key press → the "
-            f"print queue's job-finished signal, checked against `lpstat` ({n} new jobs); "
-            f"max {secs(max(latencies))}",
-        )
-    ]
+    polling = "the printer's state read from CUPS every 1 s" if status else "no state polling"
+    return Row(
+        metric,
+        f"p50 {secs(p50)}, p95 {secs(p95)}",
+        "—",
+        "—",
+        target,
+        p95 <= 0.2,
+        f"scan-to-print on, 203 dpi to cups-pdf ({queue.name}), {polling}, sandbox at 0 "
+        f"latency in its own process, token cached ({WARM} untimed warm-up scans); key "
+        f"press → the print queue's job-finished signal, checked against `lpstat` ({n} new "
+        f"jobs); max {secs(max(latencies))}",
+    )
 
 
 def main() -> None:

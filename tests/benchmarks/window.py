@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEvent
 
 from app.core.settings import Settings, TokenMode
+from app.printing.cups_status import CupsStatus
 from app.printing.profile import make_label_profile
 from app.printing.queue import PrintQueue
 from app.ui.app_main import SettingsHolder, demo_source_factory
@@ -28,6 +29,7 @@ def bench_window(
     *,
     pdf_dir: Path | None = None,
     ask: Callable[[str, str], bool] | None = None,
+    printer_status: CupsStatus | None = None,
     **settings: object,
 ) -> Iterator[MainWindow]:
     """A shown main window on `sandbox`; torn down in the order `app_main` uses."""
@@ -49,6 +51,7 @@ def bench_window(
         print_queue=queue,
         pdf_dir=pdf_dir,
         ask=ask,
+        printer_status=printer_status,
     )
     window = MainWindow(services)
     window.show()
