@@ -25,7 +25,8 @@ from app.sandbox.server import SandboxServer
 from app.ui.main_window import MainWindow
 from app.ui.queue_model import RowState
 from tests.fixtures.cups import CupsPdfQueue
-from tests.fixtures.qt import print_queue_idle, wait_until_quiet
+from tests.fixtures.placement import first_ink_mm
+from tests.fixtures.qt import pdf_pages, print_queue_idle, wait_until_quiet
 from tests.integration.cups_support import (
     fresh_order_id,
     own_pdfs,
@@ -276,4 +277,7 @@ def test_history_reprints_a_stored_label_with_the_sandbox_stopped(
         history.show_attempts()
         qtbot.waitUntil(lambda: len(history.attempts) == 2, timeout=10_000)
     (pdf,) = wait_for_own_pdfs(cups_pdf_queue, before, [waybill_id], 1)
-    assert pdf.stat().st_size > 0
+    # the stored label printed again: its page, with its text on it (first_ink_mm raises
+    # on a blank page; cups-pdf keeps no text layer to read the words back from)
+    assert pdf_pages(pdf) == [pytest.approx((100, 150), abs=1.0)]
+    first_ink_mm(pdf)
