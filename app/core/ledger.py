@@ -33,31 +33,27 @@ asked for (`heartbeat_s`), runs on its own thread and connection.
 from __future__ import annotations
 
 import json
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import IO
 
 from app.core import ledger_prints as prints
 from app.core import ledger_queries as q
 from app.core import ledger_runs as runs
+from app.core import ledger_sync
 from app.core.history_export import export_csv
-from app.core.ledger_db import Db, PgDb, SqliteDb, is_url
+from app.core.ledger_connection import LedgerConnection
+from app.core.ledger_db import Db
 from app.core.ledger_records import (
     AlreadyPrinted,
     HistoryRow,
     LedgerError,
-    LedgerUnavailable,
     OrderState,
     PrintRecord,
     Recovery,
 )
 from app.core.ledger_recovery import recover_earlier_runs
-from app.core.ledger_schema import migrate
-from app.core.ledger_url import mask_url
 from app.core.model import OrderRef, Waybill, WaybillStatus
 
 DEFAULT_FILENAME = "ledger.sqlite3"
@@ -67,131 +63,12 @@ _TARGETS = ("printer", "pdf")
 _DAY_S = 86400.0
 
 
-class Ledger:
+class Ledger(LedgerConnection):
     """A station's record of orders, fetches and prints (see the module docstring)."""
-
-    def __init__(
-        self,
-        path: Path | str,
-        *,
-        clock: Callable[[], float] = time.time,
-        station: str | None = None,
-        session_id: str | None = None,
-        password: str | None = None,
-        process_alive: runs.ProcessAlive = runs.pid_alive,
-        heartbeat_s: float | None = None,
-    ) -> None:
-        self._url = str(path) if is_url(path) else None
-        self._path = Path(path)
-        self.location = mask_url(self._url) if self._url else str(self._path)
-        """Where the ledger is, safe to show (a URL's password masked)."""
-        self._password = password
-        self._clock = clock
-        self._lock = threading.Lock()
-        self.host = runs.this_host()
-        self.station = station or self.host
-        self.session_id = session_id
-        self._alive = process_alive
-        self.journal_mode = ""
-        db = self._connect()
-        try:
-            self.migrated_from = migrate(db)
-            db.begin(write=True)
-            self.run_id: int = runs.register(db, host=self.host, station=self.station, now=clock())
-            db.commit()
-        except BaseException as exc:
-            db.rollback()
-            db.close()
-            wrapped = db.wrap(exc) if isinstance(exc, Exception) else None
-            if wrapped is not None:
-                raise type(wrapped)(f"cannot open the ledger {self.location}: {wrapped}") from exc
-            raise
-        self._db: Db | None = db
-        self._heartbeat = (
-            None
-            if heartbeat_s is None
-            else runs.Heartbeat(self._connect, self.run_id, clock, heartbeat_s)
-        )
-
-    def _connect(self) -> Db:
-        if self._url is not None:
-            return PgDb(self._url, password=self._password, shown=self.location)
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        db = SqliteDb(self._path)
-        self.journal_mode = db.journal_mode
-        return db
 
     @classmethod
     def open(cls, path: Path | str, *, clock: Callable[[], float] = time.time) -> Ledger:
         return cls(path, clock=clock)
-
-    @property
-    def path(self) -> Path:
-        """The SQLite file (for a shared ledger, see `location`)."""
-        return self._path
-
-    @property
-    def shared(self) -> bool:
-        """True for a warehouse ledger on a database server."""
-        return self._url is not None
-
-    def close(self) -> None:
-        """Mark this run ended and close the connection; further calls raise `LedgerError`."""
-        if self._heartbeat is not None:
-            self._heartbeat.stop()
-            self._heartbeat = None
-        with self._lock:
-            db, self._db = self._db, None
-            if db is None:
-                return
-            try:
-                if not db.broken:
-                    db.execute(
-                        "UPDATE runs SET ended_at = ? WHERE id = ?", (self._clock(), self.run_id)
-                    )
-            except Exception as exc:
-                wrapped = db.wrap(exc)
-                if wrapped is None:
-                    raise
-                raise wrapped from exc
-            finally:
-                db.close()
-
-    def __enter__(self) -> Ledger:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    @contextmanager
-    def _tx(self, *, write: bool = True) -> Iterator[Db]:
-        with self._lock:
-            db = self._db
-            if db is None:
-                raise LedgerError("the ledger is closed")
-            if db.broken:  # the server went away earlier: one new connection per call
-                try:
-                    db = self._db = self._connect()
-                except LedgerUnavailable:
-                    raise
-            try:
-                db.begin(write=write)
-                try:
-                    yield db
-                    db.commit()
-                except BaseException:
-                    db.rollback()
-                    raise
-            except Exception as exc:
-                wrapped = db.wrap(exc)
-                if wrapped is None:
-                    raise
-                raise wrapped from exc
 
     def _touch(self, conn: Db, order_row: int, now: float) -> None:
         cur = conn.execute(
@@ -409,6 +286,36 @@ class Ledger:
             record = prints.set_outcome(conn, print_id, outcome, now)
             self._touch(conn, record.order_row_id, now)
             prints.refresh_printed(conn, record.order_row_id)
+
+    def import_print(self, record: PrintRecord, ref: OrderRef, waybill: Waybill | None) -> str:
+        """Copy a print of the station's own ledger into this one, with a new order row
+        and its stored label; "present", "copied" or "elsewhere" (`app.core.ledger_sync`).
+        """
+        now = self._clock()
+        with self._tx() as conn:
+            row = conn.insert(
+                "INSERT INTO orders (order_id, delivery_id, waybill_id_requested, queued_at,"
+                " updated_at, state, session_id, run_id) VALUES (?, ?, ?, ?, ?, 'fetched', ?, ?)"
+                " RETURNING id",
+                (
+                    *ref.key,
+                    ref.waybill_id,
+                    record.started_at,
+                    now,
+                    record.packer_session,
+                    self.run_id,
+                ),
+            )
+            assert row is not None
+            result = ledger_sync.import_print(conn, row, record, self.run_id)
+            if result == "present":
+                conn.execute("DELETE FROM orders WHERE id = ?", (row,))
+                return result
+        if waybill is not None:
+            self.record_fetch_result(row, waybill)
+        with self._tx() as conn:
+            prints.refresh_printed(conn, row)
+        return result
 
     def was_printed(self, waybill_id: str) -> bool:
         """True when a label of this waybill came out on a printer (spooled or confirmed)."""

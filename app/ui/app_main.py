@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QApplication
 from app.core.carrier_cache import CarrierCache
 from app.core.credentials import CredentialStore
 from app.core.engine import WaybillSource
+from app.core.ledger_url import LedgerLocation, keyring_password, ledger_location
 from app.core.paths import AppPaths
 from app.core.secret_registry import SecretRegistry
 from app.core.settings import Settings, SettingsStore, TokenMode
@@ -210,10 +211,17 @@ def window_session(
     environ = dict(os.environ if env is None else env)
     with contextlib.ExitStack() as stack:
         ledger_name = "demo-ledger.sqlite3" if demo else "ledger.sqlite3"  # demo apart
+        own_file = paths.data_dir / ledger_name
+        location = (
+            LedgerLocation(own_file)
+            if demo
+            else ledger_location(environ, settings.ledger_url, own_file, keyring_password)
+        )
         ledger = open_window_ledger(  # first: the packer may choose to quit here
-            paths.data_dir / ledger_name,
+            location,
             settings.retention_days,
             choose=choose_ledger or ask_move_aside,
+            station=settings.station_name.strip() or None,
         )
         stack.callback(ledger.close)  # after the window and the runner are gone
         runner = BackgroundRunner()

@@ -108,6 +108,10 @@ class HistoryWindow(QDialog):
         self.order_edit = QLineEdit(self)
         self.waybill_edit = QLineEdit(self)
         self.carrier_edit = QLineEdit(self)
+        self.station_edit = QLineEdit(self)
+        self.station_edit.setToolTip(
+            self.tr("Only orders printed at this station (its exact name)")
+        )
         for scan_box in (self.order_edit, self.waybill_edit):
             scan_box.setProperty(TAKES_SCANS, True)  # a scan here searches the history
         self.use_dates = QCheckBox(self.tr("Only from"), self)
@@ -127,6 +131,7 @@ class HistoryWindow(QDialog):
         form.addRow(self.tr("Order id:"), self.order_edit)
         form.addRow(self.tr("Waybill id:"), self.waybill_edit)
         form.addRow(self.tr("Carrier:"), self.carrier_edit)
+        form.addRow(self.tr("Station:"), self.station_edit)
         form.addRow(self.tr("Date:"), dates)
 
         self.search_button = QPushButton(self.tr("&Search"), self)
@@ -137,10 +142,10 @@ class HistoryWindow(QDialog):
         self.more_button.setEnabled(False)
         self.more_button.clicked.connect(self.show_more)
         self._limit = PAGE
-        for line in (self.order_edit, self.waybill_edit, self.carrier_edit):
+        for line in (self.order_edit, self.waybill_edit, self.carrier_edit, self.station_edit):
             line.returnPressed.connect(self.search)
 
-        self.table = QTableWidget(0, 8, self)
+        self.table = QTableWidget(0, 9, self)
         self.table.setHorizontalHeaderLabels(
             [
                 self.tr("Last activity"),
@@ -151,9 +156,10 @@ class HistoryWindow(QDialog):
                 self.tr("Printed"),
                 self.tr("Reprints"),
                 self.tr("Last printer"),
+                self.tr("Station"),
             ]
         )
-        self.attempts_table = QTableWidget(0, 6, self)
+        self.attempts_table = QTableWidget(0, 7, self)
         self.attempts_table.setHorizontalHeaderLabels(
             [
                 self.tr("Started"),
@@ -161,6 +167,7 @@ class HistoryWindow(QDialog):
                 self.tr("Copies"),
                 self.tr("Outcome"),
                 self.tr("Reprint"),
+                self.tr("Station"),
                 self.tr("Message"),
             ]
         )
@@ -222,6 +229,7 @@ class HistoryWindow(QDialog):
             "since": since,
             "until": until,
             "limit": self._limit + 1,  # one more than shown: tells whether more match
+            "station": self.station_edit.text().strip() or None,
         }
         self.search_button.setEnabled(False)
         self._generation += 1
@@ -256,6 +264,7 @@ class HistoryWindow(QDialog):
                 str(row.prints),
                 str(row.reprints),
                 row.last_printer or "",
+                row.last_station,
             )
             for column, text in enumerate(texts):
                 self.table.setItem(n, column, QTableWidgetItem(text))
@@ -329,6 +338,7 @@ class HistoryWindow(QDialog):
                 str(record.copies),
                 record.outcome.value,
                 self.tr("yes") if record.is_reprint else "",
+                record.station,
                 record.message,
             )
             for column, text in enumerate(texts):

@@ -7,6 +7,12 @@ sessions. So the packer sees a blocking message saying what is wrong, with two w
 ``<name>.unusable-<time>`` next to it, for whoever wants to look at it — or Quit
 (`LedgerQuit`; the program ends with status 2, as the command line does).
 
+A warehouse ledger (PostgreSQL) that cannot be reached at start does not block scanning:
+the session falls back to the station's own ledger file — the local guard — and says so
+(`LedgerSession.notice`, shown once the window is up). Prints made meanwhile are written
+to the warehouse ledger at the next start that reaches it (`app.core.ledger_sync`), and
+any waybill printed elsewhere meanwhile is listed for the packer.
+
 `open_window_ledger` runs before the window exists and before the event loop runs, like
 `open_ledger_session`, which it wraps.
 """
@@ -22,7 +28,8 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox
 
-from app.core.ledger_records import LedgerError
+from app.core.ledger_records import LedgerError, LedgerUnavailable
+from app.core.ledger_url import LedgerLocation
 from app.ui.ledger_session import LedgerSession, open_ledger_session
 
 log = logging.getLogger(__name__)
@@ -78,7 +85,7 @@ def move_aside(path: Path, now: float | None = None) -> Path:
 
 
 def open_window_ledger(
-    path: Path,
+    location: LedgerLocation | Path,
     retention_days: int,
     *,
     choose: ChooseMoveAside = ask_move_aside,
@@ -88,6 +95,11 @@ def open_window_ledger(
 
     Raises `LedgerQuit` when the packer quits (or the file cannot even be moved).
     """
+    if isinstance(location, Path):
+        location = LedgerLocation(location)
+    if location.url is not None:
+        return _open_shared(location, retention_days, choose, ledger_options)
+    path = location.path
     try:
         return open_ledger_session(path, retention_days, **ledger_options)
     except LedgerError as exc:
@@ -107,4 +119,43 @@ def open_window_ledger(
     session.notice = QCoreApplication.translate(
         "LedgerStartup", "The unusable ledger was kept as {0}; a new one was started."
     ).format(moved)
+    return session
+
+
+def _open_shared(
+    location: LedgerLocation,
+    retention_days: int,
+    choose: ChooseMoveAside,
+    ledger_options: dict[str, Any],
+) -> LedgerSession:
+    from app.core.ledger_sync import sync_local_prints
+
+    try:
+        session = open_ledger_session(
+            location.target, retention_days, password=location.password, **ledger_options
+        )
+    except LedgerUnavailable as exc:
+        log.error("the warehouse ledger cannot be reached: %s", exc)
+        local = open_window_ledger(location.path, retention_days, choose=choose, **ledger_options)
+        local.notice = QCoreApplication.translate(
+            "LedgerStartup",
+            "The warehouse ledger {0} cannot be reached ({1}). Prints are checked against "
+            "this station's own ledger only and written to the warehouse ledger when it is "
+            "back (restart then).",
+        ).format(location.shown, exc)
+        return local
+    except LedgerError as exc:
+        raise LedgerQuit(f"{location.shown}: {exc}") from exc
+    if location.path.exists():
+        try:
+            report = sync_local_prints(location.path, session.ledger)
+        except LedgerError as exc:
+            log.error("the station's own prints could not be written to the warehouse: %s", exc)
+        else:
+            if report.elsewhere:
+                session.notice = QCoreApplication.translate(
+                    "LedgerStartup",
+                    "While the warehouse ledger was away, these waybills were printed here "
+                    "and at another station too: {0}",
+                ).format(", ".join(report.elsewhere))
     return session

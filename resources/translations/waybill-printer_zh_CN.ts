@@ -65,6 +65,10 @@ Type the AppSecret for {1} now and keep it in memory for this session only? It i
         <translation>打印历史记录</translation>
     </message>
     <message>
+        <source>Only orders printed at this station (its exact name)</source>
+        <translation>仅显示在此工位打印的订单（工位的完整名称）</translation>
+    </message>
+    <message>
         <source>Only from</source>
         <translation>仅限从</translation>
     </message>
@@ -83,6 +87,10 @@ Type the AppSecret for {1} now and keep it in memory for this session only? It i
     <message>
         <source>Carrier:</source>
         <translation>快递公司：</translation>
+    </message>
+    <message>
+        <source>Station:</source>
+        <translation>工位：</translation>
     </message>
     <message>
         <source>Date:</source>
@@ -131,6 +139,10 @@ Type the AppSecret for {1} now and keep it in memory for this session only? It i
     <message>
         <source>Last printer</source>
         <translation>最近打印机</translation>
+    </message>
+    <message>
+        <source>Station</source>
+        <translation>工位</translation>
     </message>
     <message>
         <source>Started</source>
@@ -357,6 +369,14 @@ Move it aside and start a new ledger (the old file is kept, renamed), or quit an
     <message>
         <source>The unusable ledger was kept as {0}; a new one was started.</source>
         <translation>无法使用的打印记录库已保留为 {0}；已新建一个打印记录库。</translation>
+    </message>
+    <message>
+        <source>The warehouse ledger {0} cannot be reached ({1}). Prints are checked against this station&apos;s own ledger only and written to the warehouse ledger when it is back (restart then).</source>
+        <translation>无法连接仓库打印记录库 {0}（{1}）。目前仅按本工位自己的记录检查打印，恢复连接后（届时请重新启动）会写入仓库打印记录库。</translation>
+    </message>
+    <message>
+        <source>While the warehouse ledger was away, these waybills were printed here and at another station too: {0}</source>
+        <translation>仓库打印记录库断开期间，以下面单在本工位和另一工位都打印过：{0}</translation>
     </message>
 </context>
 <context>

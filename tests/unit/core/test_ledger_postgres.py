@@ -4,6 +4,7 @@ ledger, the same migrations, and claims that hold across connections."""
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from app.core.ledger import Ledger
 from app.core.ledger_records import AlreadyPrinted, LedgerError, OrderState, PrintOutcome
 from app.core.ledger_schema import SCHEMA_VERSION
+from app.core.ledger_sync import sync_local_prints
 from app.core.model import OrderRef
 from tests.fixtures.postgres import PgServer
 from tests.unit.core.ledger_support import StepClock, ok_waybill
@@ -133,3 +135,28 @@ def test_a_stopped_server_is_reported_and_the_ledger_reconnects() -> None:
             Ledger(server.url("no_such_database"))
     finally:
         server.remove()
+
+
+def test_prints_made_on_the_local_guard_are_written_to_the_warehouse_once(
+    pg_url: str, tmp_path: Path
+) -> None:
+    local = tmp_path / "ledger.sqlite3"
+    with Ledger(local, station="A", session_id="s-local") as own:  # the warehouse was away
+        for order, waybill in (("O1", "SF1"), ("O2", "SF2")):
+            row = fetched(own, order, waybill)
+            own.finish_print(
+                own.begin_print(row, waybill_id=waybill, printer="P", copies=1), ok=True
+            )
+    with Ledger(pg_url, station="B") as other:  # meanwhile B printed SF2 on the warehouse
+        row = fetched(other, "O2", "SF2")
+        other.finish_print(other.begin_print(row, waybill_id="SF2", printer="P", copies=1), ok=True)
+    with Ledger(pg_url, station="A") as shared:
+        report = sync_local_prints(local, shared)
+        assert (report.copied, report.elsewhere) == (2, ["SF2"])
+        assert sync_local_prints(local, shared).copied == 0  # once only
+        sf1 = [r for r in shared.search(order_id="O1")]
+        assert [(r.state, r.last_station, r.prints) for r in sf1] == [(OrderState.PRINTED, "A", 1)]
+        assert shared.stored_waybill(sf1[0].order_row_id) == ok_waybill(OrderRef("O1", "SF"), "SF1")
+        sf2 = [p for r in shared.search(order_id="O2") for p in shared.attempts(r.order_row_id)]
+        assert sorted((p.station, p.is_reprint) for p in sf2) == [("A", True), ("B", False)]
+        assert [p.packer_session for p in sf2 if p.station == "A"] == ["s-local"]

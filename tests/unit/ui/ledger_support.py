@@ -45,10 +45,11 @@ def ledger_window(
     profile: QWebEngineProfile,
     queue: PrintQueue,
     pdf_dir: Path | None,
-    ledger_path: Path,
+    ledger_path: Path | str,
     *,
     retention_days: int = 180,
     earlier_runs_died: bool = False,
+    station: str | None = None,
     **overrides: Any,
 ) -> Iterator[tuple[MainWindow, LedgerFeatures]]:
     """A shown window whose prints, fetches and queue go to the ledger at `ledger_path`,
@@ -57,7 +58,7 @@ def ledger_window(
     `earlier_runs_died`: runs still open on the ledger (made in this test process) count
     as runs whose process is gone, as if they had crashed.
     """
-    options: dict[str, Any] = {}
+    options: dict[str, Any] = {"station": station}
     if earlier_runs_died:
         options["process_alive"] = lambda _host, _pid: False
     session = open_ledger_session(ledger_path, retention_days, **options)

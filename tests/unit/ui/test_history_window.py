@@ -98,7 +98,7 @@ def test_every_attempt_is_shown(opened: tuple[MainWindow, LedgerFeatures], qtbot
     qtbot.waitUntil(lambda: len(history.attempts) == 2, timeout=10_000)
     outcomes = [history.attempts_table.item(n, 3).text() for n in range(2)]
     assert outcomes == ["failed", "spooled"]
-    assert history.attempts_table.item(0, 5).text() == "paper out"
+    assert history.attempts_table.item(0, 6).text() == "paper out"
 
 
 def test_reprint_and_pdf_export_use_the_stored_label(

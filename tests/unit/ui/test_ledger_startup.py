@@ -13,11 +13,14 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app.core.ledger import DEFAULT_FILENAME
+from app.core.ledger import DEFAULT_FILENAME, Ledger
+from app.core.model import OrderRef
 from app.core.paths import AppPaths
 from app.core.settings import Settings
 from app.ui.app_main import window_session
 from app.ui.ledger_startup import LedgerQuit, ask_move_aside
+from tests.fixtures.postgres import free_port
+from tests.unit.ui.ledger_support import stored_label
 
 GARBAGE = b"this is not a ledger, it is a shopping list\n" * 200
 
@@ -106,3 +109,37 @@ def test_the_command_line_says_the_same_and_exits_2(tmp_path: Path) -> None:
     assert "not a database" in done.stderr
     assert "Move it aside and start a new ledger" in done.stderr
     assert ledger.read_bytes() == GARBAGE
+
+
+def test_a_warehouse_ledger_that_is_down_falls_back_to_the_local_guard_and_says_so(
+    qapp: Any, qtbot: QtBot, tmp_path: Path
+) -> None:
+    paths = AppPaths.under(tmp_path).ensure()
+    down = f"postgresql://station@127.0.0.1:{free_port()}/waybills"
+    with window_session(paths, Settings(ledger_url=down), demo=False, env={}) as window:
+        window.show()
+        message = window.scan_bar.message_text()
+        assert "cannot be reached" in message and down.split("@")[1] in message
+        window.add_text("4200001")  # scanning goes on
+        assert window.model.rowCount() == 1
+    assert (paths.data_dir / DEFAULT_FILENAME).exists()  # the station's own ledger
+
+
+def test_back_on_the_warehouse_ledger_the_local_prints_are_written_and_clashes_named(
+    qapp: Any, qtbot: QtBot, tmp_path: Path, pg_url: str
+) -> None:
+    paths = AppPaths.under(tmp_path).ensure()
+    local = paths.data_dir / DEFAULT_FILENAME
+    for ledger, order in ((Ledger(local, station="A"), "O1"), (Ledger(pg_url, station="B"), "O1")):
+        with ledger:
+            (row,) = ledger.record_queued([OrderRef(order, "SF")])
+            ledger.record_fetch_result(row, stored_label(order, "SF0000000000077"))
+            ledger.finish_print(
+                ledger.begin_print(row, waybill_id="SF0000000000077", printer="P", copies=1),
+                ok=True,
+            )
+    settings = Settings(ledger_url=pg_url, station_name="A")
+    with window_session(paths, settings, demo=False, env={}) as window:
+        window.show()
+        message = window.scan_bar.message_text()
+        assert "another station" in message and "SF0000000000077" in message
