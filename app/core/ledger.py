@@ -233,7 +233,8 @@ class Ledger(LedgerConnection):
         now = self._clock()
         with self._tx() as conn:
             self._touch(conn, order_id, now)
-            runs.beat(conn, self.run_id, now)
+            if not self.beating:  # no heartbeat thread: a print start says "alive"
+                runs.beat(conn, self.run_id, now)
             blocking = q.blocking_print(conn, waybill_id) if target == "printer" else None
             if blocking is not None and not reprint:
                 raise AlreadyPrinted(waybill_id, blocking)

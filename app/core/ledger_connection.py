@@ -83,6 +83,11 @@ class LedgerConnection:
         return self._path
 
     @property
+    def beating(self) -> bool:
+        """True while a heartbeat thread keeps this run alive."""
+        return self._heartbeat is not None
+
+    @property
     def shared(self) -> bool:
         """True for a warehouse ledger on a database server."""
         return self._url is not None

@@ -198,7 +198,8 @@ def schema_version(db: Db | sqlite3.Connection) -> int:
     db = _db(db)
     if db.dialect == SQLITE:
         return int(db.execute("PRAGMA user_version").fetchone()[0])
-    db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    if db.execute("SELECT to_regclass('schema_version')").fetchone()[0] is None:
+        return 0  # (a station's role may not create tables: only look)
     row = db.execute("SELECT max(version) FROM schema_version").fetchone()
     return int(row[0] or 0)
 
@@ -207,6 +208,7 @@ def _set_version(db: Db, version: int) -> None:
     if db.dialect == SQLITE:
         db.execute(f"PRAGMA user_version = {version:d}")
     else:
+        db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
         db.execute("DELETE FROM schema_version")
         db.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
 

@@ -4,6 +4,7 @@ ledger, the same migrations, and claims that hold across connections."""
 from __future__ import annotations
 
 import threading
+import uuid
 from pathlib import Path
 
 import psycopg
@@ -160,3 +161,40 @@ def test_prints_made_on_the_local_guard_are_written_to_the_warehouse_once(
         sf2 = [p for r in shared.search(order_id="O2") for p in shared.attempts(r.order_row_id)]
         assert sorted((p.station, p.is_reprint) for p in sf2) == [("A", True), ("B", False)]
         assert [p.packer_session for p in sf2 if p.station == "A"] == ["s-local"]
+
+
+def test_a_station_role_with_the_documented_rights_is_enough(pg_server: PgServer) -> None:
+    """docs/WAREHOUSE.md: an owner migrates; stations get rows, not the schema."""
+    name = f"wh_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(pg_server.url(), autocommit=True) as admin:
+        admin.execute(f"CREATE ROLE {name}_owner LOGIN")
+        admin.execute(f"CREATE ROLE {name}_station LOGIN")
+        admin.execute(f"CREATE DATABASE {name} OWNER {name}_owner")
+    with psycopg.connect(pg_server.url(name), autocommit=True) as admin:
+        admin.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+        admin.execute(f"ALTER SCHEMA public OWNER TO {name}_owner")
+    with Ledger(pg_server.url(name, f"{name}_owner")):  # the first start creates the tables
+        pass
+    with psycopg.connect(pg_server.url(name, f"{name}_owner"), autocommit=True) as owner:
+        for statement in GRANTS:
+            owner.execute(statement.format(station=f"{name}_station"))
+    with Ledger(pg_server.url(name, f"{name}_station"), station="bench-1") as ledger:
+        row = fetched(ledger, "O1", "SF1")
+        ledger.finish_print(
+            ledger.begin_print(row, waybill_id="SF1", printer="P", copies=1), ok=True
+        )
+        assert ledger.recover().empty and ledger.prune(30) == 0
+        assert ledger.was_printed("SF1")
+    station_url = pg_server.url(name, f"{name}_station")
+    with (
+        psycopg.connect(station_url, autocommit=True) as station,
+        pytest.raises(psycopg.errors.InsufficientPrivilege),
+    ):
+        station.execute("DROP TABLE prints")
+
+
+GRANTS = (
+    "GRANT USAGE ON SCHEMA public TO {station}",
+    "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {station}",
+    "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {station}",
+)
