@@ -30,6 +30,7 @@ BENCHMARKS = (
     "memory",
     "startup",
     "million",
+    "ledger",
 )
 DOC = REPO / "docs" / "PERFORMANCE.md"
 FINDINGS_START = "<!-- findings -->"
