@@ -29,12 +29,13 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
+import time
 from collections.abc import Iterable
 
 from PySide6.QtCore import QCoreApplication
 
 from app.core.ledger import Ledger
-from app.core.ledger_records import LedgerError, PrintOutcome, PrintRecord
+from app.core.ledger_records import LedgerError, LedgerUnavailable, PrintOutcome, PrintRecord
 from app.core.model import OrderRef, Waybill
 from app.core.print_outcome import PrintResult
 from app.core.print_policy import Claim, LedgerPrintPolicy, PrintRefusal
@@ -88,6 +89,8 @@ class LedgerPrintGuard:
         self.rows = rows if rows is not None else LedgerRows()
         self._session_id = session_id
         self._policy = LedgerPrintPolicy(ledger)
+        self.unrecorded: list[tuple[Claim, PrintResult]] = []
+        """Outcomes the warehouse ledger could not take (it was away); written later."""
 
     @property
     def ledger(self) -> Ledger:
@@ -120,6 +123,7 @@ class LedgerPrintGuard:
             raise PrintRefused(
                 _tr("the label has no waybill id, so it is not printed; fetch the order again")
             )
+        self.record_late_outcomes()
         try:
             row = self.order_row(waybill)
             return self._policy.claim(
@@ -127,6 +131,14 @@ class LedgerPrintGuard:
             )
         except PrintRefusal as exc:
             raise PrintRefused(refusal_text(exc), already_printed=True) from exc
+        except LedgerUnavailable as exc:
+            log.error("the ledger could not record a print: %s", exc)
+            raise PrintRefused(
+                _tr(
+                    "the warehouse ledger cannot be reached, so nothing was printed ({0}); "
+                    "print again when it answers"
+                ).format(exc)
+            ) from exc
         except LedgerError as exc:
             log.error("the ledger could not record a print: %s", exc)
             raise PrintRefused(
@@ -136,7 +148,24 @@ class LedgerPrintGuard:
     def after_print(self, token: object, result: PrintResult) -> None:
         if not isinstance(token, Claim):
             raise ValueError(f"unknown print token {token!r}")
-        self._policy.settle(token, result)
+        try:
+            self._policy.settle(token, result)
+        except LedgerUnavailable as exc:  # the label is out (or not); say so when it is back
+            log.warning("print #%d ended while the ledger was away: %s", token.print_id, exc)
+            self.unrecorded.append((token, result))
+
+    def record_late_outcomes(self) -> int:
+        """Write the outcomes the ledger missed while it was away; returns how many are left."""
+        left: list[tuple[Claim, PrintResult]] = []
+        for claim, result in self.unrecorded:
+            try:
+                self._policy.settle(claim, result)
+            except LedgerUnavailable:
+                left.append((claim, result))
+            except LedgerError as exc:  # settled meanwhile (e.g. unknown): the packer decides
+                log.warning("print #%d could not be recorded late: %s", claim.print_id, exc)
+        self.unrecorded = left
+        return len(left)
 
 
 def refusal_text(exc: PrintRefusal) -> str:
@@ -149,8 +178,17 @@ def refusal_text(exc: PrintRefusal) -> str:
 
 def already_printed_text(waybill_id: str, record: PrintRecord) -> str:
     """Why a label is refused as printed, in the packer's words."""
-    if record.outcome in (PrintOutcome.UNKNOWN, PrintOutcome.PENDING):
-        return _tr("{0} may have been printed on {1} already (the outcome is unknown)").format(
-            waybill_id, record.printer
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(record.started_at))
+    where = record.station or "?"
+    if record.outcome is PrintOutcome.PENDING:
+        return _tr("{0} is being printed on {1} at station {2} (since {3})").format(
+            waybill_id, record.printer, where, when
         )
-    return _tr("{0} was printed on {1} already").format(waybill_id, record.printer)
+    if record.outcome is PrintOutcome.UNKNOWN:
+        return _tr(
+            "{0} may have been printed on {1} at station {2} at {3} already (the outcome is "
+            "unknown)"
+        ).format(waybill_id, record.printer, where, when)
+    return _tr("{0} was printed on {1} at station {2} at {3} already").format(
+        waybill_id, record.printer, where, when
+    )
