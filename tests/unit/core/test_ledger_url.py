@@ -16,7 +16,9 @@ from app.core.ledger_url import (
     mask_url,
     split_password,
 )
+from app.sandbox.server import SandboxServer
 from tests.fixtures.postgres import free_port
+from tests.integration.ledger_cli import cli_env, run_cli
 
 SECRET = "s3cr3t-Pa55"
 
@@ -58,3 +60,18 @@ def test_an_unreachable_server_is_named_without_the_password() -> None:
     text = str(failed.value)
     assert "cannot reach" in text and "127.0.0.1" in text
     assert SECRET not in text and SECRET not in repr(failed.value.__cause__ or "")
+
+
+def test_the_command_line_with_the_warehouse_ledger_down_prints_nothing_and_says_so(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    env = cli_env(tmp_path / "home", sandbox)
+    env[ENV_URL] = f"postgresql://station:{SECRET}@127.0.0.1:{free_port()}/waybills"
+    out = tmp_path / "labels"
+    done = run_cli(
+        ["fetch", "--api-base", sandbox.base_url, "--pdf-dir", str(out), "A1001", "A1002"], env
+    )
+    assert done.returncode == 2
+    assert "warehouse ledger postgresql://station@127.0.0.1" in done.stderr
+    assert "Nothing was printed" in done.stderr and SECRET not in done.stderr
+    assert not out.exists() or list(out.iterdir()) == []
