@@ -234,6 +234,7 @@ class PrintController(QObject):
         result.target = str(target)
         tokens: dict[int, object] = {}
         printed_before: list[int] = []
+        reasons: list[str] = []  # what the guard knows of the earlier print (station, time)
         for n, (waybill, reprint) in enumerate(chosen):
             try:
                 tokens[n] = self._service.claim(
@@ -246,13 +247,14 @@ class PrintController(QObject):
             except PrintRefused as exc:
                 if exc.already_printed and not reprint:
                     printed_before.append(n)
+                    reasons.append(exc.reason)
                 else:
                     result.refused.append((waybill.ref.key, exc.reason))
             except Exception as exc:  # a guard that cannot record must not let it print
                 log.exception("the print guard failed")
                 result.refused.append((waybill.ref.key, str(exc)))
         if printed_before:
-            self._reprint_if_wanted(chosen, printed_before, tokens, target, source, result)
+            self._reprint_if_wanted(chosen, printed_before, tokens, target, source, result, reasons)
         for n, (waybill, reprint) in enumerate(chosen):
             if n in tokens:
                 self._submit(waybill, target, tokens[n])
@@ -268,11 +270,12 @@ class PrintController(QObject):
         target: PrintTarget,
         source: str,
         result: PrintRequestResult,
+        reasons: list[str] | None = None,
     ) -> None:
         ids = [job_title(chosen[n][0]) for n in printed_before]
         question = self.tr(
             "%n label(s) were printed already: {0}.\n\nPrint again?", "", len(ids)
-        ).format(", ".join(ids))
+        ).format("; ".join(reasons) if reasons else ", ".join(ids))
         wanted = self._ask is not None and self._ask(self.tr("Print again?"), question)
         for n in printed_before:
             waybill = chosen[n][0]

@@ -3,6 +3,7 @@ goes out, a second print refused as "printed already" unless reprinted."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -146,3 +147,22 @@ def test_an_order_written_to_a_pdf_file_is_closed(ledger: Ledger) -> None:
     (found,) = ledger.search(order_id="G9")
     assert found.state.value == "done"
     assert ledger.recover().empty
+
+
+def test_the_refusal_names_the_station_and_time_of_the_earlier_print(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.sqlite3"
+    label = stored_label("G9", "SF0000000000099")
+    with Ledger(path, station="bench-7") as first, Ledger(path, station="bench-3") as second:
+        token = send(LedgerPrintGuard(first), label)
+        with pytest.raises(PrintRefused) as in_flight:
+            send(LedgerPrintGuard(second), label)
+        assert "is being printed on Label1 at station bench-7" in in_flight.value.reason
+        LedgerPrintGuard(first).after_print(token, True, "job 1")
+        with pytest.raises(PrintRefused) as refused:
+            send(LedgerPrintGuard(second), label)
+        assert refused.value.already_printed
+        (record,) = [p for r in second.search() for p in second.attempts(r.order_row_id)]
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(record.started_at))
+        assert refused.value.reason == (
+            f"SF0000000000099 was printed on Label1 at station bench-7 at {when} already"
+        )
