@@ -59,6 +59,7 @@ from app.core.model import OrderRef, Waybill, WaybillStatus
 DEFAULT_FILENAME = "ledger.sqlite3"
 """The ledger's name inside the data folder."""
 _ACTIVE_SQL = "('queued', 'fetching', 'fetched')"
+_THIS_STATION = "(run_id IS NULL OR run_id IN (SELECT id FROM runs WHERE station IN (?, '')))"
 _TARGETS = ("printer", "pdf")
 _DAY_S = 86400.0
 
@@ -85,21 +86,27 @@ class Ledger(LedgerConnection):
     ) -> list[int]:
         """Record orders about to be fetched; returns one ledger order id per ref.
 
-        An order (same order id and carrier) that is still active keeps its ledger id
-        instead of getting a second row.
+        An order (same order id and carrier) that is still active at this station keeps
+        its ledger id instead of getting a second row. Rows are locked in ascending id
+        order in every method, so two programs on a shared ledger never deadlock.
         """
         now = self._clock()
-        ids: list[int] = []
         with self._tx() as conn:
-            for ref in refs:
-                found = conn.execute(
+            found: dict[int, int] = {}
+            for n, ref in enumerate(refs):
+                row = conn.execute(
                     f"SELECT id FROM orders WHERE order_id = ? AND delivery_id = ? "
-                    f"AND state IN {_ACTIVE_SQL} ORDER BY id DESC LIMIT 1",
-                    ref.key,
+                    f"AND state IN {_ACTIVE_SQL} AND {_THIS_STATION} ORDER BY id DESC LIMIT 1",
+                    (*ref.key, self.station),
                 ).fetchone()
-                if found is not None:
-                    ids.append(int(found[0]))
-                    self._touch(conn, int(found[0]), now)
+                if row is not None:
+                    found[n] = int(row[0])
+            for order_row in sorted(set(found.values())):  # rows locked in one order
+                self._touch(conn, order_row, now)
+            ids: list[int] = []
+            for n, ref in enumerate(refs):
+                if n in found:
+                    ids.append(found[n])
                     continue
                 new_id = conn.insert(
                     "INSERT INTO orders (order_id, delivery_id, waybill_id_requested, queued_at,"
@@ -114,7 +121,7 @@ class Ledger(LedgerConnection):
         """Record that the fetch of these orders begins (an unanswered earlier one is dropped)."""
         now = self._clock()
         with self._tx() as conn:
-            for order_row in order_ids:
+            for order_row in sorted(set(order_ids)):
                 self._touch(conn, order_row, now)
                 conn.execute(
                     "DELETE FROM fetches WHERE order_row = ? AND finished_at IS NULL", (order_row,)

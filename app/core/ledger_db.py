@@ -197,7 +197,10 @@ class PgDb(Db):
 
     def wrap(self, exc: Exception) -> LedgerError | None:
         errors = self._psycopg
-        if isinstance(exc, (errors.OperationalError, errors.InterfaceError)):
+        if isinstance(exc, errors.errors.TransactionRollback) and not self.broken:
+            # deadlock or serialisation failure: nothing was written; the step may be retried
+            return LedgerError(f"{self._shown} is busy, try again: {_first_line(exc)}")
+        if self.broken or isinstance(exc, (errors.OperationalError, errors.InterfaceError)):
             return LedgerUnavailable(f"cannot reach {self._shown}: {_first_line(exc)}")
         if isinstance(exc, errors.Error):
             return LedgerError(_first_line(exc))

@@ -326,9 +326,12 @@ class PrintController(QObject):
         """What to tell the packer about a print request, and in which tone.
 
         With `explain` (the packer chose the rows) the first refused row and its reason
-        are named; Print all only mentions how many cancelled waybills it left out.
+        are named; Print all only mentions how many cancelled waybills it left out —
+        unless it printed nothing for a reason the packer did not give (e.g. the
+        warehouse ledger cannot be reached), which is named too.
         """
-        if explain and result.refused:
+        unexplained = not result.submitted and not result.declined
+        if result.refused and (explain or unexplained):
             key, reason = result.refused[0]
             text = self.tr("Not printed: {0} — {1}").format(key[0], reason)
             if len(result.refused) > 1:

@@ -225,7 +225,7 @@ def test_unfinished_work_comes_back_and_unknown_prints_are_never_printed(
         assert not dialog.answer(0, False)  # answered once
         # the stored label prints offline; the queued order fetches
         print_all_and_wait(window, qtbot)
-        assert row_states(window)["F1"] == "printed"
+        assert row_states(window)["F1"] == "printed", window.model.row_at(1).message
         assert [p.name for p in pdf_dir.iterdir()] == ["SF0000000000011.pdf"]
         window.fetch()
         qtbot.waitUntil(lambda: row_states(window)["Q1"] == "ready", timeout=30_000)
