@@ -157,7 +157,7 @@ def test_the_refusal_names_the_station_and_time_of_the_earlier_print(tmp_path: P
         with pytest.raises(PrintRefused) as in_flight:
             send(LedgerPrintGuard(second), label)
         assert "is being printed on Label1 at station bench-7" in in_flight.value.reason
-        LedgerPrintGuard(first).after_print(token, True, "job 1")
+        LedgerPrintGuard(first).after_print(token, PrintResult(OutcomeKind.SPOOLED, "job 1"))
         with pytest.raises(PrintRefused) as refused:
             send(LedgerPrintGuard(second), label)
         assert refused.value.already_printed
