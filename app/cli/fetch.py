@@ -93,13 +93,14 @@ def make_sinks(
     """
     qt = QtSession()
     sinks: list[Sink] = []
+    allow = bool(getattr(args, "allow_unverified", False))
     try:
         if getattr(args, "pdf_dir", None):
-            pdf = PdfSink(Path(args.pdf_dir), qt, settings)
+            pdf = PdfSink(Path(args.pdf_dir), qt, settings, allow_unverified=allow)
             pdf.prepare()
             sinks.append(pdf)
         if getattr(args, "printer", None):
-            printer = PrinterSink(args.printer, settings=settings, qt=qt)
+            printer = PrinterSink(args.printer, settings=settings, qt=qt, allow_unverified=allow)
             printer.prepare()
             sinks.append(printer)
     except LabelOutputError as exc:

@@ -95,10 +95,13 @@ class QtSession:
 class _ServiceSink:
     """What both sinks share: one `PrintService` on the shared Qt session, made lazily."""
 
-    def __init__(self, settings: Settings, qt: QtSession | None) -> None:
+    def __init__(
+        self, settings: Settings, qt: QtSession | None, *, allow_unverified: bool = False
+    ) -> None:
         self._settings = settings
         self._qt = qt or QtSession()
         self._service: Any = None
+        self._allow_unverified = allow_unverified
 
     def _print(self, waybill: Waybill, copies: int, **where: Any) -> PrintResult:
         if waybill.html is None:
@@ -108,9 +111,13 @@ class _ServiceSink:
 
         settings = self._settings.replace(copies=copies)
         if self._service is None:
-            self._service = PrintService(PrintQueue(self._qt.start()), settings, PassThroughGuard())
+            profile = self._qt.start()
+            profile.apply_settings(settings)  # label scripts, allowed hosts
+            self._service = PrintService(PrintQueue(profile), settings, PassThroughGuard())
         self._service.set_settings(settings)
-        result: PrintResult = self._service.print_now(waybill, **where)
+        result: PrintResult = self._service.print_now(
+            waybill, allow_unverified=self._allow_unverified, **where
+        )
         return result
 
     def close(self) -> None:
@@ -126,9 +133,14 @@ class PdfSink(_ServiceSink):
     target = TARGET_PDF
 
     def __init__(
-        self, directory: Path, qt: QtSession | None = None, settings: Settings | None = None
+        self,
+        directory: Path,
+        qt: QtSession | None = None,
+        settings: Settings | None = None,
+        *,
+        allow_unverified: bool = False,
     ) -> None:
-        super().__init__(settings or Settings(), qt)
+        super().__init__(settings or Settings(), qt, allow_unverified=allow_unverified)
         self._directory = Path(directory).resolve()
 
     @property
@@ -167,9 +179,14 @@ class PrinterSink(_ServiceSink):
     target = TARGET_PRINTER
 
     def __init__(
-        self, printer: str, *, settings: Settings | None = None, qt: QtSession | None = None
+        self,
+        printer: str,
+        *,
+        settings: Settings | None = None,
+        qt: QtSession | None = None,
+        allow_unverified: bool = False,
     ) -> None:
-        super().__init__(settings or Settings(), qt)
+        super().__init__(settings or Settings(), qt, allow_unverified=allow_unverified)
         self._printer = printer
 
     @property

@@ -123,6 +123,12 @@ def add_ledger_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     where.add_argument("--print", dest="printer", metavar="PRINTER", help="print on PRINTER")
     where.add_argument("--pdf-dir", metavar="DIR", help="write <waybill_id>.pdf here")
     reprint.add_argument("--copies", type=COPIES, default=1, metavar="N", help="copies")
+    for command in (resume, reprint):
+        command.add_argument(
+            "--allow-unverified",
+            action="store_true",
+            help="print labels that fail verification too (never a page of absurd size)",
+        )
     reprint.add_argument("--json", action="store_true", help="answer as one JSON object")
 
     confirm = sub.add_parser("confirm", help="say whether a print with unknown outcome came out")

@@ -78,6 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--reprint", action="store_true", help="print waybills again that were printed before"
     )
     fetch.add_argument(
+        "--allow-unverified",
+        action="store_true",
+        help="print labels that fail verification too (no barcode of the waybill, blank, "
+        "two pages, blocked hosts); a page of absurd size is never printed",
+    )
+    fetch.add_argument(
         "--timeout", type=seconds, metavar="SECONDS", help="read timeout per call (default 15)"
     )
 

@@ -67,9 +67,17 @@ def apply_put_out(
 ) -> None:
     """Fold one label's print (or PDF) outcome into its line; `retry` is the command to
     run once the problem is fixed (by default `resume` with the same target)."""
+    if result.pdf_path:
+        report.pdf = result.pdf_path  # an unverified label's file too, for inspection
     if result.ok:
-        if result.pdf_path:
-            report.pdf = result.pdf_path
+        return
+    if result.kind is OutcomeKind.UNVERIFIED:
+        report.status, report.errcode = "unverified", result.errcode
+        done = "PDF written for inspection" if sink.target == "pdf" else "not printed"
+        report.errmsg = (
+            f"label not verified: {result.message} ({done}; print it anyway with "
+            "--allow-unverified once you have looked at it)"
+        )
         return
     report.status, report.errcode = "error", result.errcode
     if result.errcode in (ALREADY_PRINTED, NO_WAYBILL_ID) or result.kind is None:

@@ -223,7 +223,9 @@ class BatchRun:
         result = sink.output(waybill, copies=copies)
         self._policy.settle(claim, result)
         if not result.ok:
-            return PutOut(False, OUTPUT_FAILED, result.detail, None, claim.print_id, result.kind)
+            return PutOut(
+                False, OUTPUT_FAILED, result.detail, result.pdf_path, claim.print_id, result.kind
+            )
         return PutOut(True, 0, result.detail, result.pdf_path, claim.print_id, result.kind)
 
     def _settle_pdf(

@@ -15,7 +15,8 @@ from pathlib import Path
 from app.core.labels import page_size_from_css
 from app.core.model import PageSizeMm, Waybill
 from app.core.settings import Settings
-from app.printing.print_job import PrintJob
+from app.printing.print_job import DEFAULT_DPI, PrintJob
+from app.printing.verify import VerifyPolicy
 
 NAMED_SIZES = {"A4": PageSizeMm(210.0, 297.0), "A5": PageSizeMm(148.0, 210.0)}
 _SIZE_RE = re.compile(r"^(\d+(?:\.\d+)?)x(\d+(?:\.\d+)?)$")
@@ -45,6 +46,14 @@ def page_size_for(waybill: Waybill, settings: Settings) -> PageSizeMm | None:
     return own if own is not None else configured_size(settings)
 
 
+def verify_policy(settings: Settings) -> VerifyPolicy:
+    """How labels are verified at this station: at its print resolution (203 dpi when
+    the printer decides), one page unless multi-page labels are allowed."""
+    return VerifyPolicy(
+        dpi=settings.dpi or DEFAULT_DPI, allow_multi_page=settings.multi_page_labels
+    )
+
+
 def job_title(waybill: Waybill) -> str:
     """The spooler's job name (and PDF file stem): the waybill id, else the order id."""
     return waybill.waybill_id or waybill.ref.order_id
@@ -57,6 +66,7 @@ def job_for(
     *,
     job_id: int = 0,
     pdf_path: Path | None = None,
+    allow_unverified: bool = False,
 ) -> PrintJob:
     """The job that prints `waybill` on `printer` (or into `pdf_path`) as configured.
 
@@ -76,6 +86,9 @@ def job_for(
         title=job_title(waybill),
         pdf_path=pdf_path,
         offset_mm=(settings.offset_x_mm, settings.offset_y_mm),
+        waybill_id=waybill.waybill_id or None,
+        verify=verify_policy(settings),
+        allow_unverified=allow_unverified,
     )
 
 

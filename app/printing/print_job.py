@@ -14,12 +14,14 @@ layout, so the page count and page size stay the same.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6.QtPrintSupport import QPrinterInfo
 
 from app.core.model import PageSizeMm
+from app.printing.render import RenderResult
+from app.printing.verify import ProblemKind, VerifyPolicy, verify_label
 
 #: Thermal label printers are 203 dpi; used when neither the job nor the printer says.
 DEFAULT_DPI = 203
@@ -48,6 +50,13 @@ class PrintJob:
     title: str = ""
     pdf_path: Path | None = None
     offset_mm: tuple[float, float] = (0.0, 0.0)
+    waybill_id: str | None = None
+    """The id the barcode must read (None: any readable barcode will do)."""
+    verify: VerifyPolicy | None = None
+    """How the rendered label is verified before it goes out (None: not at all)."""
+    allow_unverified: bool = False
+    """The packer confirmed "Print anyway" (or `--allow-unverified`): a label that fails
+    verification still goes out — unless its page size is absurd, which never does."""
 
     @property
     def name(self) -> str:
@@ -55,9 +64,32 @@ class PrintJob:
         return self.title or f"label {self.job_id}"
 
 
-LabelCheck = Callable[[PrintJob, bytes], str | None]
-"""The step between rendering and spooling: the job and its rendered PDF in, None when the
-label may go out, else why not (the job then ends `UNVERIFIED` and nothing is sent)."""
+@dataclass(frozen=True)
+class CheckFailure:
+    """Why a rendered label may not go out; `forcible` if "Print anyway" may override it."""
+
+    reason: str
+    forcible: bool = True
+
+
+LabelCheck = Callable[[PrintJob, "RenderResult"], CheckFailure | None]
+"""The step between rendering and spooling: the job and its render in, None when the
+label may go out, else why not (the job then ends `UNVERIFIED` and nothing is sent;
+a PDF file is still written, for inspection). The queue's default is `verify_job`."""
+
+
+def verify_job(job: PrintJob, rendered: RenderResult) -> CheckFailure | None:
+    """Verify the rendered label as `job.verify` says (`app.printing.verify`)."""
+    if job.verify is None or rendered.pdf is None:
+        return None
+    policy = job.verify if not job.dpi else replace(job.verify, dpi=job.dpi)
+    result = verify_label(
+        rendered.pdf, job.waybill_id, policy=policy, blocked_hosts=rendered.blocked_hosts
+    )
+    if result.ok:
+        return None
+    absurd = result.has(ProblemKind.PAGE_SIZE) or result.has(ProblemKind.UNREADABLE)
+    return CheckFailure(result.reason, forcible=not absurd)
 
 
 def apply_offset(html: str, offset_mm: tuple[float, float]) -> str:

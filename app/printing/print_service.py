@@ -14,8 +14,11 @@ label sinks) and the `PrintQueue`:
    spooler accepted it (`REFUSED`: nothing can have printed) is sent once more,
    automatically, exactly once; every other kind is final (`TIMED_OUT` may have printed).
 
-Between rendering and spooling the queue runs the `LabelCheck` it was given (label
-verification); a label that fails it ends `UNVERIFIED` and is never sent.
+Between rendering and spooling the queue verifies the label (`print_job.verify_job`: the
+job carries the station's `VerifyPolicy` and the waybill id its barcode must read); a
+label that fails ends `UNVERIFIED` and is never printed unless sent with
+`allow_unverified` (the packer's "Print anyway", the command line's
+`--allow-unverified`).
 
 `print_now` is the blocking form for the command line: claim, send and wait for the
 outcome in a local event loop.
@@ -124,9 +127,18 @@ class PrintService(QObject):
             source=source,
         )
 
-    def job(self, waybill: Waybill, *, printer: str = "", pdf_path: Path | None = None) -> PrintJob:
+    def job(
+        self,
+        waybill: Waybill,
+        *,
+        printer: str = "",
+        pdf_path: Path | None = None,
+        allow_unverified: bool = False,
+    ) -> PrintJob:
         """The job this label makes with the current settings (job id 0)."""
-        return job_for(waybill, self._settings, printer, pdf_path=pdf_path)
+        return job_for(
+            waybill, self._settings, printer, pdf_path=pdf_path, allow_unverified=allow_unverified
+        )
 
     def send(
         self,
@@ -135,15 +147,22 @@ class PrintService(QObject):
         *,
         printer: str = "",
         pdf_path: Path | None = None,
+        allow_unverified: bool = False,
     ) -> int:
         """Queue the claimed label; returns its ticket (`ended` reports it later).
+        `allow_unverified`: the packer confirmed "Print anyway" for this label.
 
         Raises `ValueError` for a waybill without a printable label (nothing is queued;
         the caller still holds the claim).
         """
         ticket = self._next_id
         self._next_id += 1
-        job = replace(self.job(waybill, printer=printer, pdf_path=pdf_path), job_id=ticket)
+        job = replace(
+            self.job(
+                waybill, printer=printer, pdf_path=pdf_path, allow_unverified=allow_unverified
+            ),
+            job_id=ticket,
+        )
         self._tickets[ticket] = _Ticket(job, token)
         self._queue.submit(job)
         return ticket
@@ -164,6 +183,7 @@ class PrintService(QObject):
         pdf_path: Path | None = None,
         reprint: bool = False,
         source: str = "command",
+        allow_unverified: bool = False,
     ) -> PrintResult:
         """Claim, send and wait for the outcome (raises `PrintRefused` before sending)."""
         where = str(pdf_path) if pdf_path is not None else printer
@@ -181,7 +201,13 @@ class PrintService(QObject):
 
         self.ended.connect(ended)
         try:
-            ticket = self.send(waybill, token, printer=printer, pdf_path=pdf_path)
+            ticket = self.send(
+                waybill,
+                token,
+                printer=printer,
+                pdf_path=pdf_path,
+                allow_unverified=allow_unverified,
+            )
             if not outcome:
                 loop.exec()
         finally:

@@ -19,8 +19,13 @@ How a job reaches paper is a route (`app.printing.routes`), chosen per job by `r
   fallback where there is no CUPS (Windows) or no `lp`.
 - "auto" (the default): "cups-pdf" where `lp` exists, else "qt-raster".
 
-Between rendering and delivering, the queue runs its `LabelCheck` (label verification):
-a label that fails it ends `UNVERIFIED` and is never sent. A missing printer ends its job
+Between rendering and delivering, the queue runs its `LabelCheck` (by default
+`verify_job`: the label verification its job asks for): a label that fails it ends
+`UNVERIFIED` and is never sent to a printer (a PDF file is still written, for the packer
+to look at), unless the job allows unverified labels ("Print anyway") — then it goes out
+and its outcome says so; a page of absurd size never goes out. A verified label's
+outcome says "verified". (The raster route prints from the page, not from a PDF: it is
+not verified.) A missing printer ends its job
 `NO_PRINTER` and nothing is sent. Rendering ahead is speculative: a job rendered ahead but
 then cancelled, or whose printer turned out missing, never reaches CUPS. A job of the
 direct-PDF routes that takes longer than `print_timeout_s` ends `RENDER_FAILED` while it is
@@ -30,7 +35,7 @@ still rendering (nothing was sent), else `TIMED_OUT` (it may be in CUPS).
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from itertools import islice
 
@@ -47,6 +52,7 @@ from app.printing.print_job import DEFAULT_DPI as DEFAULT_DPI
 from app.printing.print_job import ROUTE_CUPS as ROUTE_CUPS
 from app.printing.print_job import ROUTE_PDF_FILE as ROUTE_PDF_FILE
 from app.printing.print_job import ROUTE_RASTER as ROUTE_RASTER
+from app.printing.print_job import CheckFailure, verify_job
 from app.printing.print_job import LabelCheck as LabelCheck
 from app.printing.print_job import PrintJob as PrintJob
 from app.printing.print_job import apply_offset as apply_offset
@@ -104,7 +110,7 @@ class PrintQueue(QObject):
         check: LabelCheck | None = None,
     ) -> None:
         super().__init__(parent)
-        self._check = check
+        self._check = check or verify_job
         if backend not in BACKENDS:
             raise ValueError(f"unknown print backend {backend!r}; choose one of {BACKENDS}")
         self._profile = profile
@@ -211,7 +217,7 @@ class PrintQueue(QObject):
                 raise ValueError(f"copies must be at least 1, not {job.copies}")
             self._route = self.route(job)
             if self._route == ROUTE_RASTER:
-                self._raster.start(job, partial(self._on_delivered, entry))
+                self._raster.start(job, partial(self._on_delivered, entry, ""))
                 return
             if self._route == ROUTE_CUPS:
                 self._printer_name = self._cups.printer_for(job)
@@ -321,19 +327,36 @@ class PrintQueue(QObject):
             detail = (result.error if result else None) or "rendering failed"
             self._finish(PrintResult(OutcomeKind.RENDER_FAILED, detail))
             return
-        if self._check is not None:
-            problem = self._check(job, result.pdf)
-            if problem is not None:
-                self._finish(PrintResult(OutcomeKind.UNVERIFIED, problem))
+        failure = self._check(job, result)
+        note = "verified" if job.verify is not None else ""
+        if failure is not None:
+            if self._route == ROUTE_PDF_FILE and not job.allow_unverified:
+                # Written all the same, for the packer to look at; it still counts as
+                # unverified.
+                self._pdf_file.deliver(job, result.pdf, partial(self._unverified, entry, failure))
                 return
-        done = partial(self._on_delivered, entry)
+            if not (job.allow_unverified and failure.forcible):
+                self._finish(PrintResult(OutcomeKind.UNVERIFIED, failure.reason))
+                return
+            note = f"printed anyway, not verified: {failure.reason}"
+        done = partial(self._on_delivered, entry, note)
         if self._route == ROUTE_PDF_FILE:
             self._pdf_file.deliver(job, result.pdf, done)
             return
         self._cups.deliver(job, result.pdf, self._printer_name, done)
         self._render_ahead()
 
-    def _on_delivered(self, entry: _Entry, result: PrintResult) -> None:
+    def _on_delivered(self, entry: _Entry, note: str, result: PrintResult) -> None:
         if entry is not self._current:
             return  # it timed out meanwhile
+        if note and result.ok:
+            result = replace(result, detail=f"{result.detail}; {note}" if result.detail else note)
         self._finish(result)
+
+    def _unverified(self, entry: _Entry, failure: CheckFailure, written: PrintResult) -> None:
+        if entry is not self._current:
+            return
+        if not written.ok:
+            self._finish(written)
+            return
+        self._finish(PrintResult(OutcomeKind.UNVERIFIED, failure.reason, pdf_path=written.pdf_path))

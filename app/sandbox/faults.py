@@ -55,6 +55,10 @@ class Faults:
     """Every API call answers 45009 (daily quota used up)."""
     ip_not_whitelisted: bool = False
     """Every API call and token request answers 40164 (caller IP not whitelisted)."""
+    templates: dict[str, str] = field(default_factory=dict, compare=False)
+    """order_id → the label HTML its answer carries instead of the sandbox's own (a
+    carrier's template as it arrives: scripts, remote images, fragments…); `{{WAYBILL}}`
+    in it is replaced with the order's waybill id."""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def take(self, name: Counter) -> bool:

@@ -15,7 +15,8 @@ How an order id steers the answer (prefixes are case-sensitive; checked in this 
 9. `CANCEL…`      → ok with a label, but `order_status` 1 (cancelled).
 10. `NOLABEL…`    → ok, `print_html` "".
 11. `BADB64…`     → ok, `print_html` that is not valid Base64.
-12. anything else → ok, `order_status` 0, a full label.
+12. an order id in `Faults.templates` → ok, that label HTML (a carrier's own template).
+13. anything else → ok, `order_status` 0, a full label.
 
 Waybill ids are derived from a hash of the order id (see `app.sandbox.carriers`): TEST
 gives `<order_id>_<unix ts>_waybill_id` with the timestamp fixed per order, the others a
@@ -25,6 +26,7 @@ EMS 13 digits starting 9, …). The same request always gets the same answer.
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from app.sandbox.barcodes import BarcodeError
@@ -88,6 +90,9 @@ def answer_order(order: dict[str, Any], faults: Faults) -> dict[str, Any]:
         print_html = ""
     elif faults.corrupt_base64 or order_id.startswith("BADB64"):
         print_html = BAD_BASE64
+    elif order_id in faults.templates:
+        template = faults.templates[order_id].replace("{{WAYBILL}}", waybill_id)
+        print_html = base64.b64encode(template.encode("utf-8")).decode("ascii")
     elif faults.shared_labels:
         print_html = label_base64(delivery_id, "SAMPLE", carrier.make_waybill("SAMPLE"))
     else:

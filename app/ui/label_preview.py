@@ -30,6 +30,10 @@ DEFAULT_LABEL_SIZE = PageSizeMm(100.0, 150.0)
 MIN_ZOOM = 0.25
 MAX_ZOOM = 5.0
 _MARGIN_PX = 8
+_CANCELLED_BANNER = "QLabel { background: #6d5a7b; color: white; font-weight: bold; padding: 6px; }"
+_UNVERIFIED_BANNER = (
+    "QLabel { background: #fde2c8; color: #5a2a00; font-weight: bold; padding: 6px; }"
+)
 
 
 def fit_zoom(page_size: PageSizeMm, available: QSize) -> float:
@@ -78,9 +82,7 @@ class LabelPreview(QWidget):
         self._banner.setObjectName("previewBanner")
         self._banner.setWordWrap(True)
         self._banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._banner.setStyleSheet(
-            "QLabel { background: #6d5a7b; color: white; font-weight: bold; padding: 6px; }"
-        )
+        self._banner.setStyleSheet(_CANCELLED_BANNER)
         self._banner.hide()
 
         self._placeholder = QLabel(self)
@@ -156,6 +158,7 @@ class LabelPreview(QWidget):
         """Show `waybill`'s label; without one, `note` (or a default) as the placeholder."""
         self._waybill = waybill
         self._banner.hide()
+        self._banner.setStyleSheet(_CANCELLED_BANNER)
         if waybill is None:
             self._show_text(note or self.tr("Select an order to see its label."))
             return
@@ -181,13 +184,17 @@ class LabelPreview(QWidget):
         if row is None:
             self.show_waybill(None)
             return
-        if row.waybill is not None and row.waybill is self._waybill:
-            return  # already showing it: do not reload the label
-        notes = {
-            RowState.QUEUED: self.tr("Not fetched yet — press Fetch (F5)."),
-            RowState.FETCHING: self.tr("Fetching the waybill…"),
-        }
-        self.show_waybill(row.waybill, note=notes.get(row.state, ""))
+        if row.waybill is None or row.waybill is not self._waybill:
+            notes = {
+                RowState.QUEUED: self.tr("Not fetched yet — press Fetch (F5)."),
+                RowState.FETCHING: self.tr("Fetching the waybill…"),
+            }
+            self.show_waybill(row.waybill, note=notes.get(row.state, ""))
+        # (an already shown label is not loaded again; only its banner follows the row)
+        if row.state is RowState.UNVERIFIED and self.showing_label():
+            self._banner.setText(self.tr("NOT VERIFIED — {0}").format(row.message))
+            self._banner.setStyleSheet(_UNVERIFIED_BANNER)
+            self._banner.show()
 
     def _error_text(self, waybill: Waybill) -> str:
         lines = [self.tr("No label for order {0}").format(waybill.ref.order_id)]

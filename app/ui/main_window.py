@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.credentials import KeyringUnavailable
+from app.core.model import Waybill
 from app.core.orders import LineKind, parse_orders, parse_scan
 from app.core.settings import Settings
 from app.printing.profile import LabelProfile
@@ -49,6 +50,7 @@ from app.ui.scan_catcher import ScanCatcher
 from app.ui.scan_to_print import ScanToPrint
 from app.ui.services import WindowServices
 from app.ui.shortcuts_dialog import open_shortcuts_dialog
+from app.ui.unverified_dialog import confirm_print_anyway
 from app.ui.window_fit import fit_to_screen, set_large_text
 from app.ui.window_state import WindowStateStore
 from app.wechat.errors import WeChatError
@@ -78,6 +80,7 @@ class MainWindow(QMainWindow):
             pdf_dir=services.pdf_dir,
             guard=services.print_guard,
             ask=self.ask,
+            confirm_unverified=services.confirm_unverified or self._confirm_unverified,
             language=services.language,
         )
         self.paste_dialog: PasteListDialog | None = None
@@ -398,6 +401,9 @@ class MainWindow(QMainWindow):
         self._show_current(self.table.currentIndex())
 
     # --- printing ------------------------------------------------------------------------
+
+    def _confirm_unverified(self, waybill: Waybill, reason: str) -> bool:
+        return confirm_print_anyway(self, self.services.label_profile, waybill, reason)
 
     def selected_rows(self) -> list[int]:
         return sorted(index.row() for index in self.table.selectionModel().selectedRows())

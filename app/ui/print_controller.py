@@ -16,7 +16,9 @@ every print of the window takes (Print, Print all, print on scan). It
    ready with the message of its kind.
 
 `print_keys` is the row-based front door (checks row states: a cancelled waybill is never
-printed). `cancel_pending` drops jobs that have not started yet.
+printed). A label that failed verification (its row `UNVERIFIED`) is printed only when the
+packer chose its row and confirmed "Print anyway" after seeing it (`confirm_unverified`);
+never by Print all or a scan. `cancel_pending` drops jobs that have not started yet.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from app.core.model import Waybill, WaybillStatus
-from app.core.print_outcome import PrintResult
+from app.core.print_outcome import OutcomeKind, PrintResult
 from app.core.settings import Settings
 from app.printing.guard import PrintGuard, PrintRefused, SessionPrintGuard
 from app.printing.page_setup import job_title, page_size_for, pdf_file_for
@@ -52,6 +54,8 @@ log = logging.getLogger(__name__)
 
 AskFn = Callable[[str, str], bool]
 """Asks the packer a yes/no question: (title, question) → True for yes."""
+ConfirmUnverifiedFn = Callable[[Waybill, str], bool]
+"""Shows the packer an unverified label and why; True for "Print anyway"."""
 
 
 class NoPrinter(Exception):
@@ -107,9 +111,12 @@ class PrintController(QObject):
         pdf_dir: Path | None = None,
         guard: PrintGuard | None = None,
         ask: AskFn | None = None,
+        confirm_unverified: ConfirmUnverifiedFn | None = None,
         language: str = "en",
     ) -> None:
         super().__init__(parent)
+        self._confirm_unverified = confirm_unverified
+        self._unverified: dict[Key, str] = {}
         self._model = model
         self._settings = settings
         self._pdf_dir = pdf_dir
@@ -141,6 +148,13 @@ class PrintController(QObject):
 
     def set_ask(self, ask: AskFn | None) -> None:
         self._ask = ask
+
+    def set_confirm_unverified(self, confirm: ConfirmUnverifiedFn | None) -> None:
+        self._confirm_unverified = confirm
+
+    def unverified_reason(self, key: Key) -> str | None:
+        """Why the row's label failed verification (None: it did not)."""
+        return self._unverified.get(key)
 
     # --- where labels go -------------------------------------------------------------------
 
@@ -181,12 +195,21 @@ class PrintController(QObject):
         Raises `NoPrinter` (nothing is submitted then).
         """
         result = PrintRequestResult()
-        chosen: list[tuple[Waybill, bool]] = []
+        chosen: list[tuple[Waybill, bool, bool]] = []
         for key in keys:
             position = self._model.row_for_key(key)
             if position is None:
                 continue
             row = self._model.row_at(position)
+            if row.state is RowState.UNVERIFIED and row.waybill is not None:
+                if self._forced(row.waybill, source):
+                    chosen.append((row.waybill, False, True))
+                else:
+                    why = self._unverified.get(key, "")
+                    result.refused.append(
+                        (key, self.tr("its label is not verified: {0}").format(why))
+                    )
+                continue
             reason = self._refusal(row.state, reprint)
             if row.state is RowState.CANCELLED:
                 result.cancelled_skipped += 1
@@ -195,10 +218,18 @@ class PrintController(QObject):
             if reason is not None:
                 result.refused.append((key, reason))
             elif row.waybill is not None:
-                chosen.append((row.waybill, row.state is RowState.PRINTED))
+                chosen.append((row.waybill, row.state is RowState.PRINTED, False))
         if chosen:
             self._print(chosen, source, result)
         return result
+
+    def _forced(self, waybill: Waybill, source: str) -> bool:
+        """Only a packer who chose the row and saw the label may print it unverified
+        (never Print all, never a scan)."""
+        if source != "selected" or self._confirm_unverified is None:
+            return False
+        reason = self._unverified.get(waybill.ref.key, "")
+        return self._confirm_unverified(waybill, reason)
 
     def print_waybills(
         self, waybills: Sequence[Waybill], *, reprint: bool, source: str
@@ -212,13 +243,13 @@ class PrintController(QObject):
         is refused. Raises `NoPrinter` (nothing is submitted or recorded then).
         """
         result = PrintRequestResult()
-        chosen: list[tuple[Waybill, bool]] = []
+        chosen: list[tuple[Waybill, bool, bool]] = []
         for waybill in waybills:
             reason = self._waybill_refusal(waybill)
             if reason is not None:
                 result.refused.append((waybill.ref.key, reason))
             else:
-                chosen.append((waybill, reprint))
+                chosen.append((waybill, reprint, False))
         if chosen:
             self._print(chosen, source, result)
         return result
@@ -228,14 +259,14 @@ class PrintController(QObject):
         return sum(self._service.cancel(ticket) for ticket in list(self._jobs))
 
     def _print(
-        self, chosen: list[tuple[Waybill, bool]], source: str, result: PrintRequestResult
+        self, chosen: list[tuple[Waybill, bool, bool]], source: str, result: PrintRequestResult
     ) -> None:
         target = self.target()  # NoPrinter: nothing asked, recorded or submitted
         result.target = str(target)
         tokens: dict[int, object] = {}
         printed_before: list[int] = []
         reasons: list[str] = []  # what the guard knows of the earlier print (station, time)
-        for n, (waybill, reprint) in enumerate(chosen):
+        for n, (waybill, reprint, _forced) in enumerate(chosen):
             try:
                 tokens[n] = self._service.claim(
                     waybill,
@@ -255,16 +286,16 @@ class PrintController(QObject):
                 result.refused.append((waybill.ref.key, str(exc)))
         if printed_before:
             self._reprint_if_wanted(chosen, printed_before, tokens, target, source, result, reasons)
-        for n, (waybill, reprint) in enumerate(chosen):
+        for n, (waybill, reprint, forced) in enumerate(chosen):
             if n in tokens:
-                self._submit(waybill, target, tokens[n])
+                self._submit(waybill, target, tokens[n], allow_unverified=forced)
                 result.submitted += 1
                 result.reprinted += int(reprint or n in printed_before)
         self.pendingChanged.emit(self.pending)
 
     def _reprint_if_wanted(
         self,
-        chosen: list[tuple[Waybill, bool]],
+        chosen: list[tuple[Waybill, bool, bool]],
         printed_before: list[int],
         tokens: dict[int, object],
         target: PrintTarget,
@@ -295,7 +326,9 @@ class PrintController(QObject):
                 reason = exc.reason if isinstance(exc, PrintRefused) else str(exc)
                 result.refused.append((waybill.ref.key, reason))
 
-    def _submit(self, waybill: Waybill, target: PrintTarget, token: object) -> None:
+    def _submit(
+        self, waybill: Waybill, target: PrintTarget, token: object, *, allow_unverified: bool
+    ) -> None:
         pdf_path: Path | None = None
         if target.pdf_dir is not None:
             target.pdf_dir.mkdir(parents=True, exist_ok=True)
@@ -303,7 +336,13 @@ class PrintController(QObject):
         where = str(pdf_path) if pdf_path is not None else target.printer
         key = waybill.ref.key
         self._model.mark_printing(key)
-        ticket = self._service.send(waybill, token, printer=target.printer, pdf_path=pdf_path)
+        ticket = self._service.send(
+            waybill,
+            token,
+            printer=target.printer,
+            pdf_path=pdf_path,
+            allow_unverified=allow_unverified,
+        )
         self._jobs[ticket] = _Job(key, where, token)
 
     def _on_job_ended(self, ticket: int, outcome: PrintResult) -> None:
@@ -314,7 +353,12 @@ class PrintController(QObject):
         message = outcome.detail if ok else outcome.message(self._language)
         if ok:
             self.last_output = job.where
+            self._unverified.pop(job.key, None)
             self._model.mark_printed(job.key, job.where)
+        elif outcome.kind is OutcomeKind.UNVERIFIED:
+            self._unverified[job.key] = outcome.detail
+            self._model.mark_unverified(job.key, outcome.detail)
+            message = self.tr("label not verified: {0}").format(outcome.detail)
         else:
             self._model.mark_print_failed(job.key, message)
         self.pendingChanged.emit(self.pending)

@@ -39,6 +39,9 @@ class RowState(enum.Enum):
     ERROR = "error"
     PRINTING = "printing"
     PRINTED = "printed"
+    UNVERIFIED = "unverified"
+    """The label failed verification before printing: nothing was printed; it prints
+    only when the packer has looked at it and chosen "Print anyway"."""
 
 
 FETCHABLE_STATES = frozenset({RowState.QUEUED, RowState.ERROR})
@@ -88,6 +91,7 @@ _COLOURS: dict[RowState, tuple[str | None, str | None]] = {
     RowState.ERROR: ("#fbe0e0", "#a31515"),
     RowState.PRINTING: ("#dde9fb", "#153e75"),
     RowState.PRINTED: ("#c6e6c6", "#0b4010"),
+    RowState.UNVERIFIED: ("#fde2c8", "#8a3b00"),
 }
 _FAILED_PRINT_FOREGROUND = "#a31515"
 
@@ -173,6 +177,7 @@ class OrderQueueModel(QAbstractTableModel):
             RowState.ERROR: self.tr("error"),
             RowState.PRINTING: self.tr("printing…"),
             RowState.PRINTED: self.tr("printed"),
+            RowState.UNVERIFIED: self.tr("NOT VERIFIED"),
         }
         return names[state]
 
@@ -302,6 +307,15 @@ class OrderQueueModel(QAbstractTableModel):
             RowState.PRINTED,
             message=self.tr("printed on {0}").format(printer),
             failed_print=False,
+        )
+
+    def mark_unverified(self, key: Key, reason: str) -> None:
+        """The label failed verification: nothing printed; the row says why."""
+        self._update(
+            key,
+            RowState.UNVERIFIED,
+            message=self.tr("not printed, label not verified: {0}").format(reason),
+            failed_print=True,
         )
 
     def mark_print_failed(self, key: Key, message: str) -> None:

@@ -103,6 +103,16 @@ class ScanToPrint(QObject):
         if state in (RowState.QUEUED, RowState.ERROR, RowState.FETCHING):
             self.scanned(key)
             return True
+        if state is RowState.UNVERIFIED:
+            reason = self._printer.unverified_reason(key) or ""
+            self._tell(
+                self.tr(
+                    "{0}: not printed, its label is not verified ({1}). Select it and press "
+                    "Print to look at it."
+                ).format(key[0], reason),
+                Feedback.ERROR,
+            )
+            return True
         return False  # printing now, or cancelled: the window's usual message says so
 
     def fetch_finished(self, *, outage: bool = False) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.core.carrier_cache import CarrierCache
 from app.core.engine import WaybillSource
+from app.core.model import Waybill
 from app.core.settings import Settings
 from app.printing.cups_status import CupsStatus
 from app.printing.guard import PrintGuard
@@ -80,3 +81,6 @@ class WindowServices:
     ask: Callable[[str, str], bool] | None = None
     """Asks the packer yes/no (title, question), e.g. before printing a label again;
     None: a message box."""
+    confirm_unverified: Callable[[Waybill, str], bool] | None = None
+    """Shows an unverified label and why, True for "Print anyway"; None: the dialog
+    (`app.ui.unverified_dialog`)."""

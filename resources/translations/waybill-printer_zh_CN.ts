@@ -321,6 +321,10 @@ Type the AppSecret for {1} now and keep it in memory for this session only? It i
         <translation>正在获取面单…</translation>
     </message>
     <message>
+        <source>NOT VERIFIED — {0}</source>
+        <translation>未通过校验 — {0}</translation>
+    </message>
+    <message>
         <source>No label for order {0}</source>
         <translation>订单 {0} 没有面单</translation>
     </message>
@@ -597,6 +601,10 @@ Move it aside and start a new ledger (the old file is kept, renamed), or quit an
         <translation>已打印</translation>
     </message>
     <message>
+        <source>NOT VERIFIED</source>
+        <translation>未通过校验</translation>
+    </message>
+    <message>
         <source>fetch cancelled</source>
         <translation>已停止获取</translation>
     </message>
@@ -615,6 +623,10 @@ Move it aside and start a new ledger (the old file is kept, renamed), or quit an
     <message>
         <source>printed on {0}</source>
         <translation>已在 {0} 打印</translation>
+    </message>
+    <message>
+        <source>not printed, label not verified: {0}</source>
+        <translation>未打印，面单未通过校验：{0}</translation>
     </message>
     <message>
         <source>print failed: {0}</source>
@@ -764,6 +776,10 @@ Move it aside and start a new ledger (the old file is kept, renamed), or quit an
         <translation>打印机“{0}”不可用（可用的打印机：{1}）。请检查打印机是否已开机，或在“设置”中选择其他打印机。</translation>
     </message>
     <message>
+        <source>its label is not verified: {0}</source>
+        <translation>面单未通过校验：{0}</translation>
+    </message>
+    <message>
         <source>there is no printable label</source>
         <translation>没有可打印的面单</translation>
     </message>
@@ -780,6 +796,10 @@ Print again?</source>
     <message>
         <source>Print again?</source>
         <translation>再次打印？</translation>
+    </message>
+    <message>
+        <source>label not verified: {0}</source>
+        <translation>面单未通过校验：{0}</translation>
     </message>
     <message>
         <source>Not printed: {0} — {1}</source>
@@ -1091,6 +1111,10 @@ Print again?</source>
 </context>
 <context>
     <name>ScanToPrint</name>
+    <message>
+        <source>{0}: not printed, its label is not verified ({1}). Select it and press Print to look at it.</source>
+        <translation>{0}：未打印，面单未通过校验（{1}）。请选中该行并按“打印”查看。</translation>
+    </message>
     <message numerus="yes">
         <source>Not printed yet — {0}. %n label(s) held; they print in scan order once the printer is ready.</source>
         <translation>

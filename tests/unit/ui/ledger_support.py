@@ -17,13 +17,8 @@ from app.printing.queue import PrintQueue
 from app.sandbox.server import SandboxServer
 from app.ui.ledger_session import LedgerFeatures, attach_ledger, open_ledger_session
 from app.ui.main_window import MainWindow
+from tests.fixtures.qt import barcode_label_html
 from tests.unit.ui.support import open_window
-
-LABEL_HTML = (
-    "<!DOCTYPE html><html><head><meta charset='utf-8'><style>"
-    "@page { size: 100mm 150mm; margin: 0 }</style></head>"
-    "<body><p>顺丰速运 {waybill}</p></body></html>"
-)
 
 
 def stored_label(order_id: str, waybill_id: str, carrier: str = "SF") -> Waybill:
@@ -34,7 +29,7 @@ def stored_label(order_id: str, waybill_id: str, carrier: str = "SF") -> Waybill
         errcode=0,
         errmsg="ok",
         waybill_id=waybill_id,
-        html=LABEL_HTML.replace("{waybill}", waybill_id),
+        html=barcode_label_html(waybill_id, 100, 150),  # its barcode reads the waybill id
         page_size=PageSizeMm(100, 150),
     )
 

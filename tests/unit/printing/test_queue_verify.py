@@ -1,0 +1,99 @@
+"""The queue verifies each rendered label before it goes out: unverified labels never
+reach a printer unless "Print anyway" allowed them, absurd pages never; a PDF file is
+still written, for inspection."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.core.model import PageSizeMm
+from app.core.print_outcome import OutcomeKind, PrintResult
+from app.printing.profile import LabelProfile
+from app.printing.queue import PrintJob, PrintQueue
+from app.printing.verify import VerifyPolicy
+from tests.fixtures.cups import CupsPdfQueue
+from tests.fixtures.qt import barcode_label_html, dispose
+from tests.unit.printing.fake_lp import FakeLp
+
+NO_BARCODE = (
+    "<html><head><style>@page { size: 100mm 150mm }</style></head><body>"
+    "<h1>顺丰速运</h1><p style='border: 1mm solid #000'>收件人 张三 运单号 SF1</p></body></html>"
+)
+ABSURD = "<html><head><style>@page { size: 5000mm 5000mm }</style></head><body>SF1</body></html>"
+
+
+def job(job_id: int, html: str, waybill: str, **kw: object) -> PrintJob:
+    return PrintJob(
+        job_id=job_id,
+        html=html,
+        page_size=PageSizeMm(100, 150),
+        printer_name=str(kw.pop("printer", "")),
+        title=waybill,
+        waybill_id=waybill,
+        verify=VerifyPolicy(),
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def results(qtbot: QtBot, queue: PrintQueue, jobs: list[PrintJob]) -> dict[int, PrintResult]:
+    ended: dict[int, PrintResult] = {}
+    queue.jobEnded.connect(lambda job_id, result: ended.__setitem__(job_id, result))
+    for one in jobs:
+        queue.submit(one)
+    qtbot.waitUntil(lambda: len(ended) == len(jobs), timeout=60_000)
+    return ended
+
+
+def test_a_pdf_file_is_written_but_the_label_is_unverified(
+    qtbot: QtBot, print_queue: PrintQueue, tmp_path: Path
+) -> None:
+    good = job(1, barcode_label_html("SF7", 100, 150), "SF7", pdf_path=tmp_path / "1.pdf")
+    bad = job(2, NO_BARCODE, "SF1", pdf_path=tmp_path / "2.pdf")
+    wrong = job(3, barcode_label_html("SF8", 100, 150), "SF9", pdf_path=tmp_path / "3.pdf")
+    ended = results(qtbot, print_queue, [good, bad, wrong])
+    assert ended[1].kind is OutcomeKind.SPOOLED and ended[1].detail.endswith("; verified")
+    assert ended[2].kind is OutcomeKind.UNVERIFIED
+    assert ended[2].detail == "no barcode found at 203 dpi"
+    assert ended[2].pdf_path == str(tmp_path / "2.pdf") and (tmp_path / "2.pdf").is_file()
+    assert ended[3].detail == "barcode reads SF8, not the waybill SF9"
+
+
+def test_without_a_policy_nothing_is_verified(
+    qtbot: QtBot, print_queue: PrintQueue, tmp_path: Path
+) -> None:
+    plain = PrintJob(1, NO_BARCODE, PageSizeMm(100, 150), "", pdf_path=tmp_path / "1.pdf")
+    assert results(qtbot, print_queue, [plain])[1].ok
+
+
+@pytest.fixture
+def lp_queue(label_profile: LabelProfile, fake_lp: FakeLp) -> Iterator[PrintQueue]:
+    queue = PrintQueue(label_profile, lp_path=str(fake_lp.path))
+    yield queue
+    queue.shutdown()
+    dispose(queue)
+
+
+@pytest.mark.cups
+def test_unverified_labels_never_reach_lp_unless_allowed_and_absurd_pages_never(
+    qtbot: QtBot, lp_queue: PrintQueue, fake_lp: FakeLp, cups_pdf_queue: CupsPdfQueue
+) -> None:
+    printer = cups_pdf_queue.name
+    ended = results(
+        qtbot,
+        lp_queue,
+        [
+            job(1, NO_BARCODE, "SF1", printer=printer),
+            job(2, NO_BARCODE, "SF2", printer=printer, allow_unverified=True),
+            job(3, ABSURD, "SF3", printer=printer, allow_unverified=True),
+            job(4, barcode_label_html("SF4", 100, 150), "SF4", printer=printer),
+        ],
+    )
+    assert ended[1].kind is OutcomeKind.UNVERIFIED
+    assert ended[2].ok and "printed anyway, not verified: no barcode found" in ended[2].detail
+    assert ended[3].kind is OutcomeKind.UNVERIFIED and "5000 × 5000 mm" in ended[3].detail
+    assert ended[4].ok and ended[4].detail.endswith("; verified")
+    assert [call.option("-t") for call in fake_lp.calls()] == ["SF2", "SF4"]
