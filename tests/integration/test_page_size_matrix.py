@@ -110,7 +110,9 @@ def test_window_pdf_dir_and_print_give_the_same_page(
     qtbot: QtBot,
     tmp_path: Path,
 ) -> None:
-    settings = Settings(printer_name=cups_pdf_queue.name).replace(**changes)
+    # A label taller than a small page flows onto more pages, so this station allows
+    # multi-page labels (else they would be "unverified: 2 pages" and not printed).
+    settings = Settings(printer_name=cups_pdf_queue.name, multi_page_labels=True).replace(**changes)
     expected = {labels[0].order_id: OWN_PAGE, labels[1].order_id: unsized}
 
     # The command line: one fetch writes the PDF folder and prints on the CUPS queue.
