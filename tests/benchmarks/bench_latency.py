@@ -62,6 +62,10 @@ def run(quick: bool) -> list[Row]:
     _app = QApplication.instance() or QApplication(sys.argv[:1])
     tool = find_ipptool()
     rows = [measure(queue, n, None, metric + ", printer-state polling off", target)]
+    # the same, side by side in this run, with label verification off
+    rows.append(
+        measure(queue, n, None, metric + ", polling off, verification off", target, verify=False)
+    )
     if tool is None:
         rows.append(not_measured(metric + ", polling on", "no ipptool", target))
     else:
@@ -70,13 +74,24 @@ def run(quick: bool) -> list[Row]:
 
 
 def measure(
-    queue: CupsPdfQueue, n: int, status: CupsStatus | None, metric: str, target: str
+    queue: CupsPdfQueue,
+    n: int,
+    status: CupsStatus | None,
+    metric: str,
+    target: str,
+    *,
+    verify: bool = True,
 ) -> Row:
     discard_jobs(queue)
     with (
         sandbox_process(0.0) as sb,
         bench_window(
-            sb, printer_name=queue.name, dpi=203, scan_to_print=True, printer_status=status
+            sb,
+            printer_name=queue.name,
+            dpi=203,
+            scan_to_print=True,
+            printer_status=status,
+            verify=verify,
         ) as window,
     ):
         if not window.settings.scan_to_print:

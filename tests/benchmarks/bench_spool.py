@@ -32,6 +32,7 @@ from app.printing.printers import resolve_printer
 from app.printing.profile import make_label_profile
 from app.printing.queue import PrintJob, PrintQueue
 from app.printing.render import LabelRenderer, page_layout
+from app.printing.verify import VerifyPolicy
 from tests.benchmarks.common import Row, emit_rows, not_measured, times, tree_cpu_seconds
 from tests.benchmarks.cups_queue import bench_queue, discard_jobs, wait_accepted
 from tests.benchmarks.labels import sandbox_waybills
@@ -57,15 +58,27 @@ class Timed:
         self.cpu = tree_cpu_seconds(os.getpid()) - self.cpu0
 
 
-def spool_print_queue(queue: CupsPdfQueue, waybills: list[Waybill]) -> Timed:
-    """Seconds for `PrintQueue` to hand every label to CUPS (all submitted at once)."""
+def spool_print_queue(
+    queue: CupsPdfQueue, waybills: list[Waybill], *, verify: bool = False
+) -> Timed:
+    """Seconds for `PrintQueue` to hand every label to CUPS (all submitted at once);
+    `verify`: each label is verified before it is spooled, as the program does."""
     profile = make_label_profile()
     pq = PrintQueue(profile)
     finished: list[tuple[int, bool, str]] = []
     pq.jobFinished.connect(lambda job_id, ok, msg: finished.append((job_id, ok, msg)))
 
     def job(i: int, w: Waybill) -> PrintJob:
-        return PrintJob(i, w.html or "", w.page_size, queue.name, dpi=DPI, title=f"bench-{i}")
+        return PrintJob(
+            i,
+            w.html or "",
+            w.page_size,
+            queue.name,
+            dpi=DPI,
+            title=f"bench-{i}",
+            waybill_id=w.waybill_id,
+            verify=VerifyPolicy(dpi=DPI) if verify else None,
+        )
 
     for i, w in enumerate(waybills[:WARM]):
         pq.submit(job(-1 - i, w))
@@ -160,6 +173,8 @@ def run(quick: bool) -> list[Row]:
     discard_jobs(queue)
     ours = spool_print_queue(queue, waybills)
     discard_jobs(queue)
+    checked = spool_print_queue(queue, waybills, verify=True)
+    discard_jobs(queue)
     naive = spool_naive(queue, waybills[: n // 2 if quick else NAIVE_MAX])
     discard_jobs(queue)
     direct = spool_pdf_lp(queue, waybills)
@@ -168,7 +183,19 @@ def run(quick: bool) -> list[Row]:
     rate, naive_rate, direct_rate = n / ours.wall, n_naive / naive.wall, n / direct.wall
     cpu, direct_cpu = ours.cpu / n * 1000, direct.cpu / n * 1000
     naive_cpu = naive.cpu / n_naive * 1000
+    checked_rate, checked_cpu = n / checked.wall, checked.cpu / n * 1000
     return [
+        Row(
+            f"spool {n} labels with label verification",
+            f"{checked_rate:.1f} labels/s",
+            f"verification off: {rate:.1f}/s",
+            times(checked_rate / rate),
+            target,
+            checked_rate >= 20,
+            f"the same PrintQueue and labels, each verified before it is spooled (pdfium "
+            f"raster at {DPI} dpi, zxing-cpp read of the waybill id); CPU per label "
+            f"{checked_cpu:.0f} ms with, {cpu:.0f} ms without",
+        ),
         Row(
             metric,
             f"{rate:.1f} labels/s",

@@ -23,6 +23,10 @@ from tests.benchmarks.qt_wait import wait_for
 __all__ = ["bench_window", "wait_for"]
 
 
+def _no_check(_job: object, _rendered: object) -> None:
+    return None
+
+
 @contextmanager
 def bench_window(
     sandbox: SandboxInfo,
@@ -30,9 +34,11 @@ def bench_window(
     pdf_dir: Path | None = None,
     ask: Callable[[str, str], bool] | None = None,
     printer_status: CupsStatus | None = None,
+    verify: bool = True,
     **settings: object,
 ) -> Iterator[MainWindow]:
-    """A shown main window on `sandbox`; torn down in the order `app_main` uses."""
+    """A shown main window on `sandbox`; torn down in the order `app_main` uses.
+    `verify=False`: its print queue skips label verification (for side-by-side rows)."""
     base = Settings(
         api_base=sandbox.base_url,
         appid=sandbox.appid,
@@ -42,7 +48,7 @@ def bench_window(
     holder = SettingsHolder(base.replace(**settings))
     runner = BackgroundRunner()
     profile = make_label_profile()
-    queue = PrintQueue(profile)
+    queue = PrintQueue(profile) if verify else PrintQueue(profile, check=_no_check)
     services = WindowServices(
         settings=holder.settings,
         make_source=demo_source_factory(holder, sandbox.secret),
