@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QStandardPaths
 from PySide6.QtGui import QKeySequence
 from PySide6.QtPrintSupport import QPrintPreviewDialog
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QToolBar, QWidget
+from PySide6.QtWidgets import QFileDialog, QToolBar
 
 from app.core.model import Waybill
 from app.core.settings import Settings
@@ -24,7 +24,6 @@ from app.printing.export import ExportLabel, ExportResult, PdfExport
 from app.printing.page_setup import job_title, page_size_for
 from app.printing.render import LabelRenderer
 from app.ui.actions import make_action
-from app.ui.print_controller import AskFn
 from app.ui.print_preview import open_print_preview
 from app.ui.print_setup import PrinterPicker
 from app.ui.queue_model import RowState
@@ -34,22 +33,6 @@ if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
 
 _EXPORTABLE = (RowState.READY, RowState.PRINTED, RowState.PRINTING)
-
-
-def message_box_ask(parent: QWidget) -> AskFn:
-    """The default `ask`: a Yes/No message box over `parent` (No is the default button)."""
-
-    def ask(title: str, question: str) -> bool:
-        answer = QMessageBox.question(
-            parent,
-            title,
-            question,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
-
-    return ask
 
 
 class PrintCommands(QObject):
