@@ -228,8 +228,10 @@ class Ledger(LedgerOrders):
         until: float | None = None,
         limit: int = 500,
         station: str | None = None,
+        offset: int = 0,
     ) -> list[HistoryRow]:
-        """History: orders whose ids contain the given texts, by last activity, newest first.
+        """History: orders whose ids contain the given texts, by last activity, newest first
+        (`limit` of them after the newest `offset`: one page).
 
         `station` keeps the orders with a print attempt at that station.
         """
@@ -242,6 +244,28 @@ class Ledger(LedgerOrders):
                 since=since,
                 until=until,
                 limit=limit,
+                station=station,
+                offset=offset,
+            )
+
+    def count(
+        self,
+        order_id: str | None = None,
+        waybill_id: str | None = None,
+        delivery_id: str | None = None,
+        since: float | None = None,
+        until: float | None = None,
+        station: str | None = None,
+    ) -> int:
+        """How many orders `search` finds with the same filters, all pages together."""
+        with self._tx(write=False) as conn:
+            return q.count(
+                conn,
+                order_id=order_id,
+                waybill_id=waybill_id,
+                delivery_id=delivery_id,
+                since=since,
+                until=until,
                 station=station,
             )
 

@@ -122,21 +122,16 @@ _HISTORY_SELECT = f"""
 """
 
 
-def search(
-    conn: Db,
+def _history_where(
     *,
     order_id: str | None,
     waybill_id: str | None,
     delivery_id: str | None,
     since: float | None,
     until: float | None,
-    limit: int,
-    station: str | None = None,
-) -> list[HistoryRow]:
-    """Orders whose ids contain the given texts, active in [since, until], newest first.
-
-    `station`: only orders with a print attempt at that station (exact name).
-    """
+    station: str | None,
+) -> tuple[str, list[object]]:
+    """The WHERE clause (and its parameters) of a History search over `orders o`."""
     clauses: list[str] = []
     params: list[object] = []
     if order_id:
@@ -163,9 +158,59 @@ def search(
     if station:
         clauses.append("EXISTS (SELECT 1 FROM prints x WHERE x.order_row = o.id AND x.station = ?)")
         params.append(station)
-    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    sql = f"{_HISTORY_SELECT} {where} ORDER BY o.updated_at DESC, o.id DESC LIMIT ?"
-    return [_history_row(row) for row in conn.execute(sql, (*params, limit))]
+    return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params
+
+
+def search(
+    conn: Db,
+    *,
+    order_id: str | None,
+    waybill_id: str | None,
+    delivery_id: str | None,
+    since: float | None,
+    until: float | None,
+    limit: int,
+    station: str | None = None,
+    offset: int = 0,
+) -> list[HistoryRow]:
+    """Orders whose ids contain the given texts, active in [since, until], newest first;
+    `limit` of them after skipping the newest `offset` (a page).
+
+    `station`: only orders with a print attempt at that station (exact name).
+    """
+    where, params = _history_where(
+        order_id=order_id,
+        waybill_id=waybill_id,
+        delivery_id=delivery_id,
+        since=since,
+        until=until,
+        station=station,
+    )
+    sql = f"{_HISTORY_SELECT} {where} ORDER BY o.updated_at DESC, o.id DESC LIMIT ? OFFSET ?"
+    return [_history_row(row) for row in conn.execute(sql, (*params, limit, max(0, offset)))]
+
+
+def count(
+    conn: Db,
+    *,
+    order_id: str | None,
+    waybill_id: str | None,
+    delivery_id: str | None,
+    since: float | None,
+    until: float | None,
+    station: str | None = None,
+) -> int:
+    """How many orders `search` would find with these filters and no limit."""
+    where, params = _history_where(
+        order_id=order_id,
+        waybill_id=waybill_id,
+        delivery_id=delivery_id,
+        since=since,
+        until=until,
+        station=station,
+    )
+    (total,) = conn.execute(f"SELECT count(*) FROM orders o {where}", tuple(params)).fetchone()
+    return int(total)
 
 
 def _history_row(row: Any) -> HistoryRow:

@@ -54,7 +54,7 @@ from app.ui.scan_catcher import TAKES_SCANS
 
 SOURCE = "history"
 PAGE = 500
-"""Orders shown per page; "Show more" adds a page."""
+"""Orders shown per page; "Next page" and "Previous page" move through the rest."""
 
 
 def _when(timestamp: float | None) -> str:
@@ -137,11 +137,19 @@ class HistoryWindow(QDialog):
         self.search_button = QPushButton(self.tr("&Search"), self)
         self.search_button.setDefault(True)
         self.search_button.clicked.connect(lambda: self.search())
-        self.more_button = QPushButton(self.tr("Show &more"), self)
-        self.more_button.setToolTip(self.tr("Show the next older orders that match"))
-        self.more_button.setEnabled(False)
-        self.more_button.clicked.connect(self.show_more)
-        self._limit = PAGE
+        self.previous_button = QPushButton(self.tr("Pre&vious page"), self)
+        self.previous_button.setToolTip(self.tr("Show the newer orders that match"))
+        self.next_button = QPushButton(self.tr("&Next page"), self)
+        self.next_button.setToolTip(self.tr("Show the next older orders that match"))
+        for button in (self.previous_button, self.next_button):
+            button.setEnabled(False)
+        self.previous_button.clicked.connect(lambda: self.show_page(self.page - 1))
+        self.next_button.clicked.connect(lambda: self.show_page(self.page + 1))
+        self.page: int = 0
+        """The page shown (0 = the newest `PAGE` matches)."""
+        self.total = 0
+        """How many orders the last search matched, all pages together."""
+        self._query: dict[str, object] = {}
         for line in (self.order_edit, self.waybill_edit, self.carrier_edit, self.station_edit):
             line.returnPressed.connect(self.search)
 
@@ -198,7 +206,8 @@ class HistoryWindow(QDialog):
         for button in (self.reprint_button, self.export_pdf_button, self.export_csv_button):
             actions.addWidget(button)
         actions.addStretch(1)
-        actions.addWidget(self.more_button)
+        actions.addWidget(self.previous_button)
+        actions.addWidget(self.next_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 3)
@@ -214,42 +223,53 @@ class HistoryWindow(QDialog):
 
     # --- searching -------------------------------------------------------------------------
 
-    def search(self, *, more: bool = False) -> None:
-        """Search the ledger with the fields as they are (in the background): the newest
-        `PAGE` matches, or (`more`) one page more than shown now."""
-        self._limit = self._limit + PAGE if more else PAGE
+    def search(self) -> None:
+        """Search the ledger with the fields as they are (in the background): how many
+        orders match, and the first page of them (the newest `PAGE`)."""
         since = until = None
         if self.use_dates.isChecked():
             since = _day_start(self.date_from.date())
             until = _day_start(self.date_to.date().addDays(1)) - 0.001
-        query = {
+        self._query = {
             "order_id": self.order_edit.text().strip() or None,
             "waybill_id": self.waybill_edit.text().strip() or None,
             "delivery_id": self.carrier_edit.text().strip() or None,
             "since": since,
             "until": until,
-            "limit": self._limit + 1,  # one more than shown: tells whether more match
             "station": self.station_edit.text().strip() or None,
         }
-        self.search_button.setEnabled(False)
+        self._load(0)
+
+    def show_page(self, page: int) -> None:
+        """Show page `page` of the last search (counted again: the ledger may have grown)."""
+        if self._query and page >= 0:
+            self._load(page)
+
+    def _load(self, page: int) -> None:
+        query = dict(self._query)
+        ledger = self._ledger
+
+        def read() -> tuple[int, list[HistoryRow]]:
+            total = ledger.count(**query)  # type: ignore[arg-type]
+            rows = ledger.search(**query, limit=PAGE, offset=page * PAGE)  # type: ignore[arg-type]
+            return total, rows
+
+        for button in (self.search_button, self.previous_button, self.next_button):
+            button.setEnabled(False)
         self._generation += 1
         generation = self._generation
 
-        def done(rows: object) -> None:
+        def done(result: object) -> None:
             if generation == self._generation:  # an older search's answer is dropped
-                self._show_rows(rows)
+                total, rows = result if isinstance(result, tuple) else (0, [])
+                self._show_rows(page, int(total), rows)
 
-        self._runner.run(
-            lambda: self._ledger.search(**query),  # type: ignore[arg-type]
-            on_done=done,
-            on_error=self._failed,
-        )
+        self._runner.run(read, on_done=done, on_error=self._failed)
 
-    def _show_rows(self, rows: object) -> None:
+    def _show_rows(self, page: int, total: int, rows: object) -> None:
         self.search_button.setEnabled(True)
         found = [r for r in rows if isinstance(r, HistoryRow)] if isinstance(rows, list) else []
-        more = len(found) > self._limit
-        self.rows = found[: self._limit]
+        self.page, self.total, self.rows = page, total, found
         self.table.setUpdatesEnabled(False)
         self.table.setRowCount(0)
         for row in self.rows:
@@ -273,20 +293,30 @@ class HistoryWindow(QDialog):
             self.table.resizeColumnToContents(column)
         self.attempts = []
         self.attempts_table.setRowCount(0)
-        self.more_button.setEnabled(more)
-        if more:
-            text = self.tr(
-                "The newest %n order(s) shown; more match — Show more.", "", len(self.rows)
-            )
-            self.tell(text)
-        else:
-            self.tell(self.tr("%n order(s) found.", "", len(self.rows)))
+        first = page * PAGE
+        self.previous_button.setEnabled(page > 0)
+        self.next_button.setEnabled(first + len(self.rows) < total)
+        self.tell(self.count_text(total, first, len(self.rows)))
         if self.rows:
             self.table.selectRow(0)
         self.searched.emit(len(self.rows))
 
-    def show_more(self) -> None:
-        self.search(more=True)
+    def count_text(self, total: int, first: int, shown: int) -> str:
+        """What the status line says about a page: the true count and which rows are shown."""
+        if total == 0:
+            return self.tr("No orders found.")
+        if total == 1 and first == 0:
+            return self.tr("1 order found.")
+        if first == 0 and shown == total:
+            return self.tr("{0} orders found.").format(f"{total:,}")
+        pages = -(-total // PAGE)
+        return self.tr("{0} orders found; showing {1}–{2} (page {3} of {4}).").format(
+            f"{total:,}",
+            f"{first + 1:,}" if shown else "0",
+            f"{first + shown:,}",
+            f"{first // PAGE + 1:,}",
+            f"{pages:,}",
+        )
 
     def state_text(self, state: OrderState) -> str:
         """A ledger state as the packer reads it."""
@@ -303,6 +333,8 @@ class HistoryWindow(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self.search_button.setEnabled(True)
+        self.previous_button.setEnabled(self.page > 0)
+        self.next_button.setEnabled((self.page + 1) * PAGE < self.total)
         self.tell(self.tr("The history could not be read: {0}").format(exc))
 
     def selected(self) -> HistoryRow | None:

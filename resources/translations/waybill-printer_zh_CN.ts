@@ -101,8 +101,16 @@ Type the AppSecret for {1} now and keep it in memory for this session only? It i
         <translation>搜索(&amp;S)</translation>
     </message>
     <message>
-        <source>Show &amp;more</source>
-        <translation>显示更多(&amp;M)</translation>
+        <source>Pre&amp;vious page</source>
+        <translation>上一页(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Show the newer orders that match</source>
+        <translation>显示较新的匹配订单</translation>
+    </message>
+    <message>
+        <source>&amp;Next page</source>
+        <translation>下一页(&amp;N)</translation>
     </message>
     <message>
         <source>Show the next older orders that match</source>
@@ -196,17 +204,21 @@ Type the AppSecret for {1} now and keep it in memory for this session only? It i
         <source>Print attempts of the selected order:</source>
         <translation>所选订单的打印记录：</translation>
     </message>
-    <message numerus="yes">
-        <source>The newest %n order(s) shown; more match — Show more.</source>
-        <translation>
-            <numerusform>已显示最新的 %n 个订单；还有更多匹配——请点“显示更多”。</numerusform>
-        </translation>
+    <message>
+        <source>No orders found.</source>
+        <translation>没有找到订单。</translation>
     </message>
-    <message numerus="yes">
-        <source>%n order(s) found.</source>
-        <translation>
-            <numerusform>找到 %n 个订单。</numerusform>
-        </translation>
+    <message>
+        <source>1 order found.</source>
+        <translation>找到 1 个订单。</translation>
+    </message>
+    <message>
+        <source>{0} orders found.</source>
+        <translation>找到 {0} 个订单。</translation>
+    </message>
+    <message>
+        <source>{0} orders found; showing {1}–{2} (page {3} of {4}).</source>
+        <translation>找到 {0} 个订单；显示第 {1}–{2} 个（第 {3} 页，共 {4} 页）。</translation>
     </message>
     <message>
         <source>queued</source>

@@ -53,6 +53,18 @@ def test_search_matches_substrings_newest_first(ledger: Ledger) -> None:
     assert [r.order_row_id for r in ledger.search(limit=1)] == [c]
 
 
+def test_count_matches_search_without_limit_and_pages_follow_each_other(ledger: Ledger) -> None:
+    rows = ledger.record_queued([OrderRef(f"PG-{n:04d}", "SF") for n in range(1_234)])
+    newest_first = list(reversed(rows))
+    assert ledger.count() == 1_234
+    assert ledger.count(order_id="PG-00") == 100
+    assert ledger.count(order_id="nothing") == 0
+    pages = [ledger.search(limit=500, offset=n * 500) for n in range(3)]
+    assert [len(p) for p in pages] == [500, 500, 234]
+    assert [r.order_row_id for p in pages for r in p] == newest_first
+    assert ledger.search(limit=500, offset=1_500) == []
+
+
 def test_search_by_time_uses_last_activity(ledger: Ledger, clock: StepClock) -> None:
     old = printed(ledger, OrderRef("OLD", "SF"), "SF1")
     clock.advance_days(1)

@@ -69,6 +69,18 @@ def test_two_stations_claim_a_waybill_once_and_history_shows_both(pg_url: str) -
         assert sorted(a.stations()) == ["A", "B"]
 
 
+def test_history_counts_and_pages_on_the_server(pg_url: str) -> None:
+    with Ledger(pg_url, station="A") as ledger:
+        rows = ledger.record_queued([OrderRef(f"PG{n:04d}", "SF") for n in range(1_050)])
+        newest = fetched(ledger, "PGX", "SF_100%")
+        assert ledger.count() == 1_051
+        assert ledger.count(order_id="PG00") == 100
+        assert ledger.count(waybill_id="_100%") == 1  # LIKE wildcards are literal here too
+        assert ledger.count(waybill_id="SF_1") == 1 and ledger.count(waybill_id="SFx1") == 0
+        third = ledger.search(order_id="PG", limit=500, offset=1_000)
+        assert [r.order_row_id for r in third] == [newest, *reversed(rows)][1_000:]
+
+
 def test_a_dead_stations_pending_print_becomes_unknown_for_it_only(pg_url: str) -> None:
     clock = StepClock()
     dead = Ledger(pg_url, station="A", clock=clock)

@@ -5,6 +5,7 @@ the retention setting applied at start."""
 from __future__ import annotations
 
 import csv
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,7 @@ from PySide6.QtWebEngineCore import QWebEngineProfile
 from pytestqt.qtbot import QtBot
 
 from app.core.ledger import Ledger
+from app.core.ledger_records import HistoryRow
 from app.core.model import OrderRef
 from app.printing.queue import PrintQueue
 from app.sandbox.server import SandboxServer
@@ -155,7 +157,7 @@ def test_retention_prunes_old_orders_at_start(
         assert sorted(r.order_id for r in features.session.ledger.search()) == ["A1", "B2"]
 
 
-def test_large_results_page_and_say_more_match(
+def test_large_results_show_the_true_count_and_page_through(
     sandbox: SandboxServer,
     label_profile: QWebEngineProfile,
     print_queue: PrintQueue,
@@ -163,22 +165,75 @@ def test_large_results_page_and_say_more_match(
     qtbot: QtBot,
 ) -> None:
     path = tmp_path / "ledger.sqlite3"
-    total = PAGE + 5
+    total = 5_000
     with Ledger(path) as ledger:
-        ledger.record_queued([OrderRef(f"P{n:04d}", "SF") for n in range(total)])
+        refs = [OrderRef(f"P{n:04d}", "SF", f"SF{n:013d}") for n in range(total)]
+        ledger.record_queued(refs)
     with ledger_window(sandbox, label_profile, print_queue, tmp_path / "pdf", path) as opened:
         _window, features = opened
         features.history_action.trigger()
         history = features.history
         assert history is not None
         qtbot.waitUntil(lambda: len(history.rows) == PAGE, timeout=20_000)
-        assert history.more_button.isEnabled()
-        assert f"The newest {PAGE} order(s) shown; more match" in history.status.text()
+        assert history.total == total
+        assert history.status.text().startswith("5,000 orders found; showing 1–500 (page 1 of 10)")
+        assert history.next_button.isEnabled() and not history.previous_button.isEnabled()
         assert history.table.item(0, 4).text() == "queued"  # the state, as a packer reads it
+        newest = history.rows[0].order_id
+        assert newest == "P4999"
         with qtbot.waitSignal(history.searched, timeout=20_000):
-            history.more_button.click()
-        assert len(history.rows) == total
-        assert not history.more_button.isEnabled()
-        assert history.status.text() == f"{total} order(s) found."
-        waybill_width = history.table.columnWidth(0)
-        assert waybill_width >= history.table.fontMetrics().horizontalAdvance("2026-01-01 00:00")
+            history.next_button.click()
+        assert history.page == 1 and len(history.rows) == PAGE
+        assert history.rows[0].order_id == "P4499"  # the next 500, newest first
+        assert "showing 501–1,000 (page 2 of 10)" in history.status.text()
+        assert history.previous_button.isEnabled()
+        with qtbot.waitSignal(history.searched, timeout=20_000):
+            history.show_page(9)
+        assert [r.order_id for r in history.rows][-1] == "P0000"
+        assert not history.next_button.isEnabled()
+        with qtbot.waitSignal(history.searched, timeout=20_000):
+            history.previous_button.click()
+        assert history.page == 8
+        # time and waybill: never cut off
+        metrics = history.table.fontMetrics()
+        for column in (0, 3):
+            text = history.table.item(0, column).text()
+            assert history.table.columnWidth(column) >= metrics.horizontalAdvance(text), column
+        with qtbot.waitSignal(history.searched, timeout=20_000):
+            history.order_edit.setText("P000")
+            history.search_button.click()
+        assert history.total == 10 and history.status.text() == "10 orders found."
+        assert not history.next_button.isEnabled()
+
+
+def test_the_count_and_pages_are_read_off_the_gui_thread(
+    sandbox: SandboxServer,
+    label_profile: QWebEngineProfile,
+    print_queue: PrintQueue,
+    tmp_path: Path,
+    qtbot: QtBot,
+) -> None:
+    path = tmp_path / "ledger.sqlite3"
+    with Ledger(path) as ledger:
+        ledger.record_queued([OrderRef(f"T{n}", "SF") for n in range(3)])
+    with ledger_window(sandbox, label_profile, print_queue, tmp_path / "pdf", path) as opened:
+        _window, features = opened
+        ledger = features.session.ledger
+        threads: list[str] = []
+        count, search_page = ledger.count, ledger.search
+
+        def count_spy(*args: object, **kwargs: object) -> int:
+            threads.append(threading.current_thread().name)
+            return count(*args, **kwargs)  # type: ignore[arg-type]
+
+        def search_spy(*args: object, **kwargs: object) -> list[HistoryRow]:
+            threads.append(threading.current_thread().name)
+            return search_page(*args, **kwargs)  # type: ignore[arg-type]
+
+        ledger.count = count_spy  # type: ignore[method-assign]
+        ledger.search = search_spy  # type: ignore[method-assign]
+        history = features.open_history()
+        qtbot.waitUntil(lambda: history.total == 3, timeout=20_000)
+        assert history.status.text() == "3 orders found."
+        assert len(threads) >= 2
+        assert threading.main_thread().name not in threads, threads
