@@ -25,6 +25,11 @@ MAX_FIELD_BYTES = 512
 
 MAX_FIELDS = 3
 
+MAX_ORDER_ID_CHARS = 64
+"""WeChat's limit on `order_id`: a longer id is refused at once (the API would answer
+9300526 "field length wrong"); typically several scans run together by a scanner whose
+line end the program did not see."""
+
 _CARRIER_RE = re.compile(r"[A-Z0-9_]{1,32}")
 # Space characters (Unicode category Zs) other than the tab, which is a field separator.
 _BLANKS = (
@@ -132,6 +137,11 @@ INVALID_CARRIER = Hint(
 UNBALANCED_QUOTES = Hint(
     "a quoted field is not closed, or text follows its closing quote",
     "引号内的字段未闭合，或右引号后还有其他字符",
+)
+ORDER_ID_TOO_LONG = Hint(
+    f"order id longer than {MAX_ORDER_ID_CHARS} characters (WeChat's limit)"
+    " — several scans run together?",
+    f"订单号超过 {MAX_ORDER_ID_CHARS} 个字符（微信的上限）——是否多次扫描连在了一起？",
 )
 HEADER_ROW = Hint("a header row in the middle of the list", "列表中间出现了表头行")
 ALREADY_SCANNED = Hint("already in the list", "已在列表中")
@@ -332,6 +342,8 @@ def _parse_fields(line: str, default_delivery: str) -> tuple[OrderRef | None, Hi
         return None, EMPTY_ORDER_ID
     if any(len(value.encode("utf-8", "surrogatepass")) > MAX_FIELD_BYTES for value in fields):
         return None, FIELD_TOO_LONG
+    if len(order_id) > MAX_ORDER_ID_CHARS:
+        return None, ORDER_ID_TOO_LONG
     if _is_header_word(order_id):
         return None, HEADER_ROW
     delivery_id = fields[1].upper() if len(fields) > 1 and fields[1] else default_delivery

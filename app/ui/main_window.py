@@ -292,7 +292,8 @@ class MainWindow(QMainWindow):
         line = parse_scan(text, self.default_carrier(), seen=self.model.keys())
         if line.kind is LineKind.REJECTED or line.ref is None:
             reason = self.model.hint_text(line.reason) if line.reason else ""
-            self.tell(self.tr("Refused “{0}”: {1}").format(line.text, reason), Feedback.ERROR)
+            shown = line.text if len(line.text) <= 40 else f"{line.text[:32]}…"
+            self.tell(self.tr("Refused “{0}”: {1}").format(shown, reason), Feedback.ERROR)
             return
         ref = line.ref
         if line.kind is LineKind.DUPLICATE:

@@ -133,6 +133,21 @@ def test_fetch_reports_invalid_and_duplicate_lines_in_input_order(sandbox: Sandb
     assert "5 lines" in result.stderr
 
 
+def test_fetch_refuses_an_order_id_past_wechats_64_characters(sandbox: SandboxServer) -> None:
+    glued = "".join(f"ORD{n:05d}" for n in range(31))[:248]  # scans run together
+    text = f"{'A' * 64}\n{glued}\n{'B' * 65},ZTO\n"
+    result = run_cli(
+        ["fetch", "--json", "--api-base", sandbox.base_url, "-i", "-"], creds(sandbox), text
+    )
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["status"] for o in out] == ["ok", "invalid", "invalid"]
+    assert out[0]["order_id"] == "A" * 64
+    for line_no, report in ((2, out[1]), (3, out[2])):
+        assert report["errmsg"].startswith(f"line {line_no}: order id longer than 64 characters")
+        assert report["order_id"] is None
+    assert result.returncode == 1
+
+
 def test_fetch_without_credentials_exits_2_and_says_what_to_set(sandbox: SandboxServer) -> None:
     result = run_cli(["fetch", "--api-base", sandbox.base_url, "A1"], {})
     assert result.returncode == 2

@@ -163,6 +163,9 @@ def test_a_default_carrier_line_duplicates_an_explicit_one() -> None:
         ("\tSF\tW1", orders.EMPTY_ORDER_ID),
         ("A" * 513, orders.FIELD_TOO_LONG),
         ("A1,SF," + "W" * 513, orders.FIELD_TOO_LONG),
+        ("A" * 65, orders.ORDER_ID_TOO_LONG),
+        ("单" * 65 + ",SF", orders.ORDER_ID_TOO_LONG),  # characters, not bytes
+        ("".join(f"9305{n:04d}" for n in range(30)), orders.ORDER_ID_TOO_LONG),
         ("单" * 171, orders.FIELD_TOO_LONG),  # 513 bytes of UTF-8
         ("A1\x00", orders.CONTROL_CHARACTERS),
         ("A\x1d1,SF", orders.CONTROL_CHARACTERS),
@@ -200,7 +203,12 @@ def test_every_reason_speaks_both_languages() -> None:
 
 
 def test_a_field_of_exactly_512_bytes_is_accepted() -> None:
-    assert only_ref("A" * 512).order_id == "A" * 512
+    assert only_ref("A1,SF," + "W" * 512).waybill_id == "W" * 512
+
+
+def test_an_order_id_of_exactly_64_characters_is_accepted() -> None:
+    assert only_ref("单" * 64).order_id == "单" * 64
+    assert parse_scan("A" * 64 + "\r", "SF").kind is LineKind.REF
 
 
 def test_a_32_character_carrier_is_accepted() -> None:
@@ -254,6 +262,8 @@ def test_a_seen_scan_is_a_duplicate() -> None:
         ("\r\n", orders.EMPTY_ORDER_ID),
         ("A\x001", orders.CONTROL_CHARACTERS),
         ("A" * 600, orders.FIELD_TOO_LONG),
+        ("A" * 65 + "\r", orders.ORDER_ID_TOO_LONG),
+        ("".join(f"ORD{n:05d}" for n in range(30)) + "\n", orders.ORDER_ID_TOO_LONG),
         ("A1,S-F", orders.INVALID_CARRIER),
     ],
 )

@@ -10,6 +10,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWebEngineCore import QWebEngineProfile
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -90,6 +91,27 @@ def test_outcomes_colour_the_banner_and_play_their_sound(
     assert win.scan_bar.message.tone() is Feedback.ERROR
     assert "invalid carrier id" in win.scan_bar.message_text()
     assert player.played == [Sound.OK, Sound.ERROR, Sound.ERROR]
+
+
+def test_scans_run_together_past_wechats_64_characters_are_refused_at_once(
+    window: tuple[MainWindow, RecordingPlayer], qtbot: QtBot
+) -> None:
+    win, player = window
+    glued = "".join(f"ORD{n:05d}" for n in range(31))[:248]  # 31 ids a scanner ran together
+    win.scan_bar.focus_field()
+    qtbot.keyClicks(win.scan_bar.field, glued)
+    qtbot.keyClick(win.scan_bar.field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: win.scan_bar.message.tone() is Feedback.ERROR, timeout=5_000)
+    text = win.scan_bar.message_text()
+    assert "longer than 64 characters (WeChat's limit)" in text
+    assert glued[:32] in text and glued not in text  # the id shown shortened
+    assert player.played == [Sound.ERROR]
+    assert win.model.rowCount() == 0
+    win.add_scan("O" * 64)  # exactly the limit is an order
+    assert win.model.rowCount() == 1 and player.played[-1] is Sound.OK
+    added = win.add_text(f"A1\n{'B' * 65}\nA2")
+    assert added == 2 and win.model.rowCount() == 3
+    assert "1 line(s) not added" in win.scan_bar.message_text()
 
 
 def test_info_messages_are_silent(window: tuple[MainWindow, RecordingPlayer]) -> None:
