@@ -9,8 +9,12 @@
   (where Chromium never runs animation frames), runs `requestAnimationFrame` callbacks on
   a timer so a label drawing in one is still drawn.
 - `SETTLE_JS` runs in the program's own isolated world (the label cannot see or fake
-  it): it adopts a style sheet that shows animations and transitions in their final
-  state (after the label's own sheets, so it wins), hides images that failed to load (no broken-image icon on a label), and
+  it): it cancels every navigation the page starts (link, form, `location=`, refresh:
+  the Navigation API's `navigate` event, and `submit`) and reports each on the console
+  as `NAVIGATION_REFUSED` — Chromium commits one to about:blank without asking
+  `LabelPage.acceptNavigationRequest`; it adopts a style sheet that shows animations and
+  transitions in their final state (after the label's own sheets, so it wins), hides
+  images that failed to load (no broken-image icon on a label), and
   defines `__waybillSettle(quietMs)`, which finishes running animations and answers
   "settled" once the document is loaded, its fonts and images are done and its scripts
   have been quiet (no pending short timer, no DOM change for `quietMs`); otherwise what
@@ -26,6 +30,8 @@ from PySide6.QtWebEngineCore import QWebEngineScript
 from app.printing.label_html import FINAL_STATE_CSS
 
 BUSY_ATTRIBUTE = "data-waybill-printer-busy"
+#: How `SETTLE_JS` starts the console message of a navigation it cancelled.
+NAVIGATION_REFUSED = "waybill-printer: navigation refused: "
 
 GUARD_JS = (
     r"""
@@ -220,6 +226,25 @@ SETTLE_JS = (
       return;
     }
   }).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+  // No navigation: the page is the label and stays it. Chromium commits a navigation to
+  // about:blank without asking the page's navigation guard, so it is cancelled here,
+  // before it starts (the Navigation API's navigate event: links, forms, location=,
+  // meta refresh, from any world); a form submit is also cancelled as an event. Each
+  // refusal is reported on the console (`NAVIGATION_REFUSED`), which `LabelPage` records.
+  const refuse = (what) => console.warn('"""
+    + NAVIGATION_REFUSED
+    + r"""' + what);
+  if (window.navigation && typeof window.navigation.addEventListener === 'function') {
+    window.navigation.addEventListener('navigate', (event) => {
+      if (event.hashChange || !event.cancelable) return;
+      event.preventDefault();
+      refuse(event.navigationType + ' ' + String(event.destination && event.destination.url).slice(0, 80));
+    });
+  }
+  document.addEventListener('submit', (event) => {
+    event.preventDefault();
+    refuse('submit');
+  }, true);
   window.__waybillSettle = (quietMs) => {
     for (const animation of document.getAnimations()) {
       try { animation.finish(); } catch (e) { try { animation.pause(); } catch (e2) { /* gone */ } }

@@ -9,7 +9,9 @@
   page ever sees it: Chromium opens preconnect sockets without asking the request
   interceptor, so such a link must not exist; `<script type=speculationrules>` likewise;
   frames (`iframe`, `object`, `embed`, …) become inert elements (their documents would be
-  out of reach of both this and the guard script);
+  out of reach of both this and the guard script); a `<meta http-equiv>` other than the
+  content type loses its `http-equiv` (a refresh would replace the label, and with label
+  scripts off nothing else in the page could stop it);
 - `FINAL_STATE_CSS` (adopted by the page's settle script, `cage_scripts`) shows
   animations and transitions in their final state (an offscreen page never advances them:
   a template that fades in from `opacity: 0` would print white).
@@ -32,6 +34,8 @@ _FRAME_RE = re.compile(r"<(/?)(" + "|".join(FRAME_TAGS) + r")(?=[\s>/])", re.IGN
 _SPECULATION_RE = re.compile(
     r"(<script\b[^>]*\btype\s*=\s*)([\"']?)speculationrules\2", re.IGNORECASE
 )
+_META_RE = re.compile(r"<meta\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.IGNORECASE)
+_EQUIV_RE = re.compile(r"(?<=[\s\"'/])http-equiv\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.IGNORECASE)
 _REL_RE = re.compile(r"(?<=[\s\"'/])rel\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.IGNORECASE)
 _HREF_RE = re.compile(r"(?<=[\s\"'/])href\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.IGNORECASE)
 HINT_RELS = frozenset(
@@ -74,6 +78,14 @@ def _host_of(href: str) -> str | None:
     return f"{parts.scheme or 'https'}://{parts.hostname}{port}"
 
 
+def _neutralise_equiv(match: re.Match[str]) -> str:
+    """A `<meta>`'s `http-equiv` made inert, unless it only declares the content type
+    (its charset matters; a refresh, however its value is written, must not stay)."""
+    if _unquote(match.group(1)).strip().lower() == "content-type":
+        return match.group(0)
+    return "data-neutralised-" + match.group(0)
+
+
 def neutralise_hints(html: str) -> tuple[str, tuple[str, ...]]:
     """`html` with no network-hint `<link>` and no frame left, and the hosts they named.
 
@@ -99,6 +111,7 @@ def neutralise_hints(html: str) -> tuple[str, tuple[str, ...]]:
 
     cleaned = _FRAME_RE.sub(r"<\1x-neutralised-\2", html)
     cleaned = _LINK_RE.sub(fix, cleaned)
+    cleaned = _META_RE.sub(lambda m: _EQUIV_RE.sub(_neutralise_equiv, m[0]), cleaned)
     cleaned = _SPECULATION_RE.sub(
         lambda m: f"{m.group(1)}{m.group(2)}text/plain{m.group(2)}", cleaned
     )

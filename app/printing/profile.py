@@ -5,7 +5,9 @@ rendered as a browser would — its own scripts run (unless `scripts=False`), im
 and styles load from the hosts the station allows — but inside a cage:
 
 - an off-the-record profile with no cookies at all, no storage on disk, no plugins, no
-  file access, no windows, no navigation (`LabelPage`), no HTTP authentication;
+  file access, no windows, no HTTP authentication, no navigation: `LabelPage` refuses
+  what it is asked about and the settle script (`cage_scripts`) cancels what it is not
+  (about:blank), both recorded in `LabelPage.refused`; a meta refresh never loads;
 - the label is served from memory under its own URL scheme (`label_scheme`), so there is
   no size limit and relative URLs resolve to nothing;
 - every request is decided by `CageInterceptor`: the label itself, `data:`/`blob:`, and
@@ -34,7 +36,7 @@ from PySide6.QtWebEngineCore import (
 
 from app.core.label_hosts import DEFAULT_LABEL_HOSTS, AllowList, origin_of
 from app.core.settings import Settings
-from app.printing.cage_scripts import cage_scripts
+from app.printing.cage_scripts import NAVIGATION_REFUSED, cage_scripts
 from app.printing.label_html import prepare_label
 from app.printing.label_scheme import LABEL_SCHEME, LabelSchemeHandler, register_label_scheme
 
@@ -280,6 +282,19 @@ class LabelPage(QWebEnginePage):
             return True
         self.refused.append(f"{qurl.scheme()}:{type.name}")
         return False
+
+    def javaScriptConsoleMessage(
+        self,
+        level: QWebEnginePage.JavaScriptConsoleMessageLevel,
+        message: str,
+        lineNumber: int,
+        sourceID: str,
+    ) -> None:
+        # The settle script reports each navigation it cancelled in the page itself (the
+        # ones Chromium never asks `acceptNavigationRequest` about, to about:blank).
+        if message.startswith(NAVIGATION_REFUSED):
+            self.refused.append(f"cancelled:{message[len(NAVIGATION_REFUSED) :]}")
+        super().javaScriptConsoleMessage(level, message, lineNumber, sourceID)
 
     def createWindow(  # type: ignore[override]  # None: no window is ever opened
         self, type: QWebEnginePage.WebWindowType

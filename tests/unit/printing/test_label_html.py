@@ -1,4 +1,5 @@
-"""The label document as served: fragments wrapped, network hints and frames made inert."""
+"""The label document as served: fragments wrapped; network hints, frames and refreshes
+made inert."""
 
 from __future__ import annotations
 
@@ -55,3 +56,14 @@ def test_frames_become_inert_elements() -> None:
 def test_speculation_rules_do_not_run() -> None:
     cleaned, _ = neutralise_hints('<script type="speculationrules">{"prefetch": []}</script>')
     assert 'type="text/plain"' in cleaned
+
+
+def test_a_meta_refresh_loses_its_http_equiv_however_it_is_written() -> None:
+    cleaned, _ = neutralise_hints(
+        '<meta http-equiv="refresh" content="0;url=about:blank">'
+        "<META HTTP-EQUIV=Refresh content=0>"
+        "<meta content='a > b' http-equiv = '&#114;efresh'/>"
+        '<meta http-equiv="Content-Type" content="text/html; charset=gbk">'
+    )
+    assert cleaned.lower().count("data-neutralised-http-equiv") == 3
+    assert '<meta http-equiv="Content-Type" content="text/html; charset=gbk">' in cleaned
