@@ -9,8 +9,12 @@ the waybill id. Hosts the renderer had to block are reasons too: the label wante
 something it did not get. The result is a `Verification` with one `Problem` per reason.
 
 pdfium (pypdfium2) rasterises the page in-process, in a few milliseconds and without a
-temporary file; zxing-cpp reads the barcodes. Pure functions, no Qt: callable from any
-thread, but pdfium itself is not thread-safe, so one caller at a time (the GUI thread).
+temporary file; zxing-cpp reads the barcodes. A quick first look at the page without its
+text (`app.printing.quick_look`: most of the cost is pdfium loading Chromium's Type3 CJK
+fonts) confirms most labels; whatever it cannot confirm is rendered whole.
+
+Pure functions, no Qt: callable from any thread. pdfium itself is not thread-safe, so every
+use of it here holds one lock (one label at a time).
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from dataclasses import dataclass
 
 import pypdfium2
 import zxingcpp
+
+from app.printing.quick_look import quick_look
 
 MM_PER_PT = 25.4 / 72
 MIN_SIDE_MM = 20.0
@@ -67,6 +73,8 @@ class VerifyPolicy:
     allow_multi_page: bool = False
     min_side_mm: float = MIN_SIDE_MM
     max_side_mm: float = MAX_SIDE_MM
+    quick_look: bool = True
+    """Try the text-free look first (`app.printing.quick_look`); it never fails a label."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,8 @@ class Verification:
     """Every barcode text read, in page order."""
     blocked_hosts: tuple[str, ...] = ()
     checked_dpi: int = 0
+    quick: bool = False
+    """Confirmed by the quick, text-free look (the whole page was not rendered)."""
 
     @property
     def ok(self) -> bool:
@@ -268,6 +278,13 @@ def verify_label(
                     # An absurd page is never drawn (1e400 mm is 10^8 pixels a side).
                     return Verification(tuple(problems), sizes, (), blocked, 0)
             pages_to_read = len(sizes) if policy.allow_multi_page else 1
+            if waybill_id and policy.quick_look:
+                for index in range(pages_to_read):
+                    if quick_look(pdf, index, policy.dpi, waybill_id).confirmed:
+                        barcodes = (waybill_id,)
+                        return Verification(
+                            tuple(problems), sizes, barcodes, blocked, policy.dpi, quick=True
+                        )
             for index in range(pages_to_read):
                 scans.append(_scan_page(document, index, policy.dpi, waybill_id or None))
         finally:

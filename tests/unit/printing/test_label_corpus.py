@@ -15,7 +15,7 @@ from app.core.label_hosts import AllowList
 from app.core.labels import page_size_from_css
 from app.printing.profile import LabelProfile, make_label_profile
 from app.printing.render import LabelRenderer, RenderResult
-from app.printing.verify import verify_label
+from app.printing.verify import VerifyPolicy, verify_label
 from tests.fixtures.label_corpus import CASES, STUCK, AllowedHost, Case, ConnectionCounter, case
 from tests.fixtures.qt import dispose
 
@@ -66,6 +66,14 @@ def test_each_case_renders_and_verifies_as_expected(
         )
         if c.problems and "blocked_hosts" in {p.kind.value for p in verification.problems}:
             assert listener.url in verification.reason
+        # The quick, text-free look never changes a verdict: the whole page agrees.
+        whole = verify_label(
+            result.pdf,
+            c.waybill,
+            policy=VerifyPolicy(quick_look=False),
+            blocked_hosts=result.blocked_hosts,
+        )
+        assert whole.problems == verification.problems
     finally:
         dispose(renderer)
     assert listener.connections == 0

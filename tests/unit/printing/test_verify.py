@@ -9,6 +9,7 @@ import zxingcpp
 
 from app.core.labels import page_size_from_css
 from app.core.model import PageSizeMm
+from app.printing.quick_look import quick_look
 from app.printing.render import LabelRenderer
 from app.printing.verify import (
     ProblemKind,
@@ -132,3 +133,66 @@ def test_data_that_is_no_pdf_is_unreadable() -> None:
     assert problem is not None and problem.kind is ProblemKind.UNREADABLE
     result = verify_label(b"not a pdf", "SF1")
     assert [p.kind for p in result.problems] == [ProblemKind.UNREADABLE]
+
+
+def _modules(code: str) -> str:
+    """The dark (#) and light (.) modules of a Code128 of `code`, left to right."""
+    image = memoryview(
+        zxingcpp.create_barcode(code, zxingcpp.BarcodeFormat.Code128).to_image(
+            scale=1, add_quiet_zones=False
+        )
+    )
+    return "".join("#" if image[0, x] < 128 else "." for x in range(image.shape[1]))
+
+
+def _barcode_drawn_with_text(code: str) -> str:
+    """A Code128 drawn the way a barcode font draws one: with glyphs, not paths or images
+    (full blocks of a monospaced font, one per dark module, twenty lines tall)."""
+    row = _modules(code).replace("#", "\u2588").replace(".", "\u00a0")
+    lines = "<br>".join([row] * 20)
+    return (
+        "<div style=\"font: 4px/4px 'DejaVu Sans Mono', monospace; margin: 6mm 8mm;"
+        f' white-space: pre">{lines}</div>'
+    )
+
+
+def test_the_quick_look_confirms_an_ordinary_label(renderer: LabelRenderer) -> None:
+    waybill = "SF1234567890123"
+    pdf = _pdf(renderer, render_label("SF", "o-1", waybill))
+    quick = verify_label(pdf, waybill)
+    whole = verify_label(pdf, waybill, policy=VerifyPolicy(quick_look=False))
+    assert quick.ok and quick.quick, quick.reason
+    assert whole.ok and not whole.quick
+    assert quick.barcodes == (waybill,)
+
+
+def test_a_barcode_drawn_with_a_font_is_verified_on_the_whole_page(
+    renderer: LabelRenderer,
+) -> None:
+    # The quick look hides all text, so it cannot see this barcode: the whole page decides.
+    html = (
+        "<html><head><style>@page { size: 100mm 150mm; margin: 0 }</style></head><body>"
+        f"<p>顺丰速运</p>{_barcode_drawn_with_text('SF31415')}</body></html>"
+    )
+    result = verify_label(_pdf(renderer, html), "SF31415")
+    assert result.ok, result.reason
+    assert not result.quick
+    assert result.barcodes == ("SF31415",)
+
+
+def test_text_over_the_bars_sends_the_label_to_the_whole_page(renderer: LabelRenderer) -> None:
+    # Without its text this label reads; printed, a line of full blocks covers the bars.
+    cover = "\u2588" * 40
+    extra = (
+        '<div style="position: absolute; left: 0; top: 0; width: 100mm; font: 40px/40px '
+        f"'DejaVu Sans Mono', monospace\">{'<br>'.join([cover] * 30)}</div>"
+    )
+    pdf = _pdf(renderer, barcode_label_html("SF2718", 100, 150, extra=extra))
+    result = verify_label(pdf, "SF2718")
+    assert not result.ok
+    assert not result.quick
+    assert result.has(ProblemKind.NO_BARCODE), result.reason
+    look = quick_look(pdf, 0, 203, "SF2718")
+    assert look.barcode is not None and look.text_near
+    html_without_cover = barcode_label_html("SF2718", 100, 150)
+    assert verify_label(_pdf(renderer, html_without_cover), "SF2718").quick
