@@ -1,61 +1,54 @@
 """The packing-station window: scan or paste orders, fetch their waybills, check, print.
 
-`MainWindow` wires the pieces together — the scan bar (which keeps the keyboard focus),
-the carrier picker, the order queue table with the label preview beside it, the refused-
-lines panel, the progress bar of a running fetch — and turns the shared `QAction`s into
-calls on the `FetchController` and `PrintController`. Everything slow runs on the
-`BackgroundRunner`; the window never waits for the network.
+`MainWindow` wires the pieces together — the central `StationPanel` (scan bar, carrier
+picker, queue table with the label preview, refused lines, progress rows), `OrderEntry`
+(scans and pasted lines into the queue), `QueuePrinting` (Print selected / all ready) and
+the printing extras of `PrintCommands` — and turns the shared `QAction`s into calls on
+them and on the `FetchController`. Everything slow runs on the `BackgroundRunner`; the
+window never waits for the network.
 """
 
 from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QTimer
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
-    QProgressBar,
-    QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
 from app.core.credentials import KeyringUnavailable
 from app.core.model import Waybill
-from app.core.orders import LineKind, parse_orders, parse_scan
 from app.core.settings import Settings
 from app.printing.profile import LabelProfile
 from app.ui.actions import WindowActions, action_button
-from app.ui.bulk_print import PrintProgress
-from app.ui.carrier_box import CarrierBox
 from app.ui.carrier_refresh import start_carrier_refresh
 from app.ui.feedback import BeepPlayer, FeedbackSounds
 from app.ui.fetch_controller import FetchController, FetchSummary, describe_error
 from app.ui.import_files import install_file_import
-from app.ui.label_preview import LabelPreview
-from app.ui.paste_dialog import PasteListDialog, RejectionsPanel, refused_lines
+from app.ui.order_entry import OrderEntry
+from app.ui.paste_dialog import PasteListDialog
 from app.ui.print_commands import PrintCommands
-from app.ui.print_controller import NoPrinter, PrintController
+from app.ui.print_controller import PrintController
 from app.ui.printer_state import connect_printer_state, printer_problem
-from app.ui.printer_watch import PrinterStateLabel, PrinterWatch
+from app.ui.printer_watch import PrinterWatch
 from app.ui.prompts import explicit_ask
 from app.ui.queue_model import Key, OrderQueueModel, RowState
-from app.ui.queue_view import QueueView
-from app.ui.scan_bar import Feedback, ScanBar
+from app.ui.queue_printing import QueuePrinting
+from app.ui.scan_bar import Feedback
 from app.ui.scan_catcher import ScanCatcher
 from app.ui.scan_to_print import ScanToPrint
 from app.ui.services import WindowServices
 from app.ui.shortcuts_dialog import open_shortcuts_dialog
+from app.ui.station_panel import StationPanel
 from app.ui.unverified_dialog import confirm_print_anyway
 from app.ui.window_fit import fit_to_screen, set_large_text
 from app.ui.window_state import WindowStateStore
 from app.wechat.errors import WeChatError
-
-DEMO_BANNER_STYLE = "QLabel { background: #ffd600; color: #222; font-weight: bold; padding: 6px; }"
 
 
 class MainWindow(QMainWindow):
@@ -83,7 +76,6 @@ class MainWindow(QMainWindow):
             confirm_unverified=services.confirm_unverified or self._confirm_unverified,
             language=services.language,
         )
-        self.paste_dialog: PasteListDialog | None = None
         self.printer_watch = PrinterWatch(
             services.runner,
             services.printer_status,
@@ -106,6 +98,27 @@ class MainWindow(QMainWindow):
         player = services.sound_player or BeepPlayer()
         self.sounds = FeedbackSounds(player, lambda: self.settings.sound_enabled)
         self._build()
+        self.entry = OrderEntry(
+            self.model,
+            self.rejections,
+            self.scan_print,
+            window=self,
+            tell=self.tell,
+            default_carrier=self.default_carrier,
+            scan_to_print=lambda: self.settings.scan_to_print,
+            select_key=self._select_key,
+            refocus=self._refocus,
+            sample_orders=services.sample_orders,
+        )
+        self.queue_printing = QueuePrinting(
+            self.model,
+            self.printer,
+            self.print_progress,
+            ask=self.ask,
+            tell=self.tell,
+            selected_rows=self.selected_rows,
+            parent=self,
+        )
         self.print_commands = PrintCommands(self)
         cancel_printing = self.print_commands.cancel_printing
         self.print_progress.add_widget(action_button(cancel_printing, self.print_progress))
@@ -130,63 +143,16 @@ class MainWindow(QMainWindow):
 
     def _build(self) -> None:
         a = self.actions_
-        central = QWidget(self)
-        layout = QVBoxLayout(central)
-        self.demo_banner = QLabel(self.tr("DEMO — sandbox, nothing is sent to WeChat"), central)
-        self.demo_banner.setObjectName("demoBanner")
-        self.demo_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.demo_banner.setStyleSheet(DEMO_BANNER_STYLE)
-        self.demo_banner.setVisible(self.services.demo)
-        layout.addWidget(self.demo_banner)
-
-        self.carrier_box = CarrierBox(central)
-        self.carrier_box.set_carriers(self.services.carriers, self.settings.default_carrier)
-        buttons = QHBoxLayout()
-        for action in (a.fetch, a.print_selected, a.print_all, a.remove, a.clear):
-            buttons.addWidget(action_button(action, central))
-        self.printer_state = PrinterStateLabel(central)
-        buttons.addWidget(self.printer_state)
-        buttons.addStretch(1)
-        buttons.addWidget(action_button(a.paste_list, central))
-        if self.services.sample_orders:
-            buttons.addWidget(action_button(a.load_samples, central))
-        layout.addLayout(buttons)
-
-        self.scan_bar = ScanBar(central, big_font=self.settings.big_font)
-        # The carrier picker sits beside the scan field: it says what a scan will get,
-        # and the button row stays narrow enough for a 1024-pixel screen.
-        self.scan_bar.add_beside_field(QLabel(self.tr("Default carrier:"), central))
-        self.scan_bar.add_beside_field(self.carrier_box)
-        layout.addWidget(self.scan_bar)
-        self.rejections = RejectionsPanel(central)
-        layout.addWidget(self.rejections)
-
-        self.table = QueueView(self.model, central, big_font=self.settings.big_font)
-        self.scan_bar.redirect_typing_from(self.table)
-        self.preview = LabelPreview(
-            self.services.label_profile, central, language=self.services.language
+        self.panel = StationPanel(self.model, a, self.services, self.settings, self)
+        p = self.panel
+        self.demo_banner, self.carrier_box, self.printer_state = (
+            p.demo_banner,
+            p.carrier_box,
+            p.printer_state,
         )
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, central)
-        self.splitter.setObjectName("queueSplitter")
-        self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.preview)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([860, 440])
-        layout.addWidget(self.splitter, 1)
-
-        self.progress = QProgressBar(central)
-        self.progress.setFormat(self.tr("%v of %m orders answered"))
-        self.progress_row = QWidget(central)
-        progress_layout = QHBoxLayout(self.progress_row)
-        progress_layout.setContentsMargins(0, 0, 0, 0)
-        progress_layout.addWidget(self.progress, 1)
-        progress_layout.addWidget(action_button(a.cancel, self.progress_row))
-        self.progress_row.hide()
-        layout.addWidget(self.progress_row)
-        self.print_progress = PrintProgress(central)
-        layout.addWidget(self.print_progress)
-        self.setCentralWidget(central)
+        self.scan_bar, self.rejections, self.table = p.scan_bar, p.rejections, p.table
+        self.preview, self.splitter, self.print_progress = p.preview, p.splitter, p.print_progress
+        self.setCentralWidget(p)
 
         a.fill_menu(
             self.menuBar().addMenu(self.tr("&Orders")),
@@ -221,9 +187,9 @@ class MainWindow(QMainWindow):
             a.remove: self.remove_selected,
             a.clear: self.clear_queue,
             a.cancel: self.fetcher.cancel,
-            a.paste_list: self.open_paste_dialog,
-            a.paste_clipboard: self.paste_clipboard,
-            a.load_samples: self.load_samples,
+            a.paste_list: self.entry.open_paste_dialog,
+            a.paste_clipboard: self.entry.paste_clipboard,
+            a.load_samples: self.entry.load_samples,
             a.settings: self.open_settings,
             a.open_file: self.importer.choose_and_import,
             a.shortcuts: lambda: open_shortcuts_dialog(self, self._refocus),
@@ -233,13 +199,12 @@ class MainWindow(QMainWindow):
             action.triggered.connect(handler)
             action.triggered.connect(self._refocus)
         self.scan_bar.submitted.connect(self.add_scan)
-        self.scan_bar.pastedLines.connect(self.add_text)
+        self.scan_bar.pastedLines.connect(self.entry.add_text)
         self.rejections.dismissed.connect(self._refocus)
         self.carrier_box.activated.connect(self._refocus)
         self.fetcher.started.connect(self._on_fetch_started)
-        self.fetcher.progressed.connect(self._on_fetch_progress)
+        self.fetcher.progressed.connect(self.panel.fetch_progressed)
         self.fetcher.finished.connect(self._on_fetch_finished)
-        self.printer.jobEnded.connect(self._on_job_ended)
         connect_printer_state(self)
         self.printer.pendingChanged.connect(self.print_progress.pending_changed)
         self.table.selectionModel().currentRowChanged.connect(self._show_current)
@@ -285,68 +250,17 @@ class MainWindow(QMainWindow):
             not self.fetcher.running and (counts[RowState.QUEUED] + counts[RowState.ERROR]) > 0
         )
 
-    # --- adding orders -------------------------------------------------------------------
+    # --- adding orders (`OrderEntry`) -------------------------------------------------------
+
+    @property
+    def paste_dialog(self) -> PasteListDialog | None:
+        return self.entry.paste_dialog
 
     def add_scan(self, text: str) -> None:
-        """One scanned code: queue it, or say at once why not."""
-        line = parse_scan(text, self.default_carrier(), seen=self.model.keys())
-        if line.kind is LineKind.REJECTED or line.ref is None:
-            reason = self.model.hint_text(line.reason) if line.reason else ""
-            shown = line.text if len(line.text) <= 40 else f"{line.text[:32]}…"
-            self.tell(self.tr("Refused “{0}”: {1}").format(shown, reason), Feedback.ERROR)
-            return
-        ref = line.ref
-        if line.kind is LineKind.DUPLICATE:
-            self.tell(
-                self.tr("Already in the list: {0} ({1})").format(ref.order_id, ref.delivery_id),
-                Feedback.WARNING,
-            )
-            self._select_key(ref.key)
-            if self.settings.scan_to_print:
-                self.scan_print.rescanned(ref.key)
-            return
-        self.model.add_refs([ref])
-        self.tell(self.tr("Added {0} ({1})").format(ref.order_id, ref.delivery_id), Feedback.OK)
-        self._select_key(ref.key)
-        if self.settings.scan_to_print:
-            self.scan_print.scanned(ref.key)
+        self.entry.add_scan(text)
 
     def add_text(self, text: str) -> int:
-        """Many lines (pasted or from the dialog): queue the good ones, list the rest."""
-        result = parse_orders(text, self.default_carrier())
-        added = self.model.add_refs(result.refs)
-        refused = refused_lines(
-            result, added.duplicates, self.model.hint_text, self.tr("already in the list")
-        )
-        self.rejections.show_lines(refused)
-        message = self.tr("Added %n order(s).", "", added.added)
-        if refused:
-            message += " " + self.tr("%n line(s) not added — see the list.", "", len(refused))
-        self.tell(message, Feedback.WARNING if refused else Feedback.OK)
-        return added.added
-
-    def paste_clipboard(self) -> None:
-        self.add_text(QGuiApplication.clipboard().text())
-
-    def open_paste_dialog(self) -> None:
-        if self.paste_dialog is not None:
-            return
-        self.paste_dialog = PasteListDialog(self)
-        self.paste_dialog.finished.connect(self._on_paste_dialog_finished)
-        self.paste_dialog.open()
-        self.paste_dialog.editor.setFocus()
-
-    def _on_paste_dialog_finished(self, result: int) -> None:
-        dialog, self.paste_dialog = self.paste_dialog, None
-        if dialog is None:
-            return
-        if result == PasteListDialog.DialogCode.Accepted:
-            self.add_text(dialog.text())
-        dialog.deleteLater()
-        self._refocus()
-
-    def load_samples(self) -> None:
-        self.add_text("\n".join(self.services.sample_orders))
+        return self.entry.add_text(text)
 
     # --- fetching ------------------------------------------------------------------------
 
@@ -368,19 +282,13 @@ class MainWindow(QMainWindow):
             )
 
     def _on_fetch_started(self, total: int) -> None:
-        self.progress.setRange(0, total)
-        self.progress.setValue(0)
-        self.progress_row.show()
+        self.panel.fetch_started(total)
         self.actions_.cancel.setEnabled(True)
         self.actions_.fetch.setEnabled(False)
         self.tell(self.tr("Fetching %n order(s)…", "", total))
 
-    def _on_fetch_progress(self, answered: int, total: int) -> None:
-        self.progress.setMaximum(total)
-        self.progress.setValue(answered)
-
     def _on_fetch_finished(self, summary: FetchSummary) -> None:
-        self.progress_row.hide()
+        self.panel.fetch_ended()
         self.actions_.cancel.setEnabled(False)
         self._update_counts()
         if summary.outage is not None:
@@ -410,46 +318,10 @@ class MainWindow(QMainWindow):
         return sorted(index.row() for index in self.table.selectionModel().selectedRows())
 
     def print_selected(self) -> None:
-        rows = self.selected_rows()
-        if not rows:
-            self.tell(
-                self.tr("Select the rows to print, or use Print all ready."), Feedback.WARNING
-            )
-            return
-        keys = [self.model.row_at(r).key for r in rows]
-        self._print(keys, reprint=True, explain=True, source="selected")
+        self.queue_printing.print_selected()
 
     def print_all_ready(self) -> None:
-        keys = self.model.keys_in([RowState.READY, RowState.CANCELLED])
-        if not self.model.ready_keys():
-            self.tell(self.tr("No ready labels to print."), Feedback.WARNING)
-            return
-        self._print(keys, reprint=False, explain=False, source="all")
-
-    def _print(self, keys: list[Key], *, reprint: bool, explain: bool, source: str) -> None:
-        if not self.print_progress.confirm(self.ask, len(keys)):
-            self.tell(self.tr("Nothing printed."), Feedback.INFO)
-            return
-        try:
-            result = self.printer.print_keys(keys, reprint=reprint, source=source)
-        except NoPrinter as exc:
-            self.tell(str(exc), Feedback.ERROR)
-            return
-        self.tell(*self.printer.describe(result, explain=explain))
-
-    def _on_job_ended(self, key: Key, ok: bool, message: str) -> None:
-        if not ok:
-            self.tell(self.tr("Printing {0} failed: {1}").format(key[0], message), Feedback.ERROR)
-        elif self.printer.pending == 0:
-            left = len(self.model.ready_keys())
-            if left:
-                text = self.tr("Printing done; %n ready label(s) not printed yet.", "", left)
-                self.tell(text, Feedback.WARNING)
-            elif self.printer.last_output.endswith(".pdf"):
-                text = self.tr("All labels printed. Last file: {0}")
-                self.tell(text.format(self.printer.last_output), Feedback.OK)
-            else:
-                self.tell(self.tr("All labels printed."), Feedback.OK)
+        self.queue_printing.print_all_ready()
 
     # --- removing ------------------------------------------------------------------------
 
@@ -519,8 +391,7 @@ class MainWindow(QMainWindow):
         self.print_commands.settings_applied(settings)
         self.fetcher.reset_source()
         set_large_text(self, settings.big_font)
-        self.table.set_big_font(settings.big_font)
-        self.scan_bar.set_big_font(settings.big_font)
+        self.panel.set_big_font(settings.big_font)
         self.carrier_box.set_carriers(self.services.carriers, settings.default_carrier)
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -402,18 +402,6 @@ Move it aside and start a new ledger (the old file is kept, renamed), or quit an
         <translation>面单打印</translation>
     </message>
     <message>
-        <source>DEMO — sandbox, nothing is sent to WeChat</source>
-        <translation>演示模式 — 使用模拟接口，不会向微信发送任何数据</translation>
-    </message>
-    <message>
-        <source>Default carrier:</source>
-        <translation>默认快递公司：</translation>
-    </message>
-    <message>
-        <source>%v of %m orders answered</source>
-        <translation>已返回 %v / %m 个订单</translation>
-    </message>
-    <message>
         <source>&amp;Orders</source>
         <translation>订单(&amp;O)</translation>
     </message>
@@ -438,34 +426,6 @@ Move it aside and start a new ledger (the old file is kept, renamed), or quit an
     <message>
         <source>, </source>
         <translation>，</translation>
-    </message>
-    <message>
-        <source>Refused “{0}”: {1}</source>
-        <translation>已拒绝“{0}”：{1}</translation>
-    </message>
-    <message>
-        <source>Already in the list: {0} ({1})</source>
-        <translation>已在列表中：{0}（{1}）</translation>
-    </message>
-    <message>
-        <source>Added {0} ({1})</source>
-        <translation>已添加 {0}（{1}）</translation>
-    </message>
-    <message>
-        <source>already in the list</source>
-        <translation>已在列表中</translation>
-    </message>
-    <message numerus="yes">
-        <source>Added %n order(s).</source>
-        <translation>
-            <numerusform>已添加 %n 个订单。</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n line(s) not added — see the list.</source>
-        <translation>
-            <numerusform>%n 行未添加 — 请查看列表。</numerusform>
-        </translation>
     </message>
     <message>
         <source>Nothing to fetch: scan or paste order ids first.</source>
@@ -494,36 +454,6 @@ Move it aside and start a new ledger (the old file is kept, renamed), or quit an
         <translation>
             <numerusform>%n 个未获取（已停止）。</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>Select the rows to print, or use Print all ready.</source>
-        <translation>请选择要打印的行，或使用“全部打印”。</translation>
-    </message>
-    <message>
-        <source>No ready labels to print.</source>
-        <translation>没有待打印的面单。</translation>
-    </message>
-    <message>
-        <source>Nothing printed.</source>
-        <translation>没有打印任何面单。</translation>
-    </message>
-    <message>
-        <source>Printing {0} failed: {1}</source>
-        <translation>打印 {0} 失败：{1}</translation>
-    </message>
-    <message numerus="yes">
-        <source>Printing done; %n ready label(s) not printed yet.</source>
-        <translation>
-            <numerusform>打印结束；还有 %n 张待打印的面单未打印。</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>All labels printed. Last file: {0}</source>
-        <translation>全部面单已打印。最后一个文件：{0}</translation>
-    </message>
-    <message>
-        <source>All labels printed.</source>
-        <translation>全部面单已打印。</translation>
     </message>
     <message>
         <source>Select the rows to remove.</source>
@@ -555,6 +485,37 @@ Move it aside and start a new ledger (the old file is kept, renamed), or quit an
         <source>Cleared %n order(s).</source>
         <translation>
             <numerusform>已清空 %n 个订单。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>OrderEntry</name>
+    <message>
+        <source>Refused “{0}”: {1}</source>
+        <translation>已拒绝“{0}”：{1}</translation>
+    </message>
+    <message>
+        <source>Already in the list: {0} ({1})</source>
+        <translation>已在列表中：{0}（{1}）</translation>
+    </message>
+    <message>
+        <source>Added {0} ({1})</source>
+        <translation>已添加 {0}（{1}）</translation>
+    </message>
+    <message>
+        <source>already in the list</source>
+        <translation>已在列表中</translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %n order(s).</source>
+        <translation>
+            <numerusform>已添加 %n 个订单。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n line(s) not added — see the list.</source>
+        <translation>
+            <numerusform>%n 行未添加 — 请查看列表。</numerusform>
         </translation>
     </message>
 </context>
@@ -1035,6 +996,39 @@ Print again?</source>
     </message>
 </context>
 <context>
+    <name>QueuePrinting</name>
+    <message>
+        <source>Select the rows to print, or use Print all ready.</source>
+        <translation>请选择要打印的行，或使用“全部打印”。</translation>
+    </message>
+    <message>
+        <source>No ready labels to print.</source>
+        <translation>没有待打印的面单。</translation>
+    </message>
+    <message>
+        <source>Nothing printed.</source>
+        <translation>没有打印任何面单。</translation>
+    </message>
+    <message>
+        <source>Printing {0} failed: {1}</source>
+        <translation>打印 {0} 失败：{1}</translation>
+    </message>
+    <message numerus="yes">
+        <source>Printing done; %n ready label(s) not printed yet.</source>
+        <translation>
+            <numerusform>打印结束；还有 %n 张待打印的面单未打印。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>All labels printed. Last file: {0}</source>
+        <translation>全部面单已打印。最后一个文件：{0}</translation>
+    </message>
+    <message>
+        <source>All labels printed.</source>
+        <translation>全部面单已打印。</translation>
+    </message>
+</context>
+<context>
     <name>RecoveryDialog</name>
     <message>
         <source>Prints with an unknown outcome</source>
@@ -1274,6 +1268,21 @@ Keep the AppSecret for this session only?</source>
     <message>
         <source>What it does</source>
         <translation>作用</translation>
+    </message>
+</context>
+<context>
+    <name>StationPanel</name>
+    <message>
+        <source>DEMO — sandbox, nothing is sent to WeChat</source>
+        <translation>演示模式 — 使用模拟接口，不会向微信发送任何数据</translation>
+    </message>
+    <message>
+        <source>Default carrier:</source>
+        <translation>默认快递公司：</translation>
+    </message>
+    <message>
+        <source>%v of %m orders answered</source>
+        <translation>已返回 %v / %m 个订单</translation>
     </message>
 </context>
 <context>

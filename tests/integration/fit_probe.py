@@ -78,7 +78,7 @@ def main() -> int:
                 20,
                 "the window manager's frame",
             )
-            window.load_samples()
+            window.entry.load_samples()
             window.fetch()
             wait_until(lambda: not window.fetcher.running, 60, "the fetch")
             rows = window.model.rows()

@@ -40,7 +40,7 @@ def test_fetch_fills_every_rows_state(
         "4200000001\n4200000002,ZTO\nCANCEL-0003\nMISSING-0004\nNOLABEL-0005\nA6,NOSUCHCARRIER\n"
     )
     window.actions_.fetch.trigger()
-    assert window.progress_row.isVisible()
+    assert window.panel.progress_row.isVisible()
     wait_for_fetch(window, qtbot)
     assert row_states(window) == {
         "4200000001": "ready",
@@ -57,7 +57,7 @@ def test_fetch_fills_every_rows_state(
     hint = model.row_at(3).waybill.hint.en
     assert hint in model.data(model.index(3, Column.MESSAGE))  # says what to do
     assert "9300503" in model.data(model.index(5, Column.MESSAGE))
-    assert not window.progress_row.isVisible()
+    assert not window.panel.progress_row.isVisible()
     message = window.scan_bar.message_text()
     assert "2 ready" in message and "1 cancelled" in message and "3 with errors" in message
     # a second Fetch only asks for the rows that failed

@@ -70,7 +70,7 @@ def test_plural_messages_are_translated(qapp: QApplication, installed: list[QTra
     build_translations()
     installed.extend(install_translators(qapp, "zh_CN"))
     assert (
-        QCoreApplication.translate("MainWindow", "Added %n order(s).", "", 3) == "已添加 3 个订单。"
+        QCoreApplication.translate("OrderEntry", "Added %n order(s).", "", 3) == "已添加 3 个订单。"
     )
 
 
