@@ -26,7 +26,13 @@ to look at), unless the job allows unverified labels ("Print anyway") — then i
 and its outcome says so; a page of absurd size never goes out. A verified label's
 outcome says "verified". (The raster route prints from the page, not from a PDF: it is
 not verified.) A missing printer ends its job
-`NO_PRINTER` and nothing is sent. Rendering ahead is speculative: a job rendered ahead but
+`NO_PRINTER` and nothing is sent.
+
+The check and the writing of a PDF file run through the queue's `offload`
+(`app.printing.offload`): in the window on a worker thread, so the GUI thread only starts
+renders and hands bytes along while a long run prints; one check at a time (pdfium is not
+thread-safe), and an answer for a job that has ended meanwhile (timed out, stopped) is
+dropped. Rendering ahead is speculative: a job rendered ahead but
 then cancelled, or whose printer turned out missing, never reaches CUPS. A job of the
 direct-PDF routes that takes longer than `print_timeout_s` ends `RENDER_FAILED` while it is
 still rendering (nothing was sent), else `TIMED_OUT` (it may be in CUPS).
@@ -38,12 +44,14 @@ from collections import deque
 from dataclasses import dataclass, replace
 from functools import partial
 from itertools import islice
+from threading import Lock
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWebEngineCore import QWebEngineProfile
 
 from app.core.print_outcome import OutcomeKind, PrintResult
 from app.printing.cups_backend import find_lp
+from app.printing.offload import Offload, run_inline
 from app.printing.print_job import BACKEND_AUTO as BACKEND_AUTO
 from app.printing.print_job import BACKEND_CUPS as BACKEND_CUPS
 from app.printing.print_job import BACKEND_RASTER as BACKEND_RASTER
@@ -90,6 +98,7 @@ class PrintQueue(QObject):
     there is none (so "auto" falls back to "qt-raster"). `render_pages` hidden pages render
     labels side by side for the direct-PDF routes (each page has its own renderer
     process: while one lays out a label, the GUI thread finishes the other's PDF).
+    `offload` runs the label check and PDF-file writing (default: at once, on this thread).
     """
 
     jobStarted = Signal(int)
@@ -108,9 +117,12 @@ class PrintQueue(QObject):
         lp_path: str | None = None,
         render_pages: int = 2,
         check: LabelCheck | None = None,
+        offload: Offload = run_inline,
     ) -> None:
         super().__init__(parent)
         self._check = check or verify_job
+        self._offload = offload
+        self._check_lock = Lock()
         if backend not in BACKENDS:
             raise ValueError(f"unknown print backend {backend!r}; choose one of {BACKENDS}")
         self._profile = profile
@@ -128,7 +140,7 @@ class PrintQueue(QObject):
         # The direct-PDF routes' renderers: made on first use (start-up stays light).
         self._slots = [_RenderSlot() for _ in range(max(1, render_pages))]
         self._cups = CupsRoute(self._lp_path, self)
-        self._pdf_file = PdfFileRoute()
+        self._pdf_file = PdfFileRoute(offload)
         self._raster = RasterRoute(
             profile, self, load_timeout_s=load_timeout_s, print_timeout_s=print_timeout_s
         )
@@ -327,13 +339,32 @@ class PrintQueue(QObject):
             detail = (result.error if result else None) or "rendering failed"
             self._finish(PrintResult(OutcomeKind.RENDER_FAILED, detail))
             return
-        failure = self._check(job, result)
+        pdf = result.pdf
+
+        def check() -> CheckFailure | None:
+            with self._check_lock:
+                return self._check(job, result)
+
+        self._offload(
+            check,
+            partial(self._on_checked, entry, pdf),
+            partial(self._on_check_crashed, entry),
+        )
+
+    def _on_check_crashed(self, entry: _Entry, exc: BaseException) -> None:
+        if entry is self._current:
+            self._finish(PrintResult(OutcomeKind.UNVERIFIED, f"the label check failed: {exc}"))
+
+    def _on_checked(self, entry: _Entry, pdf: bytes, failure: CheckFailure | None) -> None:
+        if entry is not self._current:
+            return  # it timed out or printing stopped meanwhile
+        job = entry.job
         note = "verified" if job.verify is not None else ""
         if failure is not None:
             if self._route == ROUTE_PDF_FILE and not job.allow_unverified:
                 # Written all the same, for the packer to look at; it still counts as
                 # unverified.
-                self._pdf_file.deliver(job, result.pdf, partial(self._unverified, entry, failure))
+                self._pdf_file.deliver(job, pdf, partial(self._unverified, entry, failure))
                 return
             if not (job.allow_unverified and failure.forcible):
                 self._finish(PrintResult(OutcomeKind.UNVERIFIED, failure.reason))
@@ -341,9 +372,9 @@ class PrintQueue(QObject):
             note = f"printed anyway, not verified: {failure.reason}"
         done = partial(self._on_delivered, entry, note)
         if self._route == ROUTE_PDF_FILE:
-            self._pdf_file.deliver(job, result.pdf, done)
+            self._pdf_file.deliver(job, pdf, done)
             return
-        self._cups.deliver(job, result.pdf, self._printer_name, done)
+        self._cups.deliver(job, pdf, self._printer_name, done)
         self._render_ahead()
 
     def _on_delivered(self, entry: _Entry, note: str, result: PrintResult) -> None:

@@ -36,6 +36,7 @@ from app.printing.cups_backend import (
     media_size,
     pdf_page_size_mm,
 )
+from app.printing.offload import Offload, run_inline
 from app.printing.pdf_output import label_pdf_file
 from app.printing.print_job import PrintJob, apply_offset, choose_resolution
 from app.printing.printers import resolve_printer
@@ -46,18 +47,28 @@ Done = Callable[[PrintResult], None]
 
 
 class PdfFileRoute:
-    """Writes a rendered label to `job.pdf_path` (see the module docstring)."""
+    """Writes a rendered label to `job.pdf_path` (see the module docstring), through
+    `offload` (`app.printing.offload`): the file is written off the GUI thread."""
+
+    def __init__(self, offload: Offload = run_inline) -> None:
+        self._offload = offload
 
     def deliver(self, job: PrintJob, pdf: bytes, done: Done) -> None:
-        assert job.pdf_path is not None
-        try:
-            data = label_pdf_file(pdf, title=job.name, copies=job.copies)
-            write_atomically(job.pdf_path, data)
-        except (OSError, PyPdfError, ValueError) as exc:
-            done(PrintResult(OutcomeKind.WRITE_FAILED, f"writing {job.pdf_path} failed: {exc}"))
-            return
-        where = str(job.pdf_path)
-        done(PrintResult(OutcomeKind.SPOOLED, f"sent to {where}", pdf_path=where))
+        path = job.pdf_path
+        assert path is not None
+
+        def write() -> PrintResult:
+            try:
+                data = label_pdf_file(pdf, title=job.name, copies=job.copies)
+                write_atomically(path, data)
+            except (OSError, PyPdfError, ValueError) as exc:
+                return PrintResult(OutcomeKind.WRITE_FAILED, f"writing {path} failed: {exc}")
+            return PrintResult(OutcomeKind.SPOOLED, f"sent to {path}", pdf_path=str(path))
+
+        def crashed(exc: BaseException) -> None:
+            done(PrintResult(OutcomeKind.WRITE_FAILED, f"writing {path} failed: {exc}"))
+
+        self._offload(write, done, crashed)
 
 
 class CupsRoute:

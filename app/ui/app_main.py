@@ -245,7 +245,7 @@ def window_session(
         carriers = setup.carriers
         profile = make_label_profile()
         profile.apply_settings(holder.settings)
-        queue = PrintQueue(profile)
+        queue = PrintQueue(profile, offload=runner.offload)
         services = WindowServices(
             settings=holder.settings,
             make_source=make_source,

@@ -167,6 +167,15 @@ class BackgroundRunner(QObject):
         self._pool.start(_Task(fn, args, relay, handle, on_progress is not None))
         return handle
 
+    def offload(
+        self,
+        work: Callable[[], object],
+        done: Callable[[Any], None],
+        failed: Callable[[BaseException], None],
+    ) -> None:
+        """`run` in the shape of `app.printing.offload.Offload` (the print queue's)."""
+        self.run(work, on_done=done, on_error=failed)
+
     @Slot()
     def shutdown(self, timeout_ms: int = 30_000) -> bool:
         """Drop queued tasks, wait for the running ones; True if all finished in time."""

@@ -3,7 +3,9 @@
 `PrintProgress` is the row under the table while labels are printing: a progress bar
 (labels done of labels sent), the time left at the rate measured so far, and the Cancel
 printing button. It follows `PrintController.pendingChanged`; a run starts when labels
-are sent while none are pending and ends when the last one is done.
+are sent while none are pending and ends when the last one is done. The bar and the time
+left are redrawn at most every `REDRAW_INTERVAL_S` (a progress bar repaints at once on
+every new value: once a label, that is GUI-thread time a packer's keystrokes wait for).
 
 `PrintProgress.confirm(ask, count)` asks before sending more than `BULK_THRESHOLD`
 labels at once, naming the count and the estimated time at the printer (at the pace
@@ -17,13 +19,15 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
 BULK_THRESHOLD = 50
 """Printing more labels than this at once asks first."""
 SECONDS_PER_LABEL = 0.2
 """A label printer's pace before this session measured one (~300 labels a minute)."""
+REDRAW_INTERVAL_S = 0.1
+"""The progress row is redrawn at most this often while a run goes on."""
 
 
 class PrintProgress(QWidget):
@@ -41,6 +45,10 @@ class PrintProgress(QWidget):
         self._pending = 0
         self._started = 0.0
         self._measured: float | None = None
+        self._drawn_at: float | None = None
+        self._redraw = QTimer(self)
+        self._redraw.setSingleShot(True)
+        self._redraw.timeout.connect(self._draw)
         self.bar = QProgressBar(self)
         self.bar.setObjectName("printProgressBar")
         self.left = QLabel(self)
@@ -75,9 +83,21 @@ class PrintProgress(QWidget):
             self._measured = (now - self._started) / self.done
         if pending == 0:
             self._total = 0
+            self._redraw.stop()
+            self._drawn_at = None
             self.hide()
             self.runEnded.emit()
             return
+        waited = None if self._drawn_at is None else now - self._drawn_at
+        if waited is None or waited >= REDRAW_INTERVAL_S:
+            self._draw()
+        elif not self._redraw.isActive():
+            self._redraw.start(max(1, round((REDRAW_INTERVAL_S - waited) * 1000)))
+
+    def _draw(self) -> None:
+        if self._pending == 0:
+            return
+        self._drawn_at = self._clock()
         self.bar.setRange(0, self._total)
         self.bar.setValue(self.done)
         self.bar.setFormat(self.tr("%v of %m labels printed"))

@@ -30,8 +30,8 @@ PROBE_INTERVAL = 0.05
 NO_MODIFIER = Qt.KeyboardModifier.NoModifier
 
 
-def run(quick: bool) -> list[Row]:
-    n = 60 if quick else 1000
+def run(quick: bool, labels: int | None = None) -> list[Row]:
+    n = labels or (60 if quick else 1000)
     metric = f"keystroke → echo while printing {n} labels (window)"
     target = "p95 ≤ 100 ms"
     _app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -92,7 +92,9 @@ def run(quick: bool) -> list[Row]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
-    emit_rows(run(parser.parse_args().quick))
+    parser.add_argument("--labels", type=int, help="print this many labels (default 1000)")
+    args = parser.parse_args()
+    emit_rows(run(args.quick, args.labels))
 
 
 if __name__ == "__main__":

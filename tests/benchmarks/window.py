@@ -48,7 +48,8 @@ def bench_window(
     holder = SettingsHolder(base.replace(**settings))
     runner = BackgroundRunner()
     profile = make_label_profile()
-    queue = PrintQueue(profile) if verify else PrintQueue(profile, check=_no_check)
+    check = None if verify else _no_check
+    queue = PrintQueue(profile, check=check, offload=runner.offload)
     services = WindowServices(
         settings=holder.settings,
         make_source=demo_source_factory(holder, sandbox.secret),

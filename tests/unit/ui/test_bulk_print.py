@@ -54,9 +54,27 @@ def test_progress_and_time_left_follow_the_measured_pace(qtbot: QtBot) -> None:
     progress.pending_changed(900)  # 100 labels in 50 s: 0.5 s a label
     assert progress.bar.value() == 100
     assert progress.left.text() == "about 8 min left"  # 900 x 0.5 s = 7.5 min
-    progress.pending_changed(950)  # more labels sent while running
-    assert (progress.bar.value(), progress.bar.maximum()) == (100, 1050)
+    progress.pending_changed(950)  # more labels sent while running, drawn a moment later
+    qtbot.waitUntil(lambda: progress.bar.maximum() == 1050, timeout=2_000)
+    assert progress.bar.value() == 100
     clock.now = 60.0
     progress.pending_changed(0)
     assert progress.isHidden() and ended == [True]
     assert progress.confirm(lambda t, q: "1 min" in q or "about" in q, 51)
+
+
+def test_the_bar_is_redrawn_at_most_every_100_ms_and_ends_on_the_latest(qtbot: QtBot) -> None:
+    clock = HandClock()
+    progress = make(qtbot, clock)
+    progress.pending_changed(1000)
+    values: list[int] = []
+    progress.bar.valueChanged.connect(values.append)
+    for pending in range(999, 899, -1):  # 100 labels done within one instant
+        progress.pending_changed(pending)
+    assert values == []  # not one redraw per label
+    assert progress.done == 100  # but counted
+    qtbot.waitUntil(lambda: progress.bar.value() == 100, timeout=2_000)
+    assert values == [100]  # one redraw, with the latest count
+    clock.now = 0.5
+    progress.pending_changed(899)  # a tenth of a second later: drawn at once
+    assert values == [100, 101]
