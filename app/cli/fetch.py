@@ -34,12 +34,7 @@ from app.cli.reports import emit_reports as emit_reports
 from app.cli.reports import human_line as human_line
 from app.cli.reports import report_for as report_for
 from app.cli.reports import waybill_report as waybill_report
-from app.core.batch_run import (
-    WAYBILL_REUSED,
-    BatchRun,
-    LabelSink,
-    describe_print,
-)
+from app.core.batch_run import BatchRun, LabelSink, describe_print
 from app.core.engine import WaybillSource
 from app.core.ledger import DEFAULT_FILENAME, Ledger
 from app.core.ledger_records import LedgerError, Recovery
@@ -190,7 +185,7 @@ def run_fetch(
     settings = command_settings(args, paths)
     if args.copies is None:
         args.copies = settings.copies
-    with RunIndex(WAYBILL_REUSED) as index:
+    with RunIndex() as index:
         parser = OrderParser((args.delivery or settings.default_carrier).upper(), seen=index)
         lines = parsed_lines(input_lines(args, stdin), parser)
         try:
@@ -292,7 +287,7 @@ class FetchStream:
         refs = [line.ref for line in window if line.kind is LineKind.REF and line.ref]
         rows = self._run.queue(refs)
         waybills = self._run.fetch(
-            self._client, rows, refs, vet=self._index.vet, close_printable=not self._sinks
+            self._client, rows, refs, owners=self._index, close_printable=not self._sinks
         )
         by_key = {w.ref.key: w for w in waybills}
         reports = [report_for(line, by_key) for line in window]

@@ -27,29 +27,31 @@ Local error codes (the engine uses -1001..-1004, the WeChat client -1005..-1008)
 - `OUTPUT_FAILED` (-1102): the printer or the PDF file failed (`PutOut.kind` says how);
   the order stays open and `resume` puts it out again.
 - `NO_WAYBILL_ID` (-1103): the answer had a label but no waybill id; nothing is printed.
-- `WAYBILL_REUSED` (-1104): the answer's waybill id was already answered for another
-  order of the run; nothing is printed (nor a PDF of the other order overwritten).
+- `WAYBILL_REUSED` (-1104, `app.core.codes`): the answer's waybill id was already answered
+  for another order of the run (`app.core.waybill_owners`); nothing is printed (nor a PDF
+  of the other order overwritten).
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from app.core.codes import WAYBILL_REUSED as WAYBILL_REUSED
 from app.core.engine import BatchSource, fetch_waybills
 from app.core.ledger import Ledger
 from app.core.ledger_records import PrintOutcome, PrintRecord
 from app.core.model import OrderRef, Waybill
 from app.core.print_outcome import OutcomeKind, PrintResult
 from app.core.print_policy import TARGET_PDF, LedgerPrintPolicy, PrintRefusal
+from app.core.waybill_owners import WaybillOwners
 
 ALREADY_PRINTED = -1101
 OUTPUT_FAILED = -1102
 NO_WAYBILL_ID = -1103
-WAYBILL_REUSED = -1104
 
 
 class LabelSink(Protocol):
@@ -133,18 +135,18 @@ class BatchRun:
         refs: Sequence[OrderRef],
         *,
         cancel: threading.Event | None = None,
-        vet: Callable[[Waybill], Waybill] | None = None,
+        owners: WaybillOwners | None = None,
         close_printable: bool = False,
     ) -> list[Waybill]:
         """Fetch `refs` (ledger orders `rows`, same order) and store every answer.
 
         Each call's answers are stored in one ledger transaction as the call completes;
         the ones the source never reported (no answer, stopped) are stored at the end.
-        `vet` may turn a waybill into an error before it is stored (a waybill id already
-        answered for another order); `close_printable` closes printable orders as they are
-        stored (fetched only to look at). Returns one waybill per ref, as stored. An
-        exception from the source propagates; orders not stored yet stay `fetching` and
-        the next start queues them again.
+        `owners` remembers the waybill ids of the whole run (a waybill id already answered
+        for another order becomes an error, see `fetch_waybills`); `close_printable`
+        closes printable orders as they are stored (fetched only to look at). Returns one
+        waybill per ref, as stored. An exception from the source propagates; orders not
+        stored yet stay `fetching` and the next start queues them again.
         """
         if len(rows) != len(refs):
             raise ValueError("rows and refs must have the same length")
@@ -162,7 +164,6 @@ class BatchRun:
             with lock:
                 for row, waybill in batch:
                     if row not in stored:
-                        waybill = vet(waybill) if vet is not None else waybill
                         stored[row] = waybill
                         fresh.append((row, waybill))
             if fresh:
@@ -171,7 +172,7 @@ class BatchRun:
         def on_batch(waybills: list[Waybill]) -> None:
             store([(row, wb) for wb in waybills for row in rows_by_key.get(wb.ref.key, ())])
 
-        waybills = fetch_waybills(source, refs, on_batch=on_batch, cancel=cancel)
+        waybills = fetch_waybills(source, refs, on_batch=on_batch, cancel=cancel, owners=owners)
         store(list(zip(rows, waybills, strict=True)))
         return [stored[row] for row in rows]
 

@@ -13,6 +13,8 @@ bottom, and neither has to import the other.
 - `BAD_RESPONSE` (-1006): the answer was not the JSON the API documents.
 - `HTTP_ERROR` (-1007): the server answered with an HTTP error status (after retries).
 - `NOT_CONFIGURED` (-1008): this station cannot get a token.
+- `WAYBILL_REUSED` (-1104): the answer's waybill id was already answered for another order
+  (`app.core.waybill_owners`); nothing is put out for it.
 """
 
 from __future__ import annotations
@@ -25,3 +27,4 @@ TRANSPORT = -1005
 BAD_RESPONSE = -1006
 HTTP_ERROR = -1007
 NOT_CONFIGURED = -1008
+WAYBILL_REUSED = -1104

@@ -2,7 +2,9 @@
 
 A `WaybillSource` (the WeChat client, in practice) answers references with raw `ApiItem`s;
 `to_waybill` turns one item into a `Waybill`, never raising; `fetch_waybills` asks the
-source and returns exactly one `Waybill` per reference, in the caller's order.
+source and returns exactly one `Waybill` per reference, in the caller's order. A
+waybill id answered for a second order makes that order an error (`vet_waybill`), in the
+window and on the command line alike.
 
 The local error codes it gives (`LABEL_MISSING`, `LABEL_CORRUPT`, `NO_ANSWER`,
 `NOT_FETCHED`) live in `app.core.codes`, shared with the WeChat client.
@@ -18,6 +20,7 @@ from typing import Protocol
 from app.core.codes import LABEL_CORRUPT, LABEL_MISSING, NO_ANSWER, NOT_FETCHED
 from app.core.labels import LabelError, decode_print_html, page_size_from_css
 from app.core.model import ApiItem, Hint, OrderRef, Waybill, WaybillStatus
+from app.core.waybill_owners import MemoryOwners, WaybillOwners, vet_waybill
 
 ORDER_STATUS_CANCELLED = 1
 
@@ -93,11 +96,13 @@ def to_waybill(item: ApiItem) -> Waybill:
             waybill_data=item.waybill_data,
             hint=item.hint,
         )
-    try:
-        html: str | None = decode_print_html(item.print_html or "")
-        error: LabelError | None = None
-    except LabelError as exc:
-        html, error = None, exc
+    html: str | None = item.html
+    error: LabelError | None = None
+    if html is None:
+        try:
+            html = decode_print_html(item.print_html or "")
+        except LabelError as exc:
+            error = exc
     page_size = page_size_from_css(html) if html else None
     if item.order_status == ORDER_STATUS_CANCELLED:
         return Waybill(
@@ -142,6 +147,7 @@ def fetch_waybills(
     *,
     on_batch: Callable[[list[Waybill]], None] | None = None,
     cancel: threading.Event | None = None,
+    owners: WaybillOwners | None = None,
 ) -> list[Waybill]:
     """Fetch and decode `refs`: exactly one waybill per reference, in the order given.
 
@@ -150,7 +156,12 @@ def fetch_waybills(
     for references not asked for are ignored. `on_batch` gets each batch's waybills as the
     source reports it, never two calls at once, in whatever thread the source reports
     from. Exceptions from the source or from `on_batch` propagate.
+
+    `owners` remembers which order each waybill id belongs to (across fetches when the
+    caller keeps it; this call alone when None): a printable answer whose waybill id
+    belongs to another order becomes a `WAYBILL_REUSED` error.
     """
+    owners = owners if owners is not None else MemoryOwners()
     wanted = {ref.key for ref in refs}
     converted: dict[ApiItem, Waybill] = {}
     cache_lock = threading.Lock()
@@ -161,7 +172,7 @@ def fetch_waybills(
             cached = converted.get(item)
         if cached is not None:
             return cached
-        waybill = to_waybill(item)
+        waybill = vet_waybill(to_waybill(item), owners)
         with cache_lock:
             converted.setdefault(item, waybill)
         return waybill

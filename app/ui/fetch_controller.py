@@ -5,7 +5,9 @@
 (from a worker thread) comes back on the GUI thread and is applied to the model at once,
 so rows turn ready / cancelled / error as each call of ≤ 100 orders returns. `cancel()`
 sets the engine's cancel event; rows not answered by then go back to queued.
-The waybill source is built lazily on the first fetch and reused (its token cache too).
+The waybill source is built lazily on the first fetch and reused (its token cache too),
+and so is the record of which order each waybill id was answered for: a waybill id WeChat
+answers for a second order of the session is that order's error (`app.core.waybill_owners`).
 An answer that stands for an outage (no network, wrong AppSecret, quota… see
 `app.ui.outage`) is not an error of its order: the row goes back to queued and the
 summary carries the `Outage` instead, for one banner that names it.
@@ -22,12 +24,13 @@ from PySide6.QtCore import QObject, Signal
 from app.core.codes import NOT_FETCHED
 from app.core.engine import WaybillSource, fetch_waybills
 from app.core.model import Hint, OrderRef, Waybill, WaybillStatus
+from app.core.waybill_owners import MemoryOwners
 from app.ui.background import BackgroundRunner, TaskHandle
 from app.ui.outage import Outage, outage_of_error, outage_of_waybill
 from app.ui.queue_model import OrderQueueModel
 
 FetchFn = Callable[..., list[Waybill]]
-"""`fetch_waybills(source, refs, *, on_batch, cancel)` or a function with its shape."""
+"""`fetch_waybills(source, refs, *, on_batch, cancel, owners)` or a function with its shape."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ class FetchController(QObject):
         self._answered: set[tuple[str, str]] = set()
         self._outage: Outage | None = None
         self._fetch_fn: FetchFn = fetch_waybills
+        self._owners = MemoryOwners()
 
     def set_fetch_function(self, fetch: FetchFn) -> None:
         """Replace the engine call the worker runs (same signature as `fetch_waybills`),
@@ -86,8 +90,10 @@ class FetchController(QObject):
         return self._handle is not None
 
     def reset_source(self) -> None:
-        """Forget the source (e.g. after the settings changed); the next fetch builds one."""
+        """Forget the source (e.g. after the settings changed); the next fetch builds one.
+        The waybill ids answered so far are forgotten too (another account or server)."""
         self.close()
+        self._owners = MemoryOwners()
 
     def close(self) -> None:
         """Cancel a running fetch and close the source (its worker threads)."""
@@ -115,10 +121,10 @@ class FetchController(QObject):
         self._outage = None
         self._model.set_fetching(self._keys)
 
-        fetch = self._fetch_fn
+        fetch, owners = self._fetch_fn, self._owners
 
         def work(report: Callable[[object], None]) -> list[Waybill]:
-            return fetch(source, refs, on_batch=report, cancel=cancel)
+            return fetch(source, refs, on_batch=report, cancel=cancel, owners=owners)
 
         self._handle = self._runner.run(
             work, on_done=self._on_done, on_error=self._on_error, on_progress=self._on_batch

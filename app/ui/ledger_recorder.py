@@ -27,6 +27,7 @@ from app.core.codes import NOT_FETCHED
 from app.core.engine import WaybillSource, fetch_waybills
 from app.core.ledger import Ledger
 from app.core.model import OrderRef, Waybill
+from app.core.waybill_owners import WaybillOwners
 from app.ui.background import BackgroundRunner
 from app.ui.fetch_controller import FetchController
 from app.ui.ledger_guard import LedgerRows
@@ -85,6 +86,7 @@ class LedgerRecorder(QObject):
         *,
         on_batch: Callable[[list[Waybill]], None] | None = None,
         cancel: threading.Event | None = None,
+        owners: WaybillOwners | None = None,
     ) -> list[Waybill]:
         """`fetch_waybills`, recording orders, fetch start and every answer (worker thread)."""
         if not refs:
@@ -113,7 +115,9 @@ class LedgerRecorder(QObject):
             if on_batch is not None:
                 on_batch(waybills)
 
-        waybills = fetch_waybills(source, refs, on_batch=recorded_batch, cancel=cancel)
+        waybills = fetch_waybills(
+            source, refs, on_batch=recorded_batch, cancel=cancel, owners=owners
+        )
         store(waybills)
         return waybills
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import threading
 from collections.abc import Callable, Sequence
 
@@ -11,12 +12,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.core import engine
-from app.core.codes import LABEL_CORRUPT, LABEL_MISSING, NO_ANSWER, NOT_FETCHED
+from app.core.codes import LABEL_CORRUPT, LABEL_MISSING, NO_ANSWER, NOT_FETCHED, WAYBILL_REUSED
 from app.core.engine import (
     fetch_waybills,
     to_waybill,
 )
 from app.core.model import ApiItem, Hint, OrderRef, PageSizeMm, Waybill, WaybillStatus
+from app.core.waybill_owners import WAYBILL_REUSED_HINT, MemoryOwners
 
 LABEL = (
     "<!DOCTYPE html><html><head><style>@page { size: 100mm 150mm }</style></head>"
@@ -362,3 +364,32 @@ def test_errors_from_the_source_propagate() -> None:
 
     with pytest.raises(RuntimeError, match="source bug"):
         fetch_waybills(FakeSource(broken), refs_of(1))
+
+
+# --- one waybill id, one order ---------------------------------------------------------
+
+
+def test_a_waybill_id_answered_for_a_second_order_is_that_orders_error() -> None:
+    def same_waybill(ref: OrderRef) -> ApiItem:
+        return dataclasses.replace(ok_item(ref), waybill_id="W-SAME")
+
+    refs = [OrderRef("A", "SF"), OrderRef("B", "SF"), OrderRef("A", "SF")]
+    waybills = fetch_waybills(FakeSource(same_waybill), refs)
+    assert [w.status for w in waybills] == [WaybillStatus.OK, WaybillStatus.ERROR, WaybillStatus.OK]
+    reused = waybills[1]
+    assert (reused.errcode, reused.html, reused.printable) == (WAYBILL_REUSED, None, False)
+    assert "order A" in reused.errmsg and reused.hint is WAYBILL_REUSED_HINT
+
+
+def test_owners_kept_by_the_caller_span_fetches_and_a_refetch_keeps_its_waybill() -> None:
+    owners = MemoryOwners()
+
+    def same_waybill(ref: OrderRef) -> ApiItem:
+        return dataclasses.replace(ok_item(ref), waybill_id="W-SAME")
+
+    source = FakeSource(same_waybill)
+    assert fetch_waybills(source, [OrderRef("A", "SF")], owners=owners)[0].printable
+    assert fetch_waybills(source, [OrderRef("A", "SF")], owners=owners)[0].printable
+    (second,) = fetch_waybills(source, [OrderRef("A", "ZTO")], owners=owners)
+    assert second.errcode == WAYBILL_REUSED
+    assert fetch_waybills(source, [OrderRef("A", "ZTO")])[0].printable  # a fresh record
