@@ -46,7 +46,8 @@ from app.core.orders import LineKind, OrderParser, ParsedLine
 from app.core.paths import AppPaths
 from app.core.run_index import RunIndex
 from app.core.secret_registry import SecretRegistry
-from app.core.settings import Settings, SettingsStore
+from app.core.settings import Settings
+from app.core.settings_store import SettingsStore
 from app.wechat.errors import WeChatError
 from app.wiring.client import credentials_from_env
 

@@ -3,70 +3,34 @@
 `Settings` is a frozen dataclass; each field's `metadata["info"]` is a `FieldInfo` (labels
 and help in English and Chinese, the tab it belongs to, its range or choices), so the
 settings dialog and `validate()` are both driven from this one declaration.
-`SettingsStore` reads and atomically writes the settings as a JSON file.
+The vocabulary of the declarations is `app.core.setting_info`; the checks are
+`app.core.settings_check` (`validate`), the file `app.core.settings_store` (`SettingsStore`).
 The AppSecret is deliberately not a setting: it lives in the OS keyring (`credentials`).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import enum
-import ipaddress
-import json
-import re
 import typing
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from app.core.atomic_file import write_atomically
-from app.core.label_hosts import DEFAULT_LABEL_HOSTS, parse_allow_list
+from app.core.label_hosts import DEFAULT_LABEL_HOSTS
 from app.core.model import Hint
+from app.core.setting_info import Choice, FieldInfo, Group, TokenMode
 
-
-class TokenMode(enum.StrEnum):
-    """How the program obtains an access_token."""
-
-    STABLE = "stable"
-    CLASSIC = "classic"
-    THIRD_PARTY = "third_party"
-
-
-class Group(enum.StrEnum):
-    """The settings dialog tab a field appears on."""
-
-    ACCOUNT = "account"
-    PRINTING = "printing"
-    STATION = "station"
-    ADVANCED = "advanced"
-
-
-@dataclass(frozen=True)
-class Choice:
-    """One allowed value of a choice field and how to show it."""
-
-    value: str
-    label: Hint
-
-
-@dataclass(frozen=True)
-class FieldInfo:
-    """Presentation and validation facts about one setting."""
-
-    label: Hint
-    help: Hint
-    group: Group
-    minimum: float | None = None
-    maximum: float | None = None
-    choices: tuple[Choice, ...] = ()
-    decimals: int = 0
-    step: float = 1.0
-    suffix: str = ""
-
-    @property
-    def choice_values(self) -> tuple[str, ...]:
-        return tuple(c.value for c in self.choices)
+__all__ = [
+    "LABEL_SIZES",
+    "Choice",
+    "ConnectionResult",
+    "FieldInfo",
+    "Group",
+    "SettingField",
+    "Settings",
+    "TokenMode",
+    "setting_field",
+    "setting_fields",
+]
 
 
 def _setting(
@@ -396,208 +360,6 @@ def setting_field(name: str) -> SettingField:
         if item.name == name:
             return item
     raise KeyError(name)
-
-
-@dataclass(frozen=True)
-class SettingError:
-    """A setting whose value is not acceptable, and what to do about it."""
-
-    field: str
-    message: Hint
-
-
-_APPID_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-_CARRIER_RE = re.compile(r"^[A-Za-z0-9_]{1,32}$")
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _check_api_base(url: str) -> Hint | None:
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return Hint(
-            "Enter a full address such as https://api.weixin.qq.com.",
-            "请输入完整地址，例如 https://api.weixin.qq.com。",
-        )
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
-        return Hint(
-            "Plain http is only allowed for this computer (127.0.0.1); use https.",
-            "仅本机地址（127.0.0.1）可以使用 http，其他地址请使用 https。",
-        )
-    return None
-
-
-def _check_value(item: SettingField, value: Any) -> Hint | None:
-    """Whether one value is acceptable for its setting on its own (type, range, choices)."""
-    kind = item.type
-    info = item.info
-    if kind is bool:
-        ok_type = isinstance(value, bool)
-    elif kind is int:
-        ok_type = isinstance(value, int) and not isinstance(value, bool)
-    elif kind is float:
-        ok_type = isinstance(value, int | float) and not isinstance(value, bool)
-    else:
-        ok_type = isinstance(value, str)
-    if not ok_type:
-        return Hint(f"Expected a {kind.__name__} value.", f"需要 {kind.__name__} 类型的值。")
-    if info.choices and value not in info.choice_values:
-        allowed = ", ".join(c or '""' for c in info.choice_values)
-        return Hint(f"Choose one of: {allowed}.", f"请从以下选项中选择：{allowed}。")
-    if info.minimum is not None and value < info.minimum:
-        return Hint(f"Must be at least {info.minimum:g}.", f"不能小于 {info.minimum:g}。")
-    if info.maximum is not None and value > info.maximum:
-        return Hint(f"Must be at most {info.maximum:g}.", f"不能大于 {info.maximum:g}。")
-    if item.name == "appid" and value and not _APPID_RE.match(value):
-        return Hint(
-            "An AppID has only letters and digits (e.g. wx1234567890abcdef).",
-            "AppID 只包含字母和数字（例如 wx1234567890abcdef）。",
-        )
-    if item.name == "ledger_url" and value.strip():
-        return _check_ledger_url(value.strip())
-    if item.name == "default_carrier" and not _CARRIER_RE.match(value):
-        return Hint(
-            "Enter a carrier id such as SF, ZTO, YTO or EMS.",
-            "请输入快递公司编码，例如 SF、ZTO、YTO 或 EMS。",
-        )
-    if item.name == "api_base":
-        return _check_api_base(value)
-    if item.name == "label_hosts":
-        problems = parse_allow_list(value)[1]
-        if problems:
-            return Hint(
-                f"Not a label host: {problems[0]}.",
-                f"不是有效的面单主机：{problems[0]}。",
-            )
-    if item.name == "dpi" and 0 < value < 72:
-        return Hint(
-            "Use 0 (the printer's own) or at least 72.", "请填 0（打印机默认）或不小于 72。"
-        )
-    return None
-
-
-def _check_ledger_url(value: str) -> Hint | None:
-    parts = urlsplit(value)
-    if parts.scheme not in ("postgresql", "postgres") or (not parts.hostname and not parts.query):
-        return Hint(
-            "Enter a PostgreSQL URL such as postgresql://station@db-server/waybills.",
-            "请输入 PostgreSQL 地址，例如 postgresql://station@db-server/waybills。",
-        )
-    if parts.password is not None or "password=" in parts.query.lower():
-        return Hint(
-            "Leave the password out of the URL: the program asks for it and keeps it in "
-            "the keyring.",
-            "请不要在地址中写密码：程序会询问密码并保存在系统密钥环中。",
-        )
-    return None
-
-
-def validate(settings: Settings) -> list[SettingError]:
-    """Every problem with `settings`, one `SettingError` per offending field."""
-    errors: list[SettingError] = []
-    for item in setting_fields():
-        hint = _check_value(item, getattr(settings, item.name))
-        if hint is not None:
-            errors.append(SettingError(item.name, hint))
-    if settings.token_mode == TokenMode.THIRD_PARTY and not settings.token_command.strip():
-        errors.append(
-            SettingError(
-                "token_command",
-                Hint(
-                    "Third-party mode needs the command that prints the access token.",
-                    "第三方平台方式需要填写输出访问令牌的命令。",
-                ),
-            )
-        )
-    if settings.token_mode != TokenMode.THIRD_PARTY and not settings.appid.strip():
-        errors.append(
-            SettingError(
-                "appid",
-                Hint(
-                    "Enter the AppID of your Mini Program.",
-                    "请填写小程序的 AppID。",
-                ),
-            )
-        )
-    return errors
-
-
-def _coerce(item: SettingField, raw: Any) -> Any:
-    """Turn a JSON value into the field's type (ints become floats, strings enums)."""
-    if item.type is float and isinstance(raw, int) and not isinstance(raw, bool):
-        return float(raw)
-    if isinstance(item.type, type) and issubclass(item.type, enum.Enum):
-        return item.type(raw)  # ValueError for an unknown member
-    return raw
-
-
-def settings_from_mapping(data: dict[str, Any]) -> tuple[Settings, list[str]]:
-    """Settings from a decoded JSON object; bad values become defaults and are reported."""
-    problems: list[str] = []
-    values: dict[str, Any] = {}
-    for item in setting_fields():
-        if item.name not in data:
-            continue
-        raw = data[item.name]
-        try:
-            value = _coerce(item, raw)
-        except (ValueError, TypeError):
-            problems.append(f"{item.name}: invalid value {raw!r}; using the default.")
-            continue
-        hint = _check_value(item, value)
-        if hint is not None:
-            problems.append(f"{item.name}: {hint.en} Using the default.")
-            continue
-        values[item.name] = value
-    return Settings(**values), problems
-
-
-def settings_to_mapping(settings: Settings) -> dict[str, Any]:
-    """A JSON-ready dict of all settings (enums as their string values)."""
-    out: dict[str, Any] = {}
-    for f in dataclasses.fields(settings):
-        value = getattr(settings, f.name)
-        out[f.name] = value.value if isinstance(value, enum.Enum) else value
-    return out
-
-
-class SettingsStore:
-    """The settings file: JSON, read leniently, written atomically."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-
-    def load_with_problems(self) -> tuple[Settings, list[str]]:
-        """The stored settings plus a description of everything that had to be ignored."""
-        try:
-            text = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return Settings(), []
-        except OSError as exc:
-            return Settings(), [f"Cannot read {self.path}: {exc.strerror}; using defaults."]
-        try:
-            data = json.loads(text)
-        except ValueError:
-            return Settings(), [f"{self.path} is not valid JSON; using defaults."]
-        if not isinstance(data, dict):
-            return Settings(), [f"{self.path} does not hold a JSON object; using defaults."]
-        return settings_from_mapping(data)
-
-    def load(self) -> Settings:
-        """The stored settings; a missing file gives the defaults."""
-        return self.load_with_problems()[0]
-
-    def save(self, settings: Settings) -> None:
-        """Write atomically: a temp file in the same folder, then `os.replace`."""
-        text = json.dumps(settings_to_mapping(settings), ensure_ascii=False, indent=2)
-        write_atomically(self.path, (text + "\n").encode("utf-8"))
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,8 @@ from app.core.engine import WaybillSource
 from app.core.ledger_url import LedgerLocation, keyring_password, ledger_location
 from app.core.paths import AppPaths
 from app.core.secret_registry import SecretRegistry
-from app.core.settings import Settings, SettingsStore, TokenMode
+from app.core.settings import Settings, TokenMode
+from app.core.settings_store import SettingsStore
 from app.printing.profile import make_label_profile
 from app.printing.queue import PrintQueue
 from app.ui.background import BackgroundRunner

@@ -34,7 +34,8 @@ from PySide6.QtWidgets import QDialog, QInputDialog, QLineEdit, QMessageBox, QWi
 from app.core.credentials import CredentialStore, KeyringUnavailable
 from app.core.model import Hint
 from app.core.secret_registry import SecretRegistry
-from app.core.settings import Settings, SettingsStore, TokenMode
+from app.core.settings import Settings, TokenMode
+from app.core.settings_store import SettingsStore
 from app.ui.background import BackgroundRunner
 from app.ui.settings_dialog import SettingsDialog
 

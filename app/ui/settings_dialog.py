@@ -47,8 +47,8 @@ from app.core.settings import (
     Settings,
     TokenMode,
     setting_fields,
-    validate,
 )
+from app.core.settings_check import validate
 
 log = logging.getLogger(__name__)
 

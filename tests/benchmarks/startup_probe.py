@@ -37,7 +37,7 @@ def main() -> int:
         return app.exec()
 
     from app.core.paths import AppPaths
-    from app.core.settings import SettingsStore
+    from app.core.settings_store import SettingsStore
     from app.ui.app_main import setup_application, window_session
 
     app = setup_application(sys.argv[:1])

@@ -19,7 +19,8 @@ from app.cli.program import EXIT_OK, EXIT_USAGE, build_parser
 from app.core.credentials import SERVICE
 from app.core.paths import AppPaths
 from app.core.secret_registry import SecretRegistry
-from app.core.settings import Settings, SettingsStore, TokenMode
+from app.core.settings import Settings, TokenMode
+from app.core.settings_store import SettingsStore
 from app.sandbox.server import SandboxServer
 from tests.integration.token_command import token_command
 from tests.unit.core.memory_keyring import MemoryKeyring

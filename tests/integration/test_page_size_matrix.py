@@ -24,7 +24,8 @@ from app.cli.labels import pdf_name
 from app.core.engine import fetch_waybills
 from app.core.model import OrderRef, Waybill
 from app.core.paths import AppPaths
-from app.core.settings import Settings, SettingsStore
+from app.core.settings import Settings
+from app.core.settings_store import SettingsStore
 from app.printing.guard import SessionPrintGuard
 from app.printing.queue import PrintQueue
 from app.sandbox.server import SandboxServer

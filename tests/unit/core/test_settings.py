@@ -10,15 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.core.settings import (
-    Group,
-    Settings,
-    SettingsStore,
-    TokenMode,
-    setting_field,
-    setting_fields,
-    validate,
-)
+from app.core.settings import Group, Settings, TokenMode, setting_field, setting_fields
+from app.core.settings_check import validate
+from app.core.settings_store import SettingsStore
 
 GOOD = Settings(appid="wx1234567890abcdef")
 

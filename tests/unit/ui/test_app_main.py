@@ -96,7 +96,7 @@ def test_applied_settings_change_the_window(qapp: Any, tmp_path: Path) -> None:
 
 
 def test_window_changes_are_saved_through_the_one_save_path(qapp: Any, tmp_path: Path) -> None:
-    from app.core.settings import SettingsStore
+    from app.core.settings_store import SettingsStore
     from app.ui.credentials_flow import CredentialsFlow
 
     paths = AppPaths.under(tmp_path).ensure()
