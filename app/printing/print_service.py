@@ -89,7 +89,6 @@ class PrintService(QObject):
         self._settings = settings
         self._guard = guard
         self._tickets: dict[int, _Ticket] = {}
-        self._next_id = 1
         queue.jobEnded.connect(self._on_job_ended)
 
     @property
@@ -155,8 +154,7 @@ class PrintService(QObject):
         Raises `ValueError` for a waybill without a printable label (nothing is queued;
         the caller still holds the claim).
         """
-        ticket = self._next_id
-        self._next_id += 1
+        ticket = self._queue.new_job_id()  # unique on the queue, which others may share
         job = replace(
             self.job(
                 waybill, printer=printer, pdf_path=pdf_path, allow_unverified=allow_unverified

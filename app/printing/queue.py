@@ -130,6 +130,7 @@ class PrintQueue(QObject):
         self._lp_path = (find_lp() or "") if lp_path is None else lp_path
         self._pending: deque[_Entry] = deque()
         self._current: _Entry | None = None
+        self._last_job_id = 0
         self._route = ""
         self._printer_name = ""
         self._load_timeout_s = load_timeout_s
@@ -166,6 +167,12 @@ class PrintQueue(QObject):
     def route(self, job: PrintJob) -> str:
         """How `job` would be printed now: "cups-pdf", "pdf-file" or "qt-raster"."""
         return route_for(job, self._backend, self._lp_path)
+
+    def new_job_id(self) -> int:
+        """A job id no other job of this queue has: callers sharing the queue (two
+        windows' print services, say) tell their jobs' ends apart by it."""
+        self._last_job_id += 1
+        return self._last_job_id
 
     def submit(self, job: PrintJob) -> int:
         """Queue `job`; it starts when the jobs before it have ended. Returns its id."""

@@ -181,6 +181,36 @@ def test_a_missing_printer_sends_nothing(
     assert kind_of_message(record.message) is OutcomeKind.NO_PRINTER
 
 
+def test_two_services_on_one_queue_each_hear_only_their_own_jobs_end(
+    label_profile: QWebEngineProfile,
+    ledger: Ledger,
+    cups_pdf_queue: CupsPdfQueue,
+    qtbot: QtBot,
+) -> None:
+    """Two windows' print services sharing one queue: job ids are the queue's, so the end
+    of one service's job is never taken for the other's (which would record a label that
+    has not come out yet as spooled)."""
+    queue = PrintQueue(label_profile)
+    spooling = Station(queue, ledger, cups_pdf_queue.name)
+    missing = Station(queue, ledger, f"NoSuchPrinter{uuid.uuid4().hex[:6]}")
+    try:
+        out, nowhere = label(), label()
+        first = spooling.send(out)
+        second = missing.send(nowhere)
+        assert first != second
+        qtbot.waitUntil(lambda: first in spooling.ended and second in missing.ended, timeout=60_000)
+        assert list(spooling.ended) == [first] and list(missing.ended) == [second]
+        assert spooling.ended[first].kind is OutcomeKind.SPOOLED
+        assert missing.ended[second].kind is OutcomeKind.NO_PRINTER
+        assert spooling.record(out).outcome is PrintOutcome.SPOOLED
+        assert missing.record(nowhere).outcome is PrintOutcome.FAILED
+    finally:
+        queue.shutdown()
+        dispose(spooling.service)
+        dispose(missing.service)
+        dispose(queue)
+
+
 def test_a_label_that_cannot_be_drawn_does_not_blame_the_printer(
     station_for: MakeStation,
     cups_pdf_queue: CupsPdfQueue,
