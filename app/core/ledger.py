@@ -93,6 +93,19 @@ class Ledger(LedgerOrders):
         if not waybill_id:
             raise ValueError("a print needs a waybill id")
         now = self._clock()
+        values = (order_id, waybill_id, printer, copies, now, target, self.run_id)
+        if self.shared and not reprint:  # the usual case, in one round trip
+            with self._statement() as conn:
+                print_id = prints.claim_at_once(
+                    conn,
+                    values,
+                    station=self.station,
+                    session_id=self.session_id,
+                    beat=not self.beating,
+                )
+            if print_id is not None:
+                return print_id
+            # taken (or no such order): the transaction below says which
         with self._tx() as conn:
             self._touch(conn, order_id, now)
             if not self.beating:  # no heartbeat thread: a print start says "alive"
@@ -100,7 +113,6 @@ class Ledger(LedgerOrders):
             blocking = q.blocking_print(conn, waybill_id) if target == "printer" else None
             if blocking is not None and not reprint:
                 raise AlreadyPrinted(waybill_id, blocking)
-            values = (order_id, waybill_id, printer, copies, now, target, self.run_id)
             print_id = prints.claim(
                 conn,
                 values,
@@ -134,6 +146,14 @@ class Ledger(LedgerOrders):
         (a job the spooler never answered for) keeps it `unknown`, for the packer to check."""
         now = self._clock()
         outcome = _finished_outcome(ok, uncertain)
+        if self.shared:  # the usual case, in one round trip
+            with self._statement() as conn:
+                done = prints.finish_at_once(
+                    conn, print_id, outcome, now, self.run_id, message=message, pdf_path=pdf_path
+                )
+            if done:
+                return
+            # not pending (or no such print): the transaction below says which
         with self._tx() as conn:
             record = prints.set_outcome(
                 conn, print_id, outcome, now, message=message, pdf_path=pdf_path

@@ -18,7 +18,7 @@ from typing import Self
 
 from app.core import ledger_runs as runs
 from app.core.ledger_db import Db, PgDb, SqliteDb, is_url
-from app.core.ledger_records import LedgerError, LedgerUnavailable
+from app.core.ledger_records import LedgerError
 from app.core.ledger_schema import migrate
 from app.core.ledger_url import mask_url
 
@@ -125,17 +125,33 @@ class LedgerConnection:
     ) -> None:
         self.close()
 
+    def _open_db(self) -> Db:
+        """The connection (call with the lock held); a new one if the server went away."""
+        db = self._db
+        if db is None:
+            raise LedgerError("the ledger is closed")
+        if db.broken:  # the server went away earlier: one new connection per call
+            db = self._db = self._connect()
+        return db
+
+    @contextmanager
+    def _statement(self) -> Iterator[Db]:
+        """One statement on its own, committed as it ends (the connection's autocommit):
+        for the hot paths that fold a whole step into one statement on PostgreSQL."""
+        with self._lock:
+            db = self._open_db()
+            try:
+                yield db
+            except Exception as exc:
+                wrapped = db.wrap(exc)
+                if wrapped is None:
+                    raise
+                raise wrapped from exc
+
     @contextmanager
     def _tx(self, *, write: bool = True) -> Iterator[Db]:
         with self._lock:
-            db = self._db
-            if db is None:
-                raise LedgerError("the ledger is closed")
-            if db.broken:  # the server went away earlier: one new connection per call
-                try:
-                    db = self._db = self._connect()
-                except LedgerUnavailable:
-                    raise
+            db = self._open_db()
             try:
                 db.begin(write=write)
                 try:

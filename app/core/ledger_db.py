@@ -54,6 +54,10 @@ class Db:
     def execute(self, sql: str, params: Sequence[object] = ()) -> Cursor:
         raise NotImplementedError
 
+    def execute_prepared(self, sql: str, params: Sequence[object] = ()) -> Cursor:
+        """`execute` a statement run again and again (a server prepares it once)."""
+        return self.execute(sql, params)
+
     def insert(self, sql: str, params: Sequence[object] = ()) -> int | None:
         """Run an ``INSERT … RETURNING id``; the new id, or None when nothing was inserted."""
         rows = self.execute(sql, params).fetchall()
@@ -176,6 +180,10 @@ class PgDb(Db):
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> Cursor:
         cursor: Cursor = self._conn.execute(sql.replace("?", "%s"), tuple(params))
+        return cursor
+
+    def execute_prepared(self, sql: str, params: Sequence[object] = ()) -> Cursor:
+        cursor: Cursor = self._conn.execute(sql.replace("?", "%s"), tuple(params), prepare=True)
         return cursor
 
     def begin(self, *, write: bool) -> None:

@@ -3,8 +3,13 @@
 `claim` inserts a `pending` print; the unique index ``prints_claim`` (see
 `app.core.ledger_schema`) admits one original print per waybill that came out or may
 have, so the insert is ``ON CONFLICT DO NOTHING`` and None means someone else holds the
-waybill. `set_outcome` moves a print on (pending → spooled/failed, unknown/spooled →
-confirmed) and keeps its order's state in step (`refresh_printed`).
+waybill. On a shared PostgreSQL ledger `claim_at_once` is the whole claim — the insert,
+the order's touch and the run's heartbeat — in one statement and one round trip (a
+station's claim must not wait on five), prepared once per connection.
+
+`set_outcome` moves a print on (pending → spooled/failed, unknown/spooled → confirmed)
+and keeps its order's state in step (`refresh_printed`); `finish_at_once` is the same for
+a pending print's end, in one statement, on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -41,6 +46,84 @@ def claim(
         " ON CONFLICT DO NOTHING RETURNING id",
         (*values, int(reprint), station, session_id),
     )
+
+
+_CLAIM_AT_ONCE = (
+    "WITH claim AS ("
+    " INSERT INTO prints (order_row, waybill_id, printer, copies, started_at, target, run_id,"
+    " outcome, is_reprint, station, packer_session)"
+    " SELECT o.id, ?, ?, ?::integer, ?::double precision, ?, ?::bigint, 'pending', 0, ?, ?"
+    " FROM orders o WHERE o.id = ?::bigint"
+    " ON CONFLICT DO NOTHING RETURNING id, started_at),"
+    " touched AS (UPDATE orders SET updated_at = (SELECT started_at FROM claim),"
+    " run_id = ?::bigint WHERE id = ?::bigint AND EXISTS (SELECT 1 FROM claim)),"
+    " beat AS (UPDATE runs SET heartbeat_at = (SELECT started_at FROM claim)"
+    " WHERE id = ?::bigint AND ?::boolean AND EXISTS (SELECT 1 FROM claim))"
+    " SELECT id FROM claim"
+)
+
+
+def claim_at_once(
+    db: Db,
+    values: tuple[object, ...],
+    *,
+    station: str,
+    session_id: str | None,
+    beat: bool,
+) -> int | None:
+    """PostgreSQL: claim an original print in one statement (run outside a transaction:
+    it commits as it ends). None when nothing was claimed — the waybill is taken, or the
+    order row is missing: the caller finds out which the long way (`claim`).
+
+    `values` as for `claim`; `beat`: also mark the run alive (no heartbeat thread).
+    """
+    order_row, waybill_id, printer, copies, now, target, run_id = values
+    rows = db.execute_prepared(
+        _CLAIM_AT_ONCE,
+        (
+            *(waybill_id, printer, copies, now, target, run_id, station, session_id),
+            *(order_row, run_id, order_row, run_id, beat),
+        ),
+    ).fetchall()
+    return int(rows[0][0]) if rows else None
+
+
+_FINISH_AT_ONCE = (
+    "WITH done AS (UPDATE prints SET outcome = ?, finished_at = ?::double precision,"
+    " message = ?, pdf_path = coalesce(?, pdf_path)"
+    " WHERE id = ?::bigint AND outcome = ANY(?) RETURNING order_row, target),"
+    " touched AS (UPDATE orders o SET updated_at = ?::double precision, run_id = ?::bigint,"
+    f" state = CASE WHEN (?::text IN {q.SUCCESS_SQL} AND (SELECT target FROM done) = 'printer')"
+    " OR EXISTS (SELECT 1 FROM prints p WHERE p.order_row = o.id AND p.target = 'printer'"
+    f" AND p.outcome IN {q.SUCCESS_SQL})"
+    " THEN (CASE WHEN o.state = 'done' THEN o.state ELSE 'printed' END)"
+    " ELSE (CASE WHEN o.state = 'printed' THEN 'fetched' ELSE o.state END) END"
+    " WHERE o.id = (SELECT order_row FROM done))"
+    " SELECT order_row FROM done"
+)
+
+
+def finish_at_once(
+    db: Db,
+    print_id: int,
+    outcome: str,
+    now: float,
+    run_id: int,
+    *,
+    message: str,
+    pdf_path: str | None,
+) -> bool:
+    """PostgreSQL: `set_outcome` with a message, `_touch` and `refresh_printed` for one
+    print in one statement (run outside a transaction). False when the print is not in a
+    state it may leave for `outcome`: nothing changed, and `set_outcome` says why."""
+    rows = db.execute_prepared(
+        _FINISH_AT_ONCE,
+        (
+            *(outcome, now, message, pdf_path, print_id, list(_ALLOWED[outcome])),
+            *(now, run_id, outcome),
+        ),
+    ).fetchall()
+    return bool(rows)
 
 
 def get(db: Db, print_id: int) -> PrintRecord:

@@ -6,21 +6,29 @@ warehouse); the same run with one station alone is the comparison. Nothing is pr
 the figure is the ledger's share of a label, which every station pays before its printer
 starts. Each process prepares its orders and stored labels first, then all start together.
 
-Rows: claim latency p50 and p95 across all stations (target p95 <= 10 ms), and the total
-claims per second of ten stations against one.
+Rows: claim latency p50 and p95 across all stations (target p95 <= 10 ms), the total
+claims per second of ten stations against one, and the CPU a claim costs — the station's
+own (process time around `begin_print`) and the server's (all its processes, per label
+including `finish_print`) — with the load average: on a machine with fewer cores than
+stations, a claim's wall time is mostly its wait for a CPU.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tests.benchmarks.common import REPO, Row, emit_rows, not_measured, times
+
+if TYPE_CHECKING:
+    from tests.fixtures.postgres import PgServer
 
 STATIONS = 10
 LABELS = 200
@@ -43,20 +51,62 @@ def station(url: str, name: str, count: int, go: Path) -> None:
         while not go.exists():
             time.sleep(0.005)
         latencies: list[float] = []
+        cpu = 0.0
         start = time.perf_counter()
         for row, ref in zip(rows, refs, strict=True):
-            t0 = time.perf_counter()
+            c0, t0 = time.thread_time(), time.perf_counter()
             print_id = ledger.begin_print(
                 row, waybill_id=f"SF{name}{ref.order_id[-4:]}", printer="bench", copies=1
             )
             latencies.append(time.perf_counter() - t0)
+            cpu += time.thread_time() - c0
             ledger.finish_print(print_id, ok=True)
         elapsed = time.perf_counter() - start
-    print(json.dumps({"latencies": latencies, "elapsed": elapsed}), flush=True)
+    print(json.dumps({"latencies": latencies, "elapsed": elapsed, "cpu": cpu}), flush=True)
 
 
-def run_stations(url: str, count: int, stations: int, folder: Path) -> tuple[list[float], float]:
-    """All latencies (s) and the wall time from go to the last station done."""
+def server_cpu_s(server: PgServer) -> float:
+    """CPU seconds the server's processes used so far: the postmaster's own and its
+    reaped children's (ended backends), plus every live child's."""
+    root = int((server.data / "postmaster.pid").read_text().split()[0])
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def fields(pid: int) -> list[str]:
+        text = Path(f"/proc/{pid}/stat").read_text()
+        return text[text.rindex(")") + 2 :].split()
+
+    mine = fields(root)
+    total = sum(int(v) for v in mine[11:15])  # utime stime cutime cstime
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                child = fields(int(entry.name))
+            except OSError:
+                continue
+            if int(child[1]) == root:
+                total += int(child[11]) + int(child[12])
+    return total / tick
+
+
+class Result:
+    """One run's latencies (s), wall time (s), the stations' claim CPU and the server's."""
+
+    def __init__(self, latencies: list[float], wall: float, cpu: float, server: float) -> None:
+        self.latencies, self.wall, self.cpu, self.server = latencies, wall, cpu, server
+
+    def cuts(self) -> list[float]:
+        return statistics.quantiles([x * 1000 for x in self.latencies], n=100)
+
+    def cpu_ms(self) -> float:
+        return 1000 * self.cpu / len(self.latencies)
+
+    def server_ms(self) -> float:
+        return 1000 * self.server / len(self.latencies)
+
+
+def run_stations(url: str, count: int, stations: int, server: PgServer) -> Result:
+    """All latencies and CPU, and the wall time from go to the last station done."""
+    folder = server.root
     go = folder / f"go-{stations}"
     procs = [
         subprocess.Popen(
@@ -83,13 +133,18 @@ def run_stations(url: str, count: int, stations: int, folder: Path) -> tuple[lis
         assert proc.stdout is not None
         if proc.stdout.readline().strip() != "ready":
             raise RuntimeError("a station process failed to start")
+    server_before = server_cpu_s(server)
     started = time.perf_counter()
     go.touch()
     latencies: list[float] = []
+    cpu = 0.0
     for proc in procs:
         out, _ = proc.communicate(timeout=600)
-        latencies += json.loads(out.strip().splitlines()[-1])["latencies"]
-    return latencies, time.perf_counter() - started
+        done = json.loads(out.strip().splitlines()[-1])
+        latencies += done["latencies"]
+        cpu += done["cpu"]
+    wall = time.perf_counter() - started
+    return Result(latencies, wall, cpu, server_cpu_s(server) - server_before)
 
 
 def run(quick: bool) -> list[Row]:
@@ -102,18 +157,20 @@ def run(quick: bool) -> list[Row]:
         return [not_measured("ledger claims", str(exc)[:120])]
     try:
         url = server.new_database()
-        alone, alone_wall = run_stations(url, count, 1, server.root)
-        many, many_wall = run_stations(url, count, STATIONS, server.root)
+        load_before = os.getloadavg()[0]
+        alone = run_stations(url, count, 1, server)
+        many = run_stations(url, count, STATIONS, server)
+        load_after = os.getloadavg()[0]
     finally:
         server.remove()
-    cuts = statistics.quantiles([x * 1000 for x in many], n=100)
+    cuts, alone_cuts = many.cuts(), alone.cuts()
     p50, p95 = cuts[49], cuts[94]
-    alone_cuts = statistics.quantiles([x * 1000 for x in alone], n=100)
-    rate_many = len(many) / many_wall
-    rate_alone = len(alone) / alone_wall
+    rate_many = len(many.latencies) / many.wall
+    rate_alone = len(alone.latencies) / alone.wall
     note = (
         f"{STATIONS} station processes × {count} labels on one loopback PostgreSQL "
-        "(fsync on); claim = begin_print, each followed by finish_print; nothing is printed"
+        "(fsync on); claim = begin_print, each followed by finish_print; nothing is printed; "
+        f"{os.cpu_count()} cores, load average {load_before:.1f} → {load_after:.1f}"
     )
     return [
         Row(
@@ -140,6 +197,15 @@ def run(quick: bool) -> list[Row]:
             times(rate_many / rate_alone),
             "—",
             None,
+        ),
+        Row(
+            f"ledger CPU per claim, {STATIONS} stations: station + server",
+            f"{many.cpu_ms():.2f} + {many.server_ms():.2f} ms",
+            f"{alone.cpu_ms():.2f} + {alone.server_ms():.2f} ms (1 station)",
+            "—",
+            "—",
+            None,
+            f"load average (1 min) {load_before:.1f} before, {load_after:.1f} after",
         ),
     ]
 

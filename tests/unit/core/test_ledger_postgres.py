@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import uuid
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -79,6 +80,54 @@ def test_history_counts_and_pages_on_the_server(pg_url: str) -> None:
         assert ledger.count(waybill_id="SF_1") == 1 and ledger.count(waybill_id="SFx1") == 0
         third = ledger.search(order_id="PG", limit=500, offset=1_000)
         assert [r.order_row_id for r in third] == [newest, *reversed(rows)][1_000:]
+
+
+def test_a_claim_and_its_end_are_one_statement_each(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL a claim and a print's end each reach the server as one statement (no
+    BEGIN, no look-up first, no COMMIT): every statement the connection sends is counted on
+    its way to the real server."""
+    with Ledger(pg_url, station="A") as ledger:
+        rows = [fetched(ledger, f"O{n}", f"SF{n}") for n in range(3)]
+        db = ledger._db
+        assert db is not None
+        sent: list[str] = []
+        for name in ("execute", "execute_prepared"):
+            real = getattr(db, name)
+
+            def counted(sql: str, params: object = (), real: Any = real) -> Any:
+                sent.append(sql)
+                return real(sql, params)
+
+            monkeypatch.setattr(db, name, counted)
+        for n, row in enumerate(rows):
+            print_id = ledger.begin_print(row, waybill_id=f"SF{n}", printer="P", copies=1)
+            ledger.finish_print(print_id, ok=n != 1, message=f"job {n}")
+        assert len(sent) == 6, sent
+        monkeypatch.undo()
+        states = {r.order_id: (r.state, r.prints) for r in ledger.search()}
+        assert states == {
+            "O0": (OrderState.PRINTED, 1),
+            "O1": (OrderState.FETCHED, 0),
+            "O2": (OrderState.PRINTED, 1),
+        }
+        assert [a.outcome for a in ledger.attempts(rows[1])] == [PrintOutcome.FAILED]
+        assert [a.outcome for a in ledger.attempts(rows[2])] == [PrintOutcome.SPOOLED]
+
+
+def test_a_claim_on_a_missing_order_or_a_taken_waybill_writes_nothing(pg_url: str) -> None:
+    with Ledger(pg_url, station="A") as a, Ledger(pg_url, station="B") as b:
+        with pytest.raises(LedgerError, match="no ledger order"):
+            a.begin_print(9999, waybill_id="SF9", printer="P", copies=1)
+        row_a, row_b = fetched(a, "O1", "SF1"), fetched(b, "O2", "SF1")
+        (before,) = b.search(order_id="O2")
+        a.begin_print(row_a, waybill_id="SF1", printer="P", copies=1)
+        with pytest.raises(AlreadyPrinted):
+            b.begin_print(row_b, waybill_id="SF1", printer="P", copies=1)
+        assert b.attempts(row_b) == []
+        (after,) = b.search(order_id="O2")
+        assert after == before
 
 
 def test_a_dead_stations_pending_print_becomes_unknown_for_it_only(pg_url: str) -> None:
