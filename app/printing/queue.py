@@ -32,10 +32,12 @@ The check and the writing of a PDF file run through the queue's `offload`
 (`app.printing.offload`): in the window on a worker thread, so the GUI thread only starts
 renders and hands bytes along while a long run prints; one check at a time (pdfium is not
 thread-safe), and an answer for a job that has ended meanwhile (timed out, stopped) is
-dropped. Rendering ahead is speculative: a job rendered ahead but
-then cancelled, or whose printer turned out missing, never reaches CUPS. A job of the
-direct-PDF routes that takes longer than `print_timeout_s` ends `RENDER_FAILED` while it is
-still rendering (nothing was sent), else `TIMED_OUT` (it may be in CUPS).
+dropped. A label's check starts as soon as it is rendered, ahead of its turn too, so
+verifying one label overlaps with rendering the next and spooling the one before.
+Rendering ahead is speculative: a job rendered ahead but then cancelled, or whose printer
+turned out missing, never reaches CUPS. A job of the direct-PDF routes that takes longer
+than `print_timeout_s` ends `RENDER_FAILED` while it is still rendering (nothing was
+sent), else `TIMED_OUT` (it may be in CUPS).
 """
 
 from __future__ import annotations
@@ -89,6 +91,10 @@ class _Entry:
     rendered: RenderResult | None = None
     rendering: _RenderSlot | None = None
     dropped: bool = False
+    checking: bool = False
+    checked: tuple[CheckFailure | None] | None = None
+    """The check's verdict once known (a 1-tuple: None inside means it may go out)."""
+    check_error: BaseException | None = None
 
 
 class PrintQueue(QObject):
@@ -335,36 +341,59 @@ class PrintQueue(QObject):
         entry.rendering = None
         if not entry.dropped:
             entry.rendered = result
-            if entry is self._current:
+            self._start_check(entry)
+            if entry is self._current and entry.rendered is not None:
                 self._spool(entry)
         self._render_ahead()
 
-    def _spool(self, entry: _Entry) -> None:
-        result, entry.rendered = entry.rendered, None
-        job = entry.job
-        if result is None or result.pdf is None:
-            detail = (result.error if result else None) or "rendering failed"
-            self._finish(PrintResult(OutcomeKind.RENDER_FAILED, detail))
+    def _start_check(self, entry: _Entry) -> None:
+        """Check a rendered label now, whether or not it is its turn (module docstring)."""
+        result = entry.rendered
+        if result is None or result.pdf is None or entry.checking or entry.checked:
             return
-        pdf = result.pdf
+        if entry.check_error is not None:
+            return
+        job = entry.job
 
         def check() -> CheckFailure | None:
             with self._check_lock:
                 return self._check(job, result)
 
+        entry.checking = True
         self._offload(
-            check,
-            partial(self._on_checked, entry, pdf),
-            partial(self._on_check_crashed, entry),
+            check, partial(self._on_checked, entry), partial(self._on_check_crashed, entry)
         )
 
     def _on_check_crashed(self, entry: _Entry, exc: BaseException) -> None:
-        if entry is self._current:
-            self._finish(PrintResult(OutcomeKind.UNVERIFIED, f"the label check failed: {exc}"))
+        entry.checking, entry.check_error = False, exc
+        if entry is self._current and entry.rendered is not None:
+            self._spool(entry)
 
-    def _on_checked(self, entry: _Entry, pdf: bytes, failure: CheckFailure | None) -> None:
-        if entry is not self._current:
-            return  # it timed out or printing stopped meanwhile
+    def _on_checked(self, entry: _Entry, failure: CheckFailure | None) -> None:
+        entry.checking, entry.checked = False, (failure,)
+        if entry is self._current and entry.rendered is not None:
+            self._spool(entry)
+        # else: not its turn yet (`_next` spools it), or it ended meanwhile
+
+    def _spool(self, entry: _Entry) -> None:
+        result = entry.rendered
+        if result is None or result.pdf is None:
+            entry.rendered = None
+            detail = (result.error if result else None) or "rendering failed"
+            self._finish(PrintResult(OutcomeKind.RENDER_FAILED, detail))
+            return
+        if entry.check_error is not None:
+            entry.rendered = None
+            detail = f"the label check failed: {entry.check_error}"
+            self._finish(PrintResult(OutcomeKind.UNVERIFIED, detail))
+            return
+        if entry.checked is None:
+            self._start_check(entry)
+            return  # `_on_checked` spools it
+        entry.rendered = None
+        self._deliver(entry, result.pdf, entry.checked[0])
+
+    def _deliver(self, entry: _Entry, pdf: bytes, failure: CheckFailure | None) -> None:
         job = entry.job
         note = "verified" if job.verify is not None else ""
         if failure is not None:

@@ -4,16 +4,19 @@ still written, for inspection."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from app.core.model import PageSizeMm
 from app.core.print_outcome import OutcomeKind, PrintResult
+from app.printing.print_job import CheckFailure
 from app.printing.profile import LabelProfile
 from app.printing.queue import PrintJob, PrintQueue
+from app.printing.render import RenderResult
 from app.printing.verify import VerifyPolicy
 from tests.fixtures.cups import CupsPdfQueue
 from tests.fixtures.qt import barcode_label_html, dispose
@@ -97,3 +100,56 @@ def test_unverified_labels_never_reach_lp_unless_allowed_and_absurd_pages_never(
     assert ended[3].kind is OutcomeKind.UNVERIFIED and "5000 × 5000 mm" in ended[3].detail
     assert ended[4].ok and ended[4].detail.endswith("; verified")
     assert [call.option("-t") for call in fake_lp.calls()] == ["SF2", "SF4"]
+
+
+def test_a_label_is_checked_as_soon_as_it_is_rendered(
+    qtbot: QtBot, label_profile: LabelProfile, tmp_path: Path
+) -> None:
+    # An offload that holds every piece of work until the test runs it: the second
+    # label's check is handed over while the first label's is still held, i.e. ahead of
+    # its turn, so in the window it runs while the label before it is being delivered.
+    held: list[tuple[Callable[[], Any], Callable[[Any], None]]] = []
+
+    def holding(
+        work: Callable[[], Any], done: Callable[[Any], None], failed: Callable[..., None]
+    ) -> None:
+        held.append((work, done))
+
+    queue = PrintQueue(label_profile, offload=holding)
+    try:
+        ended: dict[int, PrintResult] = {}
+        queue.jobEnded.connect(lambda job_id, result: ended.__setitem__(job_id, result))
+        for i in (1, 2):
+            code = f"SF{i}"
+            queue.submit(
+                job(i, barcode_label_html(code, 100, 150), code, pdf_path=tmp_path / f"{i}.pdf")
+            )
+        qtbot.waitUntil(lambda: len(held) == 2, timeout=30_000)
+        assert ended == {}
+        while len(ended) < 2:
+            if held:
+                work, done = held.pop(0)
+                done(work())
+            qtbot.wait(10)
+
+    finally:
+        queue.shutdown()
+        dispose(queue)
+    assert ended[1].ok and ended[2].ok and ended[2].detail.endswith("; verified")
+
+
+def test_a_check_that_breaks_leaves_the_label_unverified(
+    qtbot: QtBot, label_profile: LabelProfile, tmp_path: Path
+) -> None:
+    def broken(job: PrintJob, rendered: RenderResult) -> CheckFailure | None:
+        raise ValueError("pdfium said no")
+
+    queue = PrintQueue(label_profile, check=broken)
+    try:
+        label = job(1, barcode_label_html("SF5", 100, 150), "SF5", pdf_path=tmp_path / "1.pdf")
+        ended = results(qtbot, queue, [label])
+    finally:
+        queue.shutdown()
+        dispose(queue)
+    assert ended[1].kind is OutcomeKind.UNVERIFIED
+    assert ended[1].detail == "the label check failed: pdfium said no"
