@@ -201,8 +201,8 @@ def run(quick: bool) -> list[Row]:
             target,
             checked_rate >= 20,
             f"the same PrintQueue and labels, each verified before it is spooled (pdfium "
-            f"raster at {DPI} dpi, zxing-cpp read of the waybill id; on the queue's check "
-            f"thread as soon as a label is rendered, while the next renders); CPU per label "
+            f"raster at {DPI} dpi, zxing-cpp read of the waybill id; on the background runner's "
+            f"threads as soon as a label is rendered, while the next renders); CPU per label "
             f"(this process tree) {checked_cpu:.0f} ms with, {cpu:.0f} ms without; load "
             f"average {_load()}",
         ),
