@@ -1,37 +1,33 @@
 """The settings dialog, built from the `Settings` declaration, plus the AppSecret field.
 
-One form row per declared setting (the editor chosen by the field's type and choices),
-grouped into the Account, Printing, Station and Advanced tabs. On OK the values are
-checked with `validate()`; errors appear under their fields and the dialog stays open.
+One form row per declared setting (`app.ui.setting_editors`: the editor chosen by the
+field's type and choices), grouped into the Account, Printing, Station and Advanced
+tabs. On OK the values are checked with `validate()`; errors appear under their fields
+and the dialog stays open.
 The AppSecret goes to the `CredentialStore` (OS keyring); when no keyring is available
 the user is asked whether to keep it for this session only. "Test connection" runs the
-handed-in tester off the GUI thread.
+handed-in tester off the GUI thread (`app.ui.connection_test`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import enum
 import logging
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QLocale, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -49,19 +45,14 @@ from app.core.settings import (
     setting_fields,
 )
 from app.core.settings_check import validate
+from app.ui.connection_test import ConnectionTester, ConnectionTestRun, RunInBackground
+from app.ui.setting_editors import ERROR_STYLE, editor_value, setting_row
 
 log = logging.getLogger(__name__)
-
-ConnectionTester = Callable[[Settings, str], ConnectionResult]
-"""Checks settings plus an AppSecret against the API (runs off the GUI thread)."""
-
-RunInBackground = Callable[..., object]
-"""`run(fn, *args, on_done=..., on_error=...)`, e.g. `BackgroundRunner.run`."""
 
 Ask = Callable[[str, str], bool]
 """Asks the user a yes/no question: `ask(title, text) -> True for yes`."""
 
-ERROR_STYLE = "color: #b00020;"
 OK_STYLE = "color: #1b7f3b;"
 
 
@@ -70,9 +61,6 @@ class SettingsDialog(QDialog):
 
     connection_tested = Signal(object)
     """Emitted with the `ConnectionResult` (or the exception) once a test has finished."""
-
-    _test_relay = Signal(object, bool)
-    """Carries a connection test's outcome from its worker thread to the GUI thread."""
 
     def __init__(
         self,
@@ -90,14 +78,14 @@ class SettingsDialog(QDialog):
         self._result = settings
         self._store = store
         self._tester = connection_tester
-        self._run = run_in_background
         self._ask = ask if ask is not None else self._ask_with_message_box
         self._language = language or settings.language or QLocale.system().name()
         self.editors: dict[str, QWidget] = {}
         self.error_labels: dict[str, QLabel] = {}
         self._group_of: dict[str, Group] = {}
         self._test_secret = ""
-        self._test_relay.connect(self._deliver_test)
+        self._test_run = ConnectionTestRun(run_in_background, self)
+        self._test_run.ended.connect(self._deliver_test)
 
         self.setWindowTitle(self.tr("Settings"))
         self.tabs = QTabWidget(self)
@@ -148,66 +136,11 @@ class SettingsDialog(QDialog):
         return hint.text(self._language)
 
     def _add_row(self, item: SettingField, value: Any) -> None:
-        info = item.info
-        editor = self._make_editor(item, value)
-        editor.setObjectName(f"setting_{item.name}")
-        editor.setToolTip(self._text(info.help))
-        error = QLabel()
-        error.setObjectName(f"error_{item.name}")
-        error.setStyleSheet(ERROR_STYLE)
-        error.setWordWrap(True)
-        error.hide()
-        cell = QWidget()
-        box = QVBoxLayout(cell)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(editor)
-        box.addWidget(error)
-        label = QLabel(self._text(info.label))
-        label.setBuddy(editor)
-        label.setToolTip(self._text(info.help))
-        self._forms[info.group].addRow(label, cell)
-        self.editors[item.name] = editor
-        self.error_labels[item.name] = error
-        self._group_of[item.name] = info.group
-
-    def _make_editor(self, item: SettingField, value: Any) -> QWidget:
-        info = item.info
-        if isinstance(value, enum.Enum):
-            value = value.value
-        if info.choices:
-            combo = QComboBox()
-            for choice in info.choices:
-                combo.addItem(self._text(choice.label), choice.value)
-            index = combo.findData(value)
-            combo.setCurrentIndex(max(index, 0))
-            return combo
-        if item.type is bool:
-            check = QCheckBox()
-            check.setChecked(bool(value))
-            return check
-        if item.type is int:
-            spin = QSpinBox()
-            spin.setRange(int(info.minimum or 0), int(info.maximum or 1_000_000))
-            spin.setSingleStep(max(int(info.step), 1))
-            spin.setSuffix(self._unit(info.suffix))
-            spin.setValue(int(value))
-            return spin
-        if item.type is float:
-            dspin = QDoubleSpinBox()
-            dspin.setDecimals(info.decimals or 2)
-            dspin.setRange(float(info.minimum or 0.0), float(info.maximum or 1e6))
-            dspin.setSingleStep(info.step)
-            dspin.setSuffix(self._unit(info.suffix))
-            dspin.setValue(float(value))
-            return dspin
-        line = QLineEdit()
-        line.setText(str(value))
-        return line
-
-    def _unit(self, suffix: str) -> str:
-        """A spin box's unit in the UI's language (" s" → " 秒")."""
-        units = {" s": self.tr(" s"), " d": self.tr(" d"), " mm": self.tr(" mm")}
-        return units.get(suffix, suffix)
+        row = setting_row(item, value, self._language)
+        self._forms[item.info.group].addRow(row.label, row.cell)
+        self.editors[item.name] = row.editor
+        self.error_labels[item.name] = row.error
+        self._group_of[item.name] = item.info.group
 
     def _add_secret_rows(self) -> None:
         form = self._forms[Group.ACCOUNT]
@@ -283,15 +216,7 @@ class SettingsDialog(QDialog):
     # --- values ------------------------------------------------------------------------
 
     def _value(self, name: str) -> Any:
-        editor = self.editors[name]
-        if isinstance(editor, QComboBox):
-            return editor.currentData()
-        if isinstance(editor, QCheckBox):
-            return editor.isChecked()
-        if isinstance(editor, QSpinBox | QDoubleSpinBox):
-            return editor.value()
-        assert isinstance(editor, QLineEdit)
-        return editor.text().strip()
+        return editor_value(self.editors[name])
 
     def current_settings(self) -> Settings:
         """The settings as the editors show them now (not validated)."""
@@ -420,24 +345,7 @@ class SettingsDialog(QDialog):
         self.test_button.setEnabled(False)
         self.test_result.setStyleSheet("")
         self.test_result.setText(self.tr("Testing the connection…"))
-        if self._run is not None:
-            self._run(
-                self._tester, settings, secret, on_done=self._tested, on_error=self._test_failed
-            )
-            return
-        tester = self._tester
-        relay = self._test_relay
-
-        def work() -> None:
-            try:
-                outcome: object = tester(settings, secret)
-                failed = False
-            except Exception as exc:
-                outcome, failed = exc, True
-            with contextlib.suppress(RuntimeError):  # the dialog is gone: drop the result
-                relay.emit(outcome, failed)
-
-        threading.Thread(target=work, name="connection-test", daemon=True).start()
+        self._test_run.start(self._tester, settings, secret)
 
     def _deliver_test(self, outcome: object, failed: bool) -> None:
         if failed:

@@ -1129,6 +1129,21 @@ Print again?</source>
     </message>
 </context>
 <context>
+    <name>SettingEditors</name>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source> d</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <source> mm</source>
+        <translation> 毫米</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <source>Settings</source>
@@ -1149,18 +1164,6 @@ Print again?</source>
     <message>
         <source>Advanced</source>
         <translation>高级</translation>
-    </message>
-    <message>
-        <source> s</source>
-        <translation> 秒</translation>
-    </message>
-    <message>
-        <source> d</source>
-        <translation> 天</translation>
-    </message>
-    <message>
-        <source> mm</source>
-        <translation> 毫米</translation>
     </message>
     <message>
         <source>Stored in the system keyring, never in the settings file.</source>
