@@ -17,7 +17,8 @@ from pytestqt.qtbot import QtBot
 from app.core.ledger import Ledger
 from app.core.ledger_records import PrintOutcome, PrintRecord
 from app.core.paths import AppPaths
-from app.core.settings import Settings, SettingsStore
+from app.core.settings import Settings
+from app.core.settings_store import SettingsStore
 from app.printing.queue import PrintQueue
 from app.sandbox.server import SandboxServer
 from app.ui.ledger_session import LedgerFeatures
