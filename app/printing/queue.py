@@ -24,8 +24,10 @@ Between rendering and delivering, the queue runs its `LabelCheck` (by default
 `UNVERIFIED` and is never sent to a printer (a PDF file is still written, for the packer
 to look at), unless the job allows unverified labels ("Print anyway") — then it goes out
 and its outcome says so; a page of absurd size never goes out. A verified label's
-outcome says "verified". (The raster route prints from the page, not from a PDF: it is
-not verified.) A missing printer ends its job
+outcome says "verified". The raster route prints from a page, not from a PDF: a job
+that asks for verification is first rendered to a vector PDF like the others (the same
+label in the same cage) and checked, and only a label that passes (or is allowed) is then
+printed by `RasterRoute`. A missing printer ends its job
 `NO_PRINTER` and nothing is sent.
 
 The check and the writing of a PDF file run through the queue's `offload`
@@ -222,7 +224,7 @@ class PrintQueue(QObject):
         self.cancel_all_pending()
         self._watchdog.stop()
         self._cups.shutdown()  # a job in `lp` ends as timed out: it may be in CUPS
-        if self._current is not None and self._route != ROUTE_RASTER:
+        if self._current is not None and not (self._route == ROUTE_RASTER and self._raster.busy):
             self._finish(PrintResult(OutcomeKind.CANCELLED, "printing was stopped"))
         for slot in self._slots:
             self._drop_renderer(slot)
@@ -241,10 +243,10 @@ class PrintQueue(QObject):
             if job.copies < 1:
                 raise ValueError(f"copies must be at least 1, not {job.copies}")
             self._route = self.route(job)
-            if self._route == ROUTE_RASTER:
+            if self._route == ROUTE_RASTER and job.verify is None:
                 self._raster.start(job, partial(self._on_delivered, entry, ""))
                 return
-            if self._route == ROUTE_CUPS:
+            if self._route == ROUTE_CUPS or (self._route == ROUTE_RASTER and not job.pdf_path):
                 self._printer_name = self._cups.printer_for(job)
         except PrinterNotFound as exc:
             self._finish(PrintResult(OutcomeKind.NO_PRINTER, str(exc)))
@@ -325,7 +327,7 @@ class PrintQueue(QObject):
             if entry.rendered is not None or entry.rendering is not None or entry.job.copies < 1:
                 continue
             try:
-                if self.route(entry.job) == ROUTE_RASTER:
+                if self.route(entry.job) == ROUTE_RASTER and entry.job.verify is None:
                     continue
             except ValueError:
                 continue
@@ -407,6 +409,15 @@ class PrintQueue(QObject):
                 return
             note = f"printed anyway, not verified: {failure.reason}"
         done = partial(self._on_delivered, entry, note)
+        if self._route == ROUTE_RASTER:
+            self._watchdog.stop()  # the raster route keeps its own load and print time
+            try:
+                self._raster.start(job, done)
+            except PrinterNotFound as exc:
+                self._finish(PrintResult(OutcomeKind.NO_PRINTER, str(exc)))
+            except LabelTooLarge as exc:
+                self._finish(PrintResult(OutcomeKind.RENDER_FAILED, str(exc)))
+            return
         if self._route == ROUTE_PDF_FILE:
             self._pdf_file.deliver(job, pdf, done)
             return

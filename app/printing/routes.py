@@ -14,7 +14,8 @@ typed `PrintResult` (`app.core.print_outcome`):
   time: a label that never loads is `RENDER_FAILED`, a print that never ends `TIMED_OUT`.
 
 The first two take an already rendered PDF (the queue renders ahead for them); the raster
-route renders and prints in one go.
+route renders and prints in one go (a job that asks for verification has been rendered to
+a PDF and checked by the queue before it gets here).
 """
 
 from __future__ import annotations

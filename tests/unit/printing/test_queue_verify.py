@@ -19,7 +19,7 @@ from app.printing.queue import PrintJob, PrintQueue
 from app.printing.render import RenderResult
 from app.printing.verify import VerifyPolicy
 from tests.fixtures.cups import CupsPdfQueue
-from tests.fixtures.qt import barcode_label_html, dispose
+from tests.fixtures.qt import barcode_label_html, dispose, read_barcodes_from_pdf
 from tests.unit.printing.fake_lp import FakeLp
 
 NO_BARCODE = (
@@ -153,3 +153,36 @@ def test_a_check_that_breaks_leaves_the_label_unverified(
         dispose(queue)
     assert ended[1].kind is OutcomeKind.UNVERIFIED
     assert ended[1].detail == "the label check failed: pdfium said no"
+
+
+def test_the_raster_route_prints_only_verified_labels(
+    qtbot: QtBot, label_profile: LabelProfile, tmp_path: Path
+) -> None:
+    # Qt's raster print (here into PDF files) comes from the page, not from a PDF: the
+    # label is rendered to a vector PDF and verified first, and only then printed.
+    queue = PrintQueue(label_profile, backend="qt-raster", lp_path="")
+    paths = {i: tmp_path / f"{i}.pdf" for i in (1, 2, 3, 4)}
+    try:
+        assert queue.route(job(1, NO_BARCODE, "SF1", pdf_path=paths[1])) == "qt-raster"
+        ended = results(
+            qtbot,
+            queue,
+            [
+                job(1, barcode_label_html("SF7", 100, 150), "SF7", pdf_path=paths[1]),
+                job(2, NO_BARCODE, "SF1", pdf_path=paths[2]),
+                job(3, NO_BARCODE, "SF2", pdf_path=paths[3], allow_unverified=True),
+                job(4, ABSURD, "SF3", pdf_path=paths[4], allow_unverified=True),
+            ],
+        )
+    finally:
+        queue.shutdown()
+        dispose(queue)
+    assert ended[1].ok and ended[1].detail.endswith("; verified"), ended[1].detail
+    assert read_barcodes_from_pdf(paths[1]) == ["SF7"]
+    assert ended[2].kind is OutcomeKind.UNVERIFIED
+    assert ended[2].detail == "no barcode found at 203 dpi"
+    assert not paths[2].exists()  # never printed
+    assert ended[3].ok and "printed anyway, not verified: no barcode found" in ended[3].detail
+    assert paths[3].is_file()
+    assert ended[4].kind is OutcomeKind.UNVERIFIED and "5000 × 5000 mm" in ended[4].detail
+    assert not paths[4].exists()
