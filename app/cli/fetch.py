@@ -48,6 +48,8 @@ from app.core.run_index import RunIndex
 from app.core.secret_registry import SecretRegistry
 from app.core.settings import Settings
 from app.core.settings_store import SettingsStore
+from app.printing.cups_status import CupsStatus, find_ipptool
+from app.printing.job_wait import PaperWait
 from app.wechat.errors import WeChatError
 from app.wiring.client import credentials_from_env
 
@@ -96,7 +98,13 @@ def make_sinks(
             pdf.prepare()
             sinks.append(pdf)
         if getattr(args, "printer", None):
-            printer = PrinterSink(args.printer, settings=settings, qt=qt, allow_unverified=allow)
+            printer = PrinterSink(
+                args.printer,
+                settings=settings,
+                qt=qt,
+                allow_unverified=allow,
+                wait=paper_wait(args, settings),
+            )
             printer.prepare()
             sinks.append(printer)
     except LabelOutputError as exc:
@@ -104,6 +112,16 @@ def make_sinks(
         close_sinks(sinks, qt)
         return None
     return sinks, qt
+
+
+def paper_wait(args: argparse.Namespace, settings: Settings) -> PaperWait | None:
+    """How `--print` follows each label to paper; None with `--no-wait` or without CUPS's
+    `ipptool` (a label then counts as printed once CUPS accepted it)."""
+    tool = find_ipptool()
+    if getattr(args, "no_wait", False) or tool is None:
+        return None
+    stuck_after = getattr(args, "stuck_after", None) or settings.stuck_after_s
+    return PaperWait(CupsStatus(tool), timeout_s=stuck_after)
 
 
 def close_sinks(sinks: Sequence[Sink], qt: QtSession) -> None:
@@ -160,6 +178,13 @@ def report_recovery(recovery: Recovery, err: TextIO, *, resuming: bool = False) 
         )
         for record in recovery.unknown_prints:
             print(f"  {describe_print(record)}", file=err)
+    if recovery.in_printer and not resuming:
+        print(
+            f"{PROG}: {len(recovery.in_printer)} labels an earlier run sent are still in the "
+            f"printer system (stuck, or not seen ending); run `{PROG} resume --print PRINTER` "
+            "to follow them (they are not printed again)",
+            file=err,
+        )
 
 
 def prune_history(ledger: Ledger, settings: Settings, err: TextIO) -> None:

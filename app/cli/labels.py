@@ -15,7 +15,11 @@ stays a pure-Python command.
   the label was written, which is what `BatchRun` relies on to settle a write interrupted
   by a crash. Temporary files of a killed run are removed when the sink starts.
 - `PrinterSink` checks the printer with `resolve_printer` (a missing printer is a
-  `LabelOutputError` before anything is sent) and prints one label at a time.
+  `LabelOutputError` before anything is sent) and prints one label at a time. With a
+  `PaperWait` (the default of `--print`, off with `--no-wait`) it then follows each job
+  CUPS accepted until it completed (`PRINTED`), failed or is `STUCK`
+  (`app.printing.job_wait`); after a stuck label the next ones are not sent into the same
+  stopped queue (`REFUSED`, "not sent") until CUPS says the printer can print again.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from app.core.model import Waybill
 from app.core.print_outcome import OutcomeKind, PrintResult
 from app.core.print_policy import TARGET_PDF, TARGET_PRINTER
 from app.core.settings import Settings
+from app.printing.job_wait import PaperWait
 from app.wiring.qt_environment import prepare_headless
 
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -120,6 +125,12 @@ class _ServiceSink:
         )
         return result
 
+    def follows(self, result: PrintResult) -> bool:
+        return False
+
+    def follow(self, result: PrintResult) -> PrintResult:
+        return result
+
     def close(self) -> None:
         service, self._service = self._service, None
         if service is not None:
@@ -185,9 +196,11 @@ class PrinterSink(_ServiceSink):
         settings: Settings | None = None,
         qt: QtSession | None = None,
         allow_unverified: bool = False,
+        wait: PaperWait | None = None,
     ) -> None:
         super().__init__(settings or Settings(), qt, allow_unverified=allow_unverified)
         self._printer = printer
+        self._wait = wait
 
     @property
     def name(self) -> str:
@@ -207,4 +220,16 @@ class PrinterSink(_ServiceSink):
         return None
 
     def output(self, waybill: Waybill, *, copies: int = 1) -> PrintResult:
+        if self._wait is not None and (why := self._wait.blocked(self._printer)):
+            return PrintResult(OutcomeKind.REFUSED, f"not sent: {why}")
         return self._print(waybill, copies, printer=self._printer)
+
+    def follows(self, result: PrintResult) -> bool:
+        return (
+            self._wait is not None
+            and result.kind is OutcomeKind.SPOOLED
+            and result.cups_job is not None
+        )
+
+    def follow(self, result: PrintResult) -> PrintResult:
+        return result if self._wait is None else self._wait.wait(result, self._printer)

@@ -2,7 +2,9 @@
 
 - `resume [--print PRINTER | --pdf-dir DIR]` finishes what earlier runs left: orders never
   fetched are fetched, labels fetched but never printed are printed from the stored label
-  (no network needed for those), prints with an unknown outcome are listed, never printed.
+  (no network needed for those), prints with an unknown outcome are listed, never printed;
+  labels an earlier run left in the printer (sent, or stuck on a stopped queue) are
+  followed to their end on that printer and recorded printed (or failed), never resent.
 - `history [--order ID] [--waybill ID] [--csv FILE]` shows (or exports) the record.
 - `reprint WAYBILL_ID (--print PRINTER | --pdf-dir DIR)` prints the stored label again,
   offline, recorded as a reprint.
@@ -38,10 +40,10 @@ from app.cli.fetch import (
     report_recovery,
     waybill_report,
 )
-from app.core.batch_run import BatchRun, LabelSink
+from app.core.batch_run import BatchRun, LabelSink, describe_print
 from app.core.history_export import format_time
 from app.core.ledger import Ledger
-from app.core.ledger_records import LedgerError
+from app.core.ledger_records import LedgerError, PrintRecord
 from app.core.model import OrderRef, Waybill
 from app.core.paths import AppPaths
 from app.core.secret_registry import SecretRegistry
@@ -95,6 +97,22 @@ HISTORY_LIMIT = bounded_int(1, 1_000_000)
 PRINT_ID = bounded_int(1, 2**63 - 1)
 
 
+def add_wait_options(parser: argparse.ArgumentParser) -> None:
+    """`--no-wait` and `--stuck-after`: whether `--print` waits for each label's paper."""
+    parser.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="count a label printed once CUPS accepted it (do not wait for the printer)",
+    )
+    parser.add_argument(
+        "--stuck-after",
+        type=seconds,
+        metavar="SECONDS",
+        help="stop waiting for a label the printer has not finished by then and report it "
+        "stuck (default: the setting stuck_after_s)",
+    )
+
+
 def add_ledger_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register the ledger's subcommands on the main parser's subparsers."""
     resume = sub.add_parser("resume", help="finish what an earlier run left (fetch, print)")
@@ -107,6 +125,7 @@ def add_ledger_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     resume.add_argument(
         "--copies", type=COPIES, metavar="N", help="copies per label (default: the settings')"
     )
+    add_wait_options(resume)
 
     history = sub.add_parser("history", help="show or export what was fetched and printed")
     history.add_argument("--order", metavar="ID", help="order ids containing ID")
@@ -207,11 +226,12 @@ def _resume(
     report_recovery(recovery, err, resuming=True)
     prune_history(ledger, settings, err)
     waiting = 1 if recovery.unknown_prints else 0
-    if not recovery.unfetched and not recovery.unprinted:
+    if not recovery.unfetched and not recovery.unprinted and not recovery.in_printer:
         print(f"{PROG} resume: nothing to resume", file=err)
         return EXIT_SOME_FAILED if waiting else EXIT_OK
 
     run = BatchRun(ledger)
+    followed = follow_in_printer(run, recovery.in_printer, sinks, err)
     todo: list[tuple[int, OrderRef, Waybill]] = [
         (r.order_row_id, r.waybill.ref, r.waybill) for r in recovery.unprinted
     ]
@@ -236,10 +256,10 @@ def _resume(
         todo.extend(zip(rows, refs, waybills, strict=True))
     todo.sort(key=lambda entry: entry[0])  # the order the orders were queued in
 
-    reports: list[LineReport] = []
+    reports: list[tuple[int, LineReport]] = list(followed)
     for row, ref, wb in todo:
         report = waybill_report(ref, wb)
-        reports.append(report)
+        reports.append((row, report))
         if not wb.printable:
             continue
         if not sinks:
@@ -247,8 +267,38 @@ def _resume(
             continue
         for sink in sinks:
             apply_put_out(report, sink, run.put_out(row, wb, sink, copies=args.copies))
-    status = emit_reports(reports, as_json=args.json, out=out, err=err)
+    reports.sort(key=lambda entry: entry[0])  # the order the orders were queued in
+    status = emit_reports([r for _, r in reports], as_json=args.json, out=out, err=err)
     return max(status, waiting)
+
+
+def follow_in_printer(
+    run: BatchRun, records: Sequence[PrintRecord], sinks: Sequence[LabelSink], err: TextIO
+) -> list[tuple[int, LineReport]]:
+    """Prints an earlier run left in the printer (sent, or stuck on a stopped queue): each
+    job is followed to its end on the printer it was sent to, and recorded printed, failed
+    or still stuck; never sent again. Those no sink can follow are listed on `err`."""
+    followed: list[tuple[int, LineReport]] = []
+    for record in records:
+        for sink in sinks:
+            result = run.follow_up(record, sink)
+            if result is None:
+                continue
+            waybill = run.ledger.stored_waybill(record.order_row_id)
+            if waybill is None:
+                break
+            report = waybill_report(waybill.ref, waybill)
+            apply_put_out(report, sink, result)
+            followed.append((record.order_row_id, report))
+            break
+        else:
+            print(
+                f"{PROG} resume: {describe_print(record)} is still in the printer system "
+                f"(CUPS job {record.cups_job}); run `{PROG} resume --print {record.printer}` "
+                "to follow it (it is not printed again)",
+                file=err,
+            )
+    return followed
 
 
 # -- history -----------------------------------------------------------------------------

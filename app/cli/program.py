@@ -47,7 +47,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sandbox = sub.add_parser("sandbox", help="run the offline WeChat imitation in the foreground")
-    from app.cli.ledger import COPIES, add_ledger_commands, bounded_int, latency, seconds
+    from app.cli.ledger import (
+        COPIES,
+        add_ledger_commands,
+        add_wait_options,
+        bounded_int,
+        latency,
+        seconds,
+    )
 
     sandbox.add_argument(
         "--port", type=bounded_int(0, 65535), default=0, help="port to listen on (default: free)"
@@ -86,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument(
         "--timeout", type=seconds, metavar="SECONDS", help="read timeout per call (default 15)"
     )
+    add_wait_options(fetch)
 
     add_ledger_commands(sub)
     sub.add_parser(

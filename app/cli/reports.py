@@ -85,6 +85,13 @@ def apply_put_out(
         return
     what = "PDF not written" if sink.target == "pdf" else "not printed"
     hint = PrintResult(result.kind).message()
+    if result.kind is OutcomeKind.STUCK:  # still in CUPS: it comes out once fixed
+        report.status = "stuck"
+        report.errmsg = (
+            f"stuck: {result.message} — {hint} Once the printer prints again, run "
+            f"`{PROG} resume --print {sink.name}` to record it (it is not printed twice)."
+        )
+        return
     if result.kind is OutcomeKind.TIMED_OUT:  # never retried blindly: it may be out
         report.errmsg = f"{what}? {result.message} — {hint}"
         return

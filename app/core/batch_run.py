@@ -46,7 +46,7 @@ from app.core.ledger import Ledger
 from app.core.ledger_records import PrintOutcome, PrintRecord
 from app.core.model import OrderRef, Waybill
 from app.core.print_outcome import OutcomeKind, PrintResult
-from app.core.print_policy import TARGET_PDF, LedgerPrintPolicy, PrintRefusal
+from app.core.print_policy import TARGET_PDF, Claim, LedgerPrintPolicy, PrintRefusal
 from app.core.waybill_owners import WaybillOwners
 
 ALREADY_PRINTED = -1101
@@ -59,8 +59,10 @@ class LabelSink(Protocol):
 
     `name` is what the ledger records as the printer (the printer's name, or the folder).
     `output` blocks until the label was sent or failed and never raises for a label that
-    cannot be put out. `finished_file` is the complete file `output` would write for this
-    waybill if it already exists (PDF folders only; a printer answers None).
+    cannot be put out. A printer that can follow its jobs (`follows`) then `follow`s the
+    sent label to paper: the ledger records it `sent` meanwhile. `finished_file` is the
+    complete file `output` would write for this waybill if it already exists (PDF folders
+    only; a printer answers None).
     """
 
     @property
@@ -72,6 +74,14 @@ class LabelSink(Protocol):
     def output(self, waybill: Waybill, *, copies: int) -> PrintResult: ...
 
     def finished_file(self, waybill: Waybill) -> str | None: ...
+
+    def follows(self, result: PrintResult) -> bool:
+        """Whether `follow` will wait for this spooled label to reach paper."""
+        ...
+
+    def follow(self, result: PrintResult) -> PrintResult:
+        """Block until the spooled label is on paper (`PRINTED`), failed or `STUCK`."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -222,12 +232,39 @@ class BatchRun:
                 False, ALREADY_PRINTED, already_printed_message(exc.last_print, reprint_flag)
             )
         result = sink.output(waybill, copies=copies)
-        self._policy.settle(claim, result)
+        following = sink.follows(result)
+        self._policy.settle(claim, result, following=following)
+        if following:  # sent; now wait for the paper (printed, stuck or failed)
+            result = sink.follow(result)
+            self._policy.settle(claim, result)
         if not result.ok:
             return PutOut(
                 False, OUTPUT_FAILED, result.detail, result.pdf_path, claim.print_id, result.kind
             )
         return PutOut(True, 0, result.detail, result.pdf_path, claim.print_id, result.kind)
+
+    def follow_up(self, record: PrintRecord, sink: LabelSink) -> PutOut | None:
+        """Follow a print an earlier run left in the printer (`sent` or `stuck`, with its
+        CUPS job) to its end on `sink`'s printer and record it: printed, failed, or still
+        stuck. The label is never sent again here. None when `sink` cannot follow it
+        (another printer, a PDF folder, `--no-wait`)."""
+        spooled = PrintResult(
+            OutcomeKind.SPOOLED,
+            f"CUPS job {record.printer}-{record.cups_job}",
+            cups_job=record.cups_job,
+        )
+        if (
+            record.cups_job is None
+            or record.target != sink.target
+            or record.printer != sink.name
+            or not sink.follows(spooled)
+        ):
+            return None
+        result = sink.follow(spooled)
+        claim = Claim(record.id, record.order_row_id, record.target, record.is_reprint)
+        self._policy.settle(claim, result)
+        errcode = 0 if result.ok else OUTPUT_FAILED
+        return PutOut(result.ok, errcode, result.detail, None, record.id, result.kind)
 
     def _settle_pdf(
         self, row: int, waybill: Waybill, sink: LabelSink, copies: int

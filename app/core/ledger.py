@@ -48,11 +48,13 @@ from app.core.ledger_records import (
     AlreadyPrinted,
     HistoryRow,
     LedgerError,
+    PrintOutcome,
     PrintRecord,
     Recovery,
 )
 from app.core.ledger_recovery import recover_earlier_runs
 from app.core.model import OrderRef, Waybill
+from app.core.print_outcome import OutcomeKind
 
 DEFAULT_FILENAME = "ledger.sqlite3"
 """The ledger's name inside the data folder."""
@@ -144,19 +146,51 @@ class Ledger(LedgerOrders):
     ) -> None:
         """Record what became of a pending print: spooled (`ok`) or failed; `uncertain`
         (a job the spooler never answered for) keeps it `unknown`, for the packer to check."""
+        self.settle_print(
+            print_id, _finished_outcome(ok, uncertain), message=message, pdf_path=pdf_path
+        )
+
+    def settle_print(
+        self,
+        print_id: int,
+        outcome: PrintOutcome,
+        *,
+        message: str = "",
+        kind: OutcomeKind | None = None,
+        pdf_path: str | None = None,
+        cups_job: int | None = None,
+    ) -> None:
+        """Move a print on (`app.core.ledger_prints` says from which outcome to which):
+        pending → sent (CUPS took job `cups_job`) → printed, stuck or failed, with the
+        typed `kind` of the attempt and its message (the printer's reason)."""
         now = self._clock()
-        outcome = _finished_outcome(ok, uncertain)
+        kind_value = None if kind is None else kind.value
         if self.shared:  # the usual case, in one round trip
             with self._statement() as conn:
                 done = prints.finish_at_once(
-                    conn, print_id, outcome, now, self.run_id, message=message, pdf_path=pdf_path
+                    conn,
+                    print_id,
+                    outcome.value,
+                    now,
+                    self.run_id,
+                    message=message,
+                    pdf_path=pdf_path,
+                    kind=kind_value,
+                    cups_job=cups_job,
                 )
             if done:
                 return
-            # not pending (or no such print): the transaction below says which
+            # not in a state it may leave (or no such print): the transaction below says which
         with self._tx() as conn:
             record = prints.set_outcome(
-                conn, print_id, outcome, now, message=message, pdf_path=pdf_path
+                conn,
+                print_id,
+                outcome.value,
+                now,
+                message=message,
+                pdf_path=pdf_path,
+                kind=kind_value,
+                cups_job=cups_job,
             )
             self._touch(conn, record.order_row_id, now)
             prints.refresh_printed(conn, record.order_row_id)
@@ -325,7 +359,7 @@ class Ledger(LedgerOrders):
         return int(deleted)
 
 
-def _finished_outcome(ok: bool, uncertain: bool) -> str:
+def _finished_outcome(ok: bool, uncertain: bool) -> PrintOutcome:
     if ok:
-        return "spooled"
-    return "unknown" if uncertain else "failed"
+        return PrintOutcome.SPOOLED
+    return PrintOutcome.UNKNOWN if uncertain else PrintOutcome.FAILED

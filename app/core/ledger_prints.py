@@ -7,9 +7,12 @@ waybill. On a shared PostgreSQL ledger `claim_at_once` is the whole claim — th
 the order's touch and the run's heartbeat — in one statement and one round trip (a
 station's claim must not wait on five), prepared once per connection.
 
-`set_outcome` moves a print on (pending → spooled/failed, unknown/spooled → confirmed)
-and keeps its order's state in step (`refresh_printed`); `finish_at_once` is the same for
-a pending print's end, in one statement, on PostgreSQL.
+`set_outcome` moves a print on (pending → sent/spooled/failed/unknown, sent →
+printed/stuck/failed, stuck → printed/failed, unknown/spooled/sent/stuck → confirmed
+printed, unknown/spooled → confirmed not printed) and keeps its order's state in step
+(`refresh_printed`); `finish_at_once` is the same for a print's end, in one statement, on
+PostgreSQL. A print still in the printer (sent, stuck) cannot be confirmed not printed:
+its job could still come out; it is cancelled in CUPS first, and ends failed.
 """
 
 from __future__ import annotations
@@ -19,10 +22,13 @@ from app.core.ledger_db import Db
 from app.core.ledger_records import LedgerError, PrintRecord
 
 _ALLOWED = {
+    "sent": ("pending",),
     "spooled": ("pending",),
-    "failed": ("pending",),
+    "printed": ("pending", "sent", "stuck"),
+    "stuck": ("pending", "sent", "stuck"),
+    "failed": ("pending", "sent", "stuck"),
     "unknown": ("pending",),  # the spooler never answered: it may have printed
-    "confirmed_printed": ("unknown", "spooled"),
+    "confirmed_printed": ("unknown", "spooled", "sent", "stuck"),
     "confirmed_not_printed": ("unknown", "spooled"),
 }
 
@@ -90,7 +96,8 @@ def claim_at_once(
 
 _FINISH_AT_ONCE = (
     "WITH done AS (UPDATE prints SET outcome = ?, finished_at = ?::double precision,"
-    " message = ?, pdf_path = coalesce(?, pdf_path)"
+    " message = ?, pdf_path = coalesce(?, pdf_path), kind = coalesce(?, kind),"
+    " cups_job = coalesce(?::bigint, cups_job)"
     " WHERE id = ?::bigint AND outcome = ANY(?) RETURNING order_row, target),"
     " touched AS (UPDATE orders o SET updated_at = ?::double precision, run_id = ?::bigint,"
     f" state = CASE WHEN (?::text IN {q.SUCCESS_SQL} AND (SELECT target FROM done) = 'printer')"
@@ -112,6 +119,8 @@ def finish_at_once(
     *,
     message: str,
     pdf_path: str | None,
+    kind: str | None = None,
+    cups_job: int | None = None,
 ) -> bool:
     """PostgreSQL: `set_outcome` with a message, `_touch` and `refresh_printed` for one
     print in one statement (run outside a transaction). False when the print is not in a
@@ -119,7 +128,8 @@ def finish_at_once(
     rows = db.execute_prepared(
         _FINISH_AT_ONCE,
         (
-            *(outcome, now, message, pdf_path, print_id, list(_ALLOWED[outcome])),
+            *(outcome, now, message, pdf_path, kind, cups_job),
+            *(print_id, list(_ALLOWED[outcome])),
             *(now, run_id, outcome),
         ),
     ).fetchall()
@@ -141,17 +151,24 @@ def set_outcome(
     *,
     message: str | None = None,
     pdf_path: str | None = None,
+    kind: str | None = None,
+    cups_job: int | None = None,
 ) -> PrintRecord:
     """Move one print to `outcome` (refused from the wrong state); returns it as it was."""
     record = get(db, print_id)
     allowed = _ALLOWED[outcome]
     if record.outcome.value not in allowed:
-        if allowed == ("pending",):
-            raise LedgerError(f"print #{print_id} is already {record.outcome.value}")
-        raise LedgerError(
-            f"print #{print_id} is {record.outcome.value}; only unknown or spooled "
-            "prints can be confirmed"
-        )
+        if outcome == "confirmed_not_printed" and record.outcome.value in ("sent", "stuck"):
+            raise LedgerError(
+                f"print #{print_id} is {record.outcome.value}: its job is still in the "
+                "printer and may come out; cancel the job first"
+            )
+        if outcome.startswith("confirmed"):
+            raise LedgerError(
+                f"print #{print_id} is {record.outcome.value}; only unknown, spooled, sent "
+                "or stuck prints can be confirmed"
+            )
+        raise LedgerError(f"print #{print_id} is already {record.outcome.value}")
     if message is None:
         db.execute(
             "UPDATE prints SET outcome = ?, finished_at = coalesce(finished_at, ?) WHERE id = ?",
@@ -160,8 +177,9 @@ def set_outcome(
     else:
         db.execute(
             "UPDATE prints SET outcome = ?, finished_at = ?, message = ?,"
-            " pdf_path = coalesce(?, pdf_path) WHERE id = ?",
-            (outcome, now, message, pdf_path, print_id),
+            " pdf_path = coalesce(?, pdf_path), kind = coalesce(?, kind),"
+            " cups_job = coalesce(?, cups_job) WHERE id = ?",
+            (outcome, now, message, pdf_path, kind, cups_job, print_id),
         )
     return record
 

@@ -11,13 +11,14 @@ from typing import Any
 from app.core.ledger_db import Db
 from app.core.ledger_records import HistoryRow, OrderState, PrintOutcome, PrintRecord
 from app.core.model import Hint, OrderRef, PageSizeMm, Waybill, WaybillStatus
+from app.core.print_outcome import OutcomeKind
 
-SUCCESS_SQL = "('spooled', 'confirmed_printed')"
-BLOCKING_SQL = "('pending', 'unknown', 'spooled', 'confirmed_printed')"
+SUCCESS_SQL = "('spooled', 'printed', 'confirmed_printed')"
+BLOCKING_SQL = "('pending', 'sent', 'stuck', 'unknown', 'spooled', 'printed', 'confirmed_printed')"
 
 _PRINT_COLUMNS = (
     "id, order_row, waybill_id, printer, copies, started_at, finished_at, outcome, message, "
-    "is_reprint, target, pdf_path, station, packer_session"
+    "is_reprint, target, pdf_path, station, packer_session, kind, cups_job"
 )
 
 
@@ -37,7 +38,16 @@ def print_record(row: Any) -> PrintRecord:
         pdf_path=row["pdf_path"],
         station=row["station"],
         packer_session=row["packer_session"],
+        kind=outcome_kind(row["kind"]),
+        cups_job=row["cups_job"],
     )
+
+
+def outcome_kind(value: str | None) -> OutcomeKind | None:
+    try:
+        return None if value is None else OutcomeKind(value)
+    except ValueError:  # a kind of a newer program
+        return None
 
 
 def prints_where(conn: Db, where: str, params: tuple[object, ...]) -> list[PrintRecord]:

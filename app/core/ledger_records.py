@@ -10,6 +10,7 @@ import enum
 from dataclasses import dataclass
 
 from app.core.model import OrderRef, Waybill
+from app.core.print_outcome import OutcomeKind
 
 
 class LedgerError(Exception):
@@ -23,25 +24,44 @@ class LedgerUnavailable(LedgerError):
 class PrintOutcome(enum.Enum):
     """Where one print job stands.
 
-    `PENDING`: recorded, the job is (about to be) sent. `SPOOLED`: the printer system took
-    it. `FAILED`: it did not. `UNKNOWN`: the program ended while the job was pending, so
-    nobody knows whether a label came out; only the packer can say
-    (`CONFIRMED_PRINTED` / `CONFIRMED_NOT_PRINTED`).
+    `PENDING`: recorded, the job is (about to be) sent. `SENT`: CUPS accepted the job and
+    it is followed to paper; it becomes `PRINTED` when CUPS says the job completed,
+    `FAILED` when it was cancelled or aborted (or went with its deleted printer), or
+    `STUCK` when it has not completed in the station's time (still waiting in CUPS: it
+    may come out; the packer cancels it, retries it or marks it printed). `SPOOLED`: the
+    printer system (or the PDF file) took it and nobody follows it further (a PDF, a
+    `--no-wait` print, a printer route without job states). `FAILED`: it did not print.
+    `UNKNOWN`: the program ended while the job was pending, so nobody knows whether a
+    label came out; only the packer can say (`CONFIRMED_PRINTED` /
+    `CONFIRMED_NOT_PRINTED`).
     """
 
     PENDING = "pending"
+    SENT = "sent"
     SPOOLED = "spooled"
+    PRINTED = "printed"
+    STUCK = "stuck"
     FAILED = "failed"
     UNKNOWN = "unknown"
     CONFIRMED_PRINTED = "confirmed_printed"
     CONFIRMED_NOT_PRINTED = "confirmed_not_printed"
 
 
-SUCCESS_OUTCOMES = frozenset({PrintOutcome.SPOOLED, PrintOutcome.CONFIRMED_PRINTED})
+SUCCESS_OUTCOMES = frozenset(
+    {PrintOutcome.SPOOLED, PrintOutcome.PRINTED, PrintOutcome.CONFIRMED_PRINTED}
+)
 """A label came out (as far as anyone knows)."""
 
-BLOCKING_OUTCOMES = SUCCESS_OUTCOMES | {PrintOutcome.PENDING, PrintOutcome.UNKNOWN}
+BLOCKING_OUTCOMES = SUCCESS_OUTCOMES | {
+    PrintOutcome.PENDING,
+    PrintOutcome.SENT,
+    PrintOutcome.STUCK,
+    PrintOutcome.UNKNOWN,
+}
 """A label came out or may have: another non-reprint print of the waybill is refused."""
+
+IN_PRINTER_OUTCOMES = frozenset({PrintOutcome.SENT, PrintOutcome.STUCK})
+"""The job is in the printer system and has not ended: it may still come out."""
 
 
 class OrderState(enum.Enum):
@@ -86,6 +106,10 @@ class PrintRecord:
     """The station that printed it (its name setting, by default its host name)."""
     packer_session: str | None = None
     """The packer's session at that station (one program start of the window)."""
+    kind: OutcomeKind | None = None
+    """The typed outcome of the attempt (None while pending, or from older versions)."""
+    cups_job: int | None = None
+    """The CUPS job number of a print CUPS accepted."""
 
     @property
     def blocking(self) -> bool:
@@ -166,6 +190,9 @@ class Recovery:
     unprinted: tuple[RecoveredWaybill, ...]
     unknown_prints: tuple[PrintRecord, ...]
     """Never reprint these automatically: ask the packer, then `confirm_print`."""
+    in_printer: tuple[PrintRecord, ...] = ()
+    """Prints whose CUPS job was sent (or is stuck) and not seen ending: follow the job
+    (it may still come out), never send it again."""
 
     @property
     def empty(self) -> bool:

@@ -6,8 +6,8 @@ runs were recorded. Jobs in flight of any live run — this one, another program
 same ledger, another station — are never touched, so recovery may be asked at any time.
 
 Pending prints of any finished run become `unknown`, whichever station it was; what is
-handed back to the packer (orders to fetch or print again, prints to confirm) is only
-this station's.
+handed back to the packer (orders to fetch or print again, prints to confirm, prints
+whose CUPS job was sent or is stuck and may still come out) is only this station's.
 """
 
 from __future__ import annotations
@@ -72,4 +72,10 @@ def recover_earlier_runs(db: Db, *, station: str, now: float) -> Recovery:
             unprinted.append(RecoveredWaybill(row["id"], waybill, row["session_id"]))
 
     unknown = q.prints_where(conn, "outcome = 'unknown' AND station IN (?, '') ORDER BY id", run)
-    return Recovery(unfetched, tuple(unprinted), tuple(unknown))
+    in_printer = q.prints_where(
+        conn,
+        "outcome IN ('sent', 'stuck') AND target = 'printer' AND cups_job IS NOT NULL"
+        f" AND station IN (?, '') AND {_OVER} ORDER BY id",
+        run,
+    )
+    return Recovery(unfetched, tuple(unprinted), tuple(unknown), tuple(in_printer))

@@ -174,6 +174,73 @@ _V3 = (
     "CREATE INDEX prints_station ON prints (station)",
 )
 
+# v4, both engines: a print on a printer is followed to paper. `outcome` gains `sent`
+# (CUPS accepted the job and it is being followed), `printed` (CUPS says the job
+# completed) and `stuck` (not completed in time: still waiting in CUPS, it may come out);
+# `kind` keeps the typed outcome (`app.core.print_outcome.OutcomeKind`) that earlier
+# versions wrote only as the first word of `message`; `cups_job` the CUPS job number, so
+# a sent or stuck print can be followed again by a later run. A sent or stuck print came
+# out or may: it blocks a second original print like a pending one (`prints_claim`).
+_OUTCOMES_V4 = (
+    "('pending', 'sent', 'spooled', 'printed', 'stuck', 'failed', 'unknown', "
+    "'confirmed_printed', 'confirmed_not_printed')"
+)
+_BLOCKING_V4 = "('pending', 'sent', 'stuck', 'unknown', 'spooled', 'printed', 'confirmed_printed')"
+_CLAIM_V4 = (
+    "CREATE UNIQUE INDEX prints_claim ON prints (waybill_id) WHERE "
+    f"target = 'printer' AND is_reprint = 0 AND outcome IN {_BLOCKING_V4}"
+)
+_KINDS = (
+    "('spooled', 'refused', 'timed_out', 'render_failed', 'unverified', 'no_printer', "
+    "'write_failed', 'cancelled', 'printed', 'stuck', 'job_failed')"
+)
+_PRINT_COLUMNS = (
+    "id, order_row, waybill_id, printer, copies, started_at, finished_at, outcome, message, "
+    "is_reprint, target, pdf_path, run_id, station, packer_session"
+)
+# SQLite cannot change a CHECK constraint in place: the table is rebuilt (nothing refers
+# to prints, so dropping the old table breaks no foreign key).
+_V4_SQLITE = (
+    f"""CREATE TABLE prints_v4 (
+        id INTEGER PRIMARY KEY,
+        order_row INTEGER NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
+        waybill_id TEXT NOT NULL,
+        printer TEXT NOT NULL,
+        copies INTEGER NOT NULL CHECK (copies >= 1),
+        started_at REAL NOT NULL,
+        finished_at REAL,
+        outcome TEXT NOT NULL DEFAULT 'pending' CHECK (outcome IN {_OUTCOMES_V4}),
+        message TEXT NOT NULL DEFAULT '',
+        is_reprint INTEGER NOT NULL DEFAULT 0,
+        target TEXT NOT NULL DEFAULT 'printer' CHECK (target IN ('printer', 'pdf')),
+        pdf_path TEXT,
+        run_id INTEGER REFERENCES runs (id) ON DELETE SET NULL,
+        station TEXT NOT NULL DEFAULT '',
+        packer_session TEXT,
+        kind TEXT,
+        cups_job INTEGER
+    )""",
+    f"INSERT INTO prints_v4 ({_PRINT_COLUMNS}) SELECT {_PRINT_COLUMNS} FROM prints",
+    "DROP TABLE prints",
+    "ALTER TABLE prints_v4 RENAME TO prints",
+    "CREATE INDEX prints_order ON prints (order_row)",
+    "CREATE INDEX prints_waybill ON prints (waybill_id)",
+    "CREATE INDEX prints_station ON prints (station)",
+    _CLAIM_V4,
+    f"""UPDATE prints SET kind = trim(substr(message, 1, instr(message || ':', ':') - 1))
+        WHERE trim(substr(message, 1, instr(message || ':', ':') - 1)) IN {_KINDS}""",
+)
+_V4_POSTGRESQL = (
+    "ALTER TABLE prints DROP CONSTRAINT prints_outcome_check",
+    f"ALTER TABLE prints ADD CONSTRAINT prints_outcome_check CHECK (outcome IN {_OUTCOMES_V4})",
+    "ALTER TABLE prints ADD COLUMN kind TEXT",
+    "ALTER TABLE prints ADD COLUMN cups_job BIGINT",
+    "DROP INDEX prints_claim",
+    _CLAIM_V4,
+    f"""UPDATE prints SET kind = trim(split_part(message, ':', 1))
+        WHERE trim(split_part(message, ':', 1)) IN {_KINDS}""",
+)
+
 Step = dict[str, Sequence[str]]
 """A migration step: statements per engine ("sqlite", "postgresql"; "*" for both)."""
 
@@ -181,6 +248,7 @@ MIGRATIONS: tuple[Step, ...] = (
     {SQLITE: _V1, "postgresql": ()},
     {SQLITE: _V2, "postgresql": _PG_BASELINE},
     {"*": _V3},
+    {SQLITE: _V4_SQLITE, "postgresql": _V4_POSTGRESQL},
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 _PG_LOCK = 0x57A7B111  # advisory lock id: "waybill" ledger migrations

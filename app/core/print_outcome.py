@@ -17,6 +17,16 @@ one `PrintResult` whose `kind` says what can be known about the paper:
 - `WRITE_FAILED`: the PDF file could not be written; nothing was put out.
 - `CANCELLED`: dropped before it started; nothing was sent.
 
+Where the printer system can be followed (CUPS), a `SPOOLED` print carries its CUPS job
+number (`cups_job`) and is followed to paper (`app.printing.job_wait`), ending as:
+
+- `PRINTED`: CUPS says the job completed: the label is on paper.
+- `STUCK`: the job has not completed within the station's time (a paused queue, no
+  labels, printer offline): it is still waiting in CUPS and will come out once the
+  printer is fixed, so it may still print. Never sent again automatically.
+- `JOB_FAILED`: the job was cancelled or aborted in CUPS, or went with its deleted
+  printer: nothing printed.
+
 `hint_for(kind)` is what to tell a person, in both languages, so a render failure never
 says "check the printer". The ledger stores the kind as the first word of the print's
 message (`ledger_message` / `kind_of_message`), so history and recovery can classify
@@ -42,11 +52,14 @@ class OutcomeKind(enum.Enum):
     NO_PRINTER = "no_printer"
     WRITE_FAILED = "write_failed"
     CANCELLED = "cancelled"
+    PRINTED = "printed"
+    STUCK = "stuck"
+    JOB_FAILED = "job_failed"
 
     @property
     def may_have_printed(self) -> bool:
         """A label came out, or may have."""
-        return self in (OutcomeKind.SPOOLED, OutcomeKind.TIMED_OUT)
+        return self in _MAY_HAVE_PRINTED
 
     @property
     def retryable(self) -> bool:
@@ -54,19 +67,26 @@ class OutcomeKind(enum.Enum):
         return self is OutcomeKind.REFUSED
 
 
+_MAY_HAVE_PRINTED = frozenset(
+    {OutcomeKind.SPOOLED, OutcomeKind.TIMED_OUT, OutcomeKind.PRINTED, OutcomeKind.STUCK}
+)
+
+
 @dataclass(frozen=True)
 class PrintResult:
     """How one print ended: its kind, the spooler's or renderer's own words, how many
-    attempts it took and, for a PDF, the file written."""
+    attempts it took, for a PDF the file written and, for a CUPS job, its job number."""
 
     kind: OutcomeKind
     detail: str = ""
     attempts: int = 1
     pdf_path: str | None = None
+    cups_job: int | None = None
 
     @property
     def ok(self) -> bool:
-        return self.kind is OutcomeKind.SPOOLED
+        """The label was taken (spooled or written) or is on paper."""
+        return self.kind in (OutcomeKind.SPOOLED, OutcomeKind.PRINTED)
 
     def hint(self) -> Hint:
         return hint_for(self.kind)
@@ -112,6 +132,19 @@ _HINTS = {
     OutcomeKind.CANCELLED: Hint(
         "Printing was cancelled before this label; nothing was printed.",
         "在打印该面单之前已取消，未打印任何内容。",
+    ),
+    OutcomeKind.PRINTED: Hint("Printed.", "已打印。"),
+    OutcomeKind.STUCK: Hint(
+        "The printer has not printed the label in time; it is still waiting in the printer "
+        "queue and comes out once the printer is fixed. Do not print it again: fix the "
+        "printer (load labels, then Resume), or cancel the job first.",
+        "打印机未能及时打印该面单；它仍在打印队列中等待，打印机修好后会自动打印。请勿重复打印："
+        "先修好打印机（装入面单后点继续），或先取消该任务。",
+    ),
+    OutcomeKind.JOB_FAILED: Hint(
+        "The print job was cancelled or aborted in the print system; nothing was printed. "
+        "Print it again once the printer is ready.",
+        "打印任务在打印系统中被取消或中止，未打印任何内容。请在打印机就绪后重新打印。",
     ),
 }
 

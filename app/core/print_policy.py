@@ -8,12 +8,14 @@ out through the same three steps:
    reprint (`Ledger.begin_print` raises `AlreadyPrinted`), and — for a PDF folder used as
    the station's printer — a second file of the same waybill in the same folder;
 2. **claim**: a `pending` print is committed before anything is sent (`begin_print`);
-3. **settle** with the `PrintResult`: the ledger stores the outcome kind (first word of the
-   message); a print that may have come out (`TIMED_OUT`) stays `unknown` for the packer
-   to check instead of being recorded as failed; a PDF written as an original closes its
-   order (the file is the label).
+3. **settle** with the `PrintResult`: the ledger stores the outcome kind (its `kind`
+   column, and the first word of the message); a CUPS job that is followed to paper is
+   `sent` first and then `printed`, `stuck` or `failed` (`outcome_for`); a print that may
+   have come out (`TIMED_OUT`) stays `unknown` for the packer to check instead of being
+   recorded as failed; a PDF written as an original closes its order (the file is the
+   label).
 
-Only `begin_print`, `finish_print`, `last_print` and `mark_done` of the ledger are used.
+Only `begin_print`, `settle_print`, `last_print` and `mark_done` of the ledger are used.
 """
 
 from __future__ import annotations
@@ -125,15 +127,36 @@ class LedgerPrintPolicy:
             ) from exc
         return Claim(print_id, order_row, target, reprint)
 
-    def settle(self, claim: Claim, result: PrintResult) -> None:
-        """Record how the claimed print ended; a PDF original that was written closes
-        its order."""
-        self._ledger.finish_print(
+    def settle(self, claim: Claim, result: PrintResult, *, following: bool = False) -> None:
+        """Record how the claimed print ended (or, `following` a spooled CUPS job, that it
+        was sent: `settle` it again once the job ended); a PDF original that was written
+        closes its order."""
+        self._ledger.settle_print(
             claim.print_id,
-            ok=result.ok,
+            outcome_for(result, following=following),
             message=ledger_message(result),
+            kind=result.kind,
             pdf_path=result.pdf_path,
-            uncertain=result.kind is OutcomeKind.TIMED_OUT,
+            cups_job=result.cups_job,
         )
         if result.ok and claim.target == TARGET_PDF and not claim.reprint:
             self._ledger.mark_done(claim.order_row)
+
+
+def outcome_for(result: PrintResult, *, following: bool = False) -> PrintOutcome:
+    """The ledger's state for a print that ended so: a spooled CUPS job being followed is
+    `SENT`; a completed one `PRINTED`; one not completed in time `STUCK`; one that may have
+    printed without anyone knowing (`TIMED_OUT`) `UNKNOWN`; what did not print `FAILED`."""
+    kind = result.kind
+    if kind is OutcomeKind.SPOOLED:
+        return (
+            PrintOutcome.SENT if following and result.cups_job is not None else PrintOutcome.SPOOLED
+        )
+    return _OUTCOME_OF.get(kind, PrintOutcome.FAILED)
+
+
+_OUTCOME_OF = {
+    OutcomeKind.PRINTED: PrintOutcome.PRINTED,
+    OutcomeKind.STUCK: PrintOutcome.STUCK,
+    OutcomeKind.TIMED_OUT: PrintOutcome.UNKNOWN,
+}

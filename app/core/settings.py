@@ -211,6 +211,21 @@ class Settings:
         minimum=1,
         maximum=10,
     )
+    stuck_after_s: float = _setting(
+        60.0,
+        ("Stuck after", "卡住判定"),
+        (
+            "A label the printer has not finished this many seconds after it was sent is "
+            "reported stuck (the command line then stops waiting for it).",
+            "面单发送后超过此秒数仍未打印完成，即报告为卡住（命令行随即停止等待）。",
+        ),
+        Group.PRINTING,
+        minimum=5.0,
+        maximum=3600.0,
+        decimals=0,
+        step=5.0,
+        suffix=" s",
+    )
     offset_x_mm: float = _setting(
         0.0,
         ("Horizontal offset", "水平偏移"),

@@ -84,6 +84,16 @@ _JOB_TEST = f"""{{
 }}
 """
 
+_CANCEL_TEST = """{
+  OPERATION Cancel-Job
+  GROUP operation-attributes-tag
+  ATTR charset attributes-charset utf-8
+  ATTR naturalLanguage attributes-natural-language en
+  ATTR uri job-uri $uri
+  STATUS successful-ok
+}
+"""
+
 _ATTR_RE = re.compile(r"^\s+([a-z][a-z0-9-]*) \(([^)]*)\) = ?(.*)$")
 _STATUS_RE = re.compile(r"^\s+status-code = (\S+)")
 
@@ -380,3 +390,9 @@ class CupsStatus:
         elif status != "client-error-not-found":
             raise CupsStatusError(f"CUPS did not list the jobs of {printer}: {status}")
         return {jid: waiting[jid] if jid in waiting else self.job(jid) for jid in wanted}
+
+    def cancel(self, job_id: int) -> None:
+        """Cancel one job (one that has ended already is left as it is)."""
+        status, _ = self._ask(f"ipp://{self._server}/jobs/{job_id}", _CANCEL_TEST)
+        if status not in (None, "client-error-not-possible", "client-error-not-found"):
+            raise CupsStatusError(f"CUPS did not cancel job {job_id}: {status}")

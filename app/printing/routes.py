@@ -37,6 +37,7 @@ from app.printing.cups_backend import (
     media_size,
     pdf_page_size_mm,
 )
+from app.printing.cups_status import job_number
 from app.printing.offload import Offload, run_inline
 from app.printing.pdf_output import label_pdf_file
 from app.printing.print_job import PrintJob, apply_offset, choose_resolution
@@ -102,7 +103,9 @@ class CupsRoute:
 
         def spooled(result: LpResult) -> None:
             if result.ok:
-                done(PrintResult(OutcomeKind.SPOOLED, f"sent to {printer} ({result.message})"))
+                job = job_number(result.request_id) if result.request_id else None
+                detail = f"sent to {printer} ({result.message})"
+                done(PrintResult(OutcomeKind.SPOOLED, detail, cups_job=job))
             elif result.uncertain:
                 done(PrintResult(OutcomeKind.TIMED_OUT, f"{printer}: {result.message}"))
             else:

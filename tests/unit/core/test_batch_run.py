@@ -48,6 +48,12 @@ class FileSink:
         path = self.path(waybill)
         return str(path) if self.target == "pdf" and path.exists() else None
 
+    def follows(self, result: PrintResult) -> bool:
+        return False
+
+    def follow(self, result: PrintResult) -> PrintResult:
+        return result
+
     def output(self, waybill: Waybill, *, copies: int) -> PrintResult:
         self.outputs.append(str(waybill.waybill_id))
         if self.fail:

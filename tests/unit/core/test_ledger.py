@@ -10,6 +10,7 @@ import pytest
 
 from app.core.ledger import Ledger
 from app.core.ledger_records import AlreadyPrinted, LedgerError, OrderState, PrintOutcome
+from app.core.ledger_schema import SCHEMA_VERSION
 from app.core.model import OrderRef, PageSizeMm, WaybillStatus
 from tests.unit.core.ledger_support import StepClock, cancelled_waybill, error_waybill, ok_waybill
 
@@ -48,7 +49,7 @@ def test_the_file_is_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
     raw = sqlite3.connect(path)
     try:
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
         runs = raw.execute("SELECT pid, ended_at FROM runs").fetchall()
     finally:
         raw.close()

@@ -34,11 +34,12 @@ def test_defaults_are_as_documented() -> None:
     assert (s.dpi, s.copies, s.offset_x_mm, s.offset_y_mm) == (0, 1, 0, 0)
     assert (s.language, s.sound_enabled, s.big_font, s.scan_to_print) == ("", True, False, False)
     assert s.retention_days == 180
+    assert s.stuck_after_s == 60.0
 
 
 def test_every_field_is_declared_with_labels_in_both_languages() -> None:
     items = setting_fields()
-    assert len(items) == 27
+    assert len(items) == 28
     for item in items:
         info = item.info
         assert info.label.en and info.label.zh, item.name
