@@ -94,8 +94,8 @@ def test_second_print_is_refused_unless_reprint_and_history_shows_it(
     assert all(len(pdfs) == 1 for pdfs in printed.values()), printed  # the reprint only
     prints = ledger_prints(env_home(env))
     for order_id in ("CLIPRINT-P1", "CLIPRINT-P2"):
-        spooled = [p for p in prints[order_id] if p.outcome is PrintOutcome.SPOOLED]
-        assert [p.is_reprint for p in spooled] == [False, True]
+        printed_ = [p for p in prints[order_id] if p.outcome is PrintOutcome.PRINTED]
+        assert [p.is_reprint for p in printed_] == [False, True]
 
     # History: one line per ledger order, and a CSV for Excel.
     shown = run_cli(["history", "--order", "CLIPRINT-P1"], env)
@@ -148,8 +148,8 @@ def test_reprint_works_offline_from_the_stored_label(
 
     prints = ledger_prints(env_home(env))["CLIPRINT-R1"]
     assert [(p.target, p.outcome, p.is_reprint) for p in prints] == [
-        ("printer", PrintOutcome.SPOOLED, False),
-        ("printer", PrintOutcome.SPOOLED, True),
+        ("printer", PrintOutcome.PRINTED, False),
+        ("printer", PrintOutcome.PRINTED, True),
         ("pdf", PrintOutcome.SPOOLED, False),
     ]
     unknown = run_cli(["reprint", "NO-SUCH-WAYBILL", "--print", queue], env)
