@@ -10,12 +10,12 @@ label the ledger STORED when it was fetched — no network involved:
 - Export PDF renders the stored label into a folder (`app.printing.export.PdfExport`);
 - Export CSV writes the rows found for audits (`Ledger.export_csv`).
 
-Every ledger read and the CSV write run on the background runner; the window only shows.
+Every ledger read and the CSV write run on the background runner; the window only shows
+(the two tables, orders found and attempts, are `app.ui.history_tables`).
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -23,19 +23,15 @@ from pathlib import Path
 from PySide6.QtCore import QDate, QDateTime, QStandardPaths, QTime, Signal
 from PySide6.QtWebEngineCore import QWebEngineProfile
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDateEdit,
     QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -48,6 +44,7 @@ from app.printing.export import ExportLabel, ExportResult, PdfExport
 from app.printing.page_setup import job_title, page_size_for
 from app.printing.render import LabelRenderer
 from app.ui.background import BackgroundRunner
+from app.ui.history_tables import AttemptsTable, OrdersTable
 from app.ui.ledger_guard import tag_order
 from app.ui.print_controller import NoPrinter, PrintController, PrintRequestResult
 from app.ui.scan_catcher import TAKES_SCANS
@@ -55,12 +52,6 @@ from app.ui.scan_catcher import TAKES_SCANS
 SOURCE = "history"
 PAGE = 500
 """Orders shown per page; "Next page" and "Previous page" move through the rest."""
-
-
-def _when(timestamp: float | None) -> str:
-    if timestamp is None:
-        return ""
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(timestamp))
 
 
 def _day_start(date: QDate) -> float:
@@ -153,38 +144,8 @@ class HistoryWindow(QDialog):
         for line in (self.order_edit, self.waybill_edit, self.carrier_edit, self.station_edit):
             line.returnPressed.connect(self.search)
 
-        self.table = QTableWidget(0, 9, self)
-        self.table.setHorizontalHeaderLabels(
-            [
-                self.tr("Last activity"),
-                self.tr("Order"),
-                self.tr("Carrier"),
-                self.tr("Waybill"),
-                self.tr("State"),
-                self.tr("Printed"),
-                self.tr("Reprints"),
-                self.tr("Last printer"),
-                self.tr("Station"),
-            ]
-        )
-        self.attempts_table = QTableWidget(0, 7, self)
-        self.attempts_table.setHorizontalHeaderLabels(
-            [
-                self.tr("Started"),
-                self.tr("Printer or folder"),
-                self.tr("Copies"),
-                self.tr("Outcome"),
-                self.tr("Reprint"),
-                self.tr("Station"),
-                self.tr("Message"),
-            ]
-        )
-        for table in (self.table, self.attempts_table):
-            table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-            table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-            table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-            table.horizontalHeader().setStretchLastSection(True)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table = OrdersTable(self)
+        self.attempts_table = AttemptsTable(self)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self.show_attempts())
 
         self.reprint_button = QPushButton(self.tr("&Reprint"), self)
@@ -270,27 +231,7 @@ class HistoryWindow(QDialog):
         self.search_button.setEnabled(True)
         found = [r for r in rows if isinstance(r, HistoryRow)] if isinstance(rows, list) else []
         self.page, self.total, self.rows = page, total, found
-        self.table.setUpdatesEnabled(False)
-        self.table.setRowCount(0)
-        for row in self.rows:
-            n = self.table.rowCount()
-            self.table.insertRow(n)
-            texts = (
-                _when(row.time),
-                row.order_id,
-                row.delivery_id,
-                row.waybill_id or "",
-                self.state_text(row.state),
-                str(row.prints),
-                str(row.reprints),
-                row.last_printer or "",
-                row.last_station,
-            )
-            for column, text in enumerate(texts):
-                self.table.setItem(n, column, QTableWidgetItem(text))
-        self.table.setUpdatesEnabled(True)
-        for column in (0, 3):  # time and waybill id: never cut off
-            self.table.resizeColumnToContents(column)
+        self.table.show_rows(self.rows)
         self.attempts = []
         self.attempts_table.setRowCount(0)
         first = page * PAGE
@@ -320,16 +261,7 @@ class HistoryWindow(QDialog):
 
     def state_text(self, state: OrderState) -> str:
         """A ledger state as the packer reads it."""
-        names = {
-            OrderState.QUEUED: self.tr("queued"),
-            OrderState.FETCHING: self.tr("fetching"),
-            OrderState.FETCHED: self.tr("fetched, not printed"),
-            OrderState.PRINTED: self.tr("printed"),
-            OrderState.DONE: self.tr("done"),
-            OrderState.FAILED: self.tr("failed"),
-            OrderState.CANCELLED: self.tr("cancelled"),
-        }
-        return names.get(state, state.value)
+        return self.table.state_text(state)
 
     def _failed(self, exc: BaseException) -> None:
         self.search_button.setEnabled(True)
@@ -360,21 +292,7 @@ class HistoryWindow(QDialog):
     def _fill_attempts(self, attempts: object) -> None:
         found = attempts if isinstance(attempts, list) else []
         self.attempts = [a for a in found if isinstance(a, PrintRecord)]
-        self.attempts_table.setRowCount(0)
-        for record in self.attempts:
-            n = self.attempts_table.rowCount()
-            self.attempts_table.insertRow(n)
-            texts = (
-                _when(record.started_at),
-                record.printer,
-                str(record.copies),
-                record.outcome.value,
-                self.tr("yes") if record.is_reprint else "",
-                record.station,
-                record.message,
-            )
-            for column, text in enumerate(texts):
-                self.attempts_table.setItem(n, column, QTableWidgetItem(text))
+        self.attempts_table.show_attempts(self.attempts)
         self.attemptsShown.emit(len(self.attempts))
 
     # --- the stored label ------------------------------------------------------------------

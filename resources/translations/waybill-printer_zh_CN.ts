@@ -2,6 +2,41 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AttemptsTable</name>
+    <message>
+        <source>Started</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>Printer or folder</source>
+        <translation>打印机或文件夹</translation>
+    </message>
+    <message>
+        <source>Copies</source>
+        <translation>份数</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Reprint</source>
+        <translation>补打</translation>
+    </message>
+    <message>
+        <source>Station</source>
+        <translation>工位</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+</context>
+<context>
     <name>CarrierBox</name>
     <message>
         <source>Carrier for scanned ids that name none</source>
@@ -117,66 +152,6 @@ Type the AppSecret for {1} now and keep it in memory for this session only? It i
         <translation>显示更早的匹配订单</translation>
     </message>
     <message>
-        <source>Last activity</source>
-        <translation>最近操作</translation>
-    </message>
-    <message>
-        <source>Order</source>
-        <translation>订单号</translation>
-    </message>
-    <message>
-        <source>Carrier</source>
-        <translation>快递公司</translation>
-    </message>
-    <message>
-        <source>Waybill</source>
-        <translation>运单号</translation>
-    </message>
-    <message>
-        <source>State</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <source>Printed</source>
-        <translation>打印次数</translation>
-    </message>
-    <message>
-        <source>Reprints</source>
-        <translation>补打次数</translation>
-    </message>
-    <message>
-        <source>Last printer</source>
-        <translation>最近打印机</translation>
-    </message>
-    <message>
-        <source>Station</source>
-        <translation>工位</translation>
-    </message>
-    <message>
-        <source>Started</source>
-        <translation>开始时间</translation>
-    </message>
-    <message>
-        <source>Printer or folder</source>
-        <translation>打印机或文件夹</translation>
-    </message>
-    <message>
-        <source>Copies</source>
-        <translation>份数</translation>
-    </message>
-    <message>
-        <source>Outcome</source>
-        <translation>结果</translation>
-    </message>
-    <message>
-        <source>Reprint</source>
-        <translation>补打</translation>
-    </message>
-    <message>
-        <source>Message</source>
-        <translation>提示</translation>
-    </message>
-    <message>
         <source>&amp;Reprint</source>
         <translation>补打(&amp;R)</translation>
     </message>
@@ -221,40 +196,8 @@ Type the AppSecret for {1} now and keep it in memory for this session only? It i
         <translation>找到 {0} 个订单；显示第 {1}–{2} 个（第 {3} 页，共 {4} 页）。</translation>
     </message>
     <message>
-        <source>queued</source>
-        <translation>排队中</translation>
-    </message>
-    <message>
-        <source>fetching</source>
-        <translation>获取中</translation>
-    </message>
-    <message>
-        <source>fetched, not printed</source>
-        <translation>已获取，未打印</translation>
-    </message>
-    <message>
-        <source>printed</source>
-        <translation>已打印</translation>
-    </message>
-    <message>
-        <source>done</source>
-        <translation>已完成</translation>
-    </message>
-    <message>
-        <source>failed</source>
-        <translation>失败</translation>
-    </message>
-    <message>
-        <source>cancelled</source>
-        <translation>已取消</translation>
-    </message>
-    <message>
         <source>The history could not be read: {0}</source>
         <translation>无法读取历史记录：{0}</translation>
-    </message>
-    <message>
-        <source>yes</source>
-        <translation>是</translation>
     </message>
     <message>
         <source>Select an order first.</source>
@@ -604,6 +547,73 @@ Move it aside and start a new ledger (the old file is kept, renamed), or quit an
     <message>
         <source>print failed: {0}</source>
         <translation>打印失败：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>OrdersTable</name>
+    <message>
+        <source>Last activity</source>
+        <translation>最近操作</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>订单号</translation>
+    </message>
+    <message>
+        <source>Carrier</source>
+        <translation>快递公司</translation>
+    </message>
+    <message>
+        <source>Waybill</source>
+        <translation>运单号</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Printed</source>
+        <translation>打印次数</translation>
+    </message>
+    <message>
+        <source>Reprints</source>
+        <translation>补打次数</translation>
+    </message>
+    <message>
+        <source>Last printer</source>
+        <translation>最近打印机</translation>
+    </message>
+    <message>
+        <source>Station</source>
+        <translation>工位</translation>
+    </message>
+    <message>
+        <source>queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <source>fetching</source>
+        <translation>获取中</translation>
+    </message>
+    <message>
+        <source>fetched, not printed</source>
+        <translation>已获取，未打印</translation>
+    </message>
+    <message>
+        <source>printed</source>
+        <translation>已打印</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
     </message>
 </context>
 <context>
