@@ -3,10 +3,10 @@
 `PrintController.print_waybills(waybills, reprint=..., source=...)` is the single path
 every print of the window takes (Print, Print all, print on scan). It
 
-1. finds the target once per request — the configured printer (which must exist: a
-   missing printer raises `NoPrinter` and nothing is submitted or recorded, never a silent
-   fall-back), else the PDF folder the window was given (demo, tests), else the system's
-   default printer;
+1. finds the target once per request (`app.ui.print_target`) — the configured printer
+   (which must exist: a missing printer raises `NoPrinter` and nothing is submitted or
+   recorded, never a silent fall-back), else the PDF folder the window was given (demo,
+   tests), else the system's default printer;
 2. asks the `PrintGuard` (`app.printing.guard`) about each label; a label the guard says
    was printed already is only printed again when the packer says so (`ask`), and then as
    a reprint;
@@ -19,25 +19,27 @@ every print of the window takes (Print, Print all, print on scan). It
 printed). A label that failed verification (its row `UNVERIFIED`) is printed only when the
 packer chose its row and confirmed "Print anyway" after seeing it (`confirm_unverified`);
 never by Print all or a scan. `cancel_pending` drops jobs that have not started yet.
+What the packer is told about a request is worded by `app.ui.print_report`.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from app.core.model import Waybill, WaybillStatus
+from app.core.model import Waybill
 from app.core.print_outcome import OutcomeKind, PrintResult
 from app.core.settings import Settings
 from app.printing.guard import PrintGuard, PrintRefused, SessionPrintGuard
 from app.printing.page_setup import job_title, page_size_for, pdf_file_for
 from app.printing.print_service import PrintService
-from app.printing.printers import PrinterNotFound, default_printer_name, resolve_printer
 from app.printing.queue import PrintQueue
+from app.ui.print_report import PrintReport, PrintRequestResult
+from app.ui.print_target import NoPrinter, PrintTarget, find_target
 from app.ui.queue_model import Key, OrderQueueModel, RowState
 from app.ui.scan_bar import Feedback
 
@@ -56,34 +58,6 @@ AskFn = Callable[[str, str], bool]
 """Asks the packer a yes/no question: (title, question) → True for yes."""
 ConfirmUnverifiedFn = Callable[[Waybill, str], bool]
 """Shows the packer an unverified label and why; True for "Print anyway"."""
-
-
-class NoPrinter(Exception):
-    """There is no printer to print on; the message says what to do."""
-
-
-@dataclass(frozen=True)
-class PrintTarget:
-    """Where a request's labels go: a printer by name, or one PDF file each in a folder."""
-
-    printer: str = ""
-    pdf_dir: Path | None = None
-
-    def __str__(self) -> str:
-        return str(self.pdf_dir) if self.pdf_dir is not None else self.printer
-
-
-@dataclass
-class PrintRequestResult:
-    """What one print request did: jobs submitted and rows refused with the reason."""
-
-    submitted: int = 0
-    target: str = ""
-    refused: list[tuple[Key, str]] = field(default_factory=list)
-    cancelled_skipped: int = 0
-    reprinted: int = 0
-    declined: int = 0
-    """Labels printed before that the packer chose not to print again."""
 
 
 @dataclass
@@ -124,6 +98,7 @@ class PrintController(QObject):
         self._service = PrintService(queue, settings, self._guard, self)
         self._ask = ask
         self._language = language
+        self._report = PrintReport(self)
         self._jobs: dict[int, _Job] = {}
         self.last_output = ""
         """Where the last label that printed went: a printer's name or a PDF file's path."""
@@ -159,26 +134,8 @@ class PrintController(QObject):
     # --- where labels go -------------------------------------------------------------------
 
     def target(self) -> PrintTarget:
-        """The configured printer (validated), else the PDF folder, else the default printer.
-
-        Raises `NoPrinter` with what to do.
-        """
-        name = self._settings.printer_name
-        if not name and self._pdf_dir is not None:
-            return PrintTarget(pdf_dir=self._pdf_dir)
-        name = name or default_printer_name() or ""
-        if not name:
-            raise NoPrinter(self.tr("No printer is set up. Choose the label printer in Settings."))
-        try:
-            return PrintTarget(printer=resolve_printer(name).printerName())
-        except PrinterNotFound as exc:
-            available = ", ".join(exc.available) or self.tr("none")
-            raise NoPrinter(
-                self.tr(
-                    "The printer “{0}” is not available (available: {1}). "
-                    "Check that it is switched on, or choose another one in Settings."
-                ).format(name, available)
-            ) from exc
+        """Where labels go now (`app.ui.print_target`); raises `NoPrinter` with what to do."""
+        return find_target(self._settings.printer_name, self._pdf_dir)
 
     def target_name(self) -> str:
         """Where labels go: the printer's name or the PDF folder. Raises `NoPrinter`."""
@@ -206,15 +163,13 @@ class PrintController(QObject):
                     chosen.append((row.waybill, False, True))
                 else:
                     why = self._unverified.get(key, "")
-                    result.refused.append(
-                        (key, self.tr("its label is not verified: {0}").format(why))
-                    )
+                    result.refused.append((key, self._report.not_verified(why)))
                 continue
-            reason = self._refusal(row.state, reprint)
+            reason = self._report.row_refusal(row.state, reprint)
             if row.state is RowState.CANCELLED:
                 result.cancelled_skipped += 1
             if reason is None and (row.waybill is None or not row.waybill.printable):
-                reason = self.tr("there is no printable label")
+                reason = self._report.no_label()
             if reason is not None:
                 result.refused.append((key, reason))
             elif row.waybill is not None:
@@ -367,54 +322,10 @@ class PrintController(QObject):
     # --- what to tell the packer -----------------------------------------------------------
 
     def describe(self, result: PrintRequestResult, *, explain: bool) -> tuple[str, Feedback]:
-        """What to tell the packer about a print request, and in which tone.
-
-        With `explain` (the packer chose the rows) the first refused row and its reason
-        are named; Print all only mentions how many cancelled waybills it left out —
-        unless it printed nothing for a reason the packer did not give (e.g. the
-        warehouse ledger cannot be reached), which is named too.
-        """
-        unexplained = not result.submitted and not result.declined
-        if result.refused and (explain or unexplained):
-            key, reason = result.refused[0]
-            text = self.tr("Not printed: {0} — {1}").format(key[0], reason)
-            if len(result.refused) > 1:
-                text += " " + self.tr("(and %n more)", "", len(result.refused) - 1)
-            if not result.submitted:
-                tone = Feedback.WARNING if result.declined else Feedback.ERROR
-                return text, tone
-            printing = self.tr("Printing %n label(s).", "", result.submitted)
-            return f"{printing} {text}", Feedback.WARNING
-        if not result.submitted:
-            return self.tr("Nothing printed."), Feedback.WARNING
-        text = self.tr("Printing %n label(s) on {0}.", "", result.submitted).format(result.target)
-        if result.cancelled_skipped:
-            text += " " + self.tr(
-                "%n cancelled waybill(s) not printed.", "", result.cancelled_skipped
-            )
-        if result.declined:
-            text += " " + self.tr("%n printed before, not printed again.", "", result.declined)
-        return text, Feedback.OK
+        """What to tell the packer about a print request, and in which tone (`PrintReport`)."""
+        return self._report.describe(result, explain=explain)
 
     def _waybill_refusal(self, waybill: Waybill) -> str | None:
-        if not waybill.printable:
-            if waybill.status is WaybillStatus.CANCELLED:
-                return self.tr("the waybill was cancelled — it must not be printed or used")
-            return self.tr("there is no printable label")
         position = self._model.row_for_key(waybill.ref.key)
-        if position is not None and self._model.row_at(position).state is RowState.PRINTING:
-            return self.tr("it is already being printed")
-        return None
-
-    def _refusal(self, state: RowState, reprint: bool) -> str | None:
-        if state is RowState.READY or (reprint and state is RowState.PRINTED):
-            return None
-        if state is RowState.CANCELLED:
-            return self.tr("the waybill was cancelled — it must not be printed or used")
-        if state is RowState.PRINTING:
-            return self.tr("it is already being printed")
-        if state is RowState.PRINTED:
-            return self.tr("it was printed already")
-        if state is RowState.ERROR:
-            return self.tr("it has no label — its message says what to do")
-        return self.tr("it has not been fetched yet — press Fetch first")
+        printing = position is not None and self._model.row_at(position).state is RowState.PRINTING
+        return self._report.waybill_refusal(waybill, printing_now=printing)

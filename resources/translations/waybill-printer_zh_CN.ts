@@ -746,26 +746,6 @@ Move it aside and start a new ledger (the old file is kept, renamed), or quit an
 </context>
 <context>
     <name>PrintController</name>
-    <message>
-        <source>No printer is set up. Choose the label printer in Settings.</source>
-        <translation>尚未设置打印机。请在“设置”中选择面单打印机。</translation>
-    </message>
-    <message>
-        <source>none</source>
-        <translation>无</translation>
-    </message>
-    <message>
-        <source>The printer “{0}” is not available (available: {1}). Check that it is switched on, or choose another one in Settings.</source>
-        <translation>打印机“{0}”不可用（可用的打印机：{1}）。请检查打印机是否已开机，或在“设置”中选择其他打印机。</translation>
-    </message>
-    <message>
-        <source>its label is not verified: {0}</source>
-        <translation>面单未通过校验：{0}</translation>
-    </message>
-    <message>
-        <source>there is no printable label</source>
-        <translation>没有可打印的面单</translation>
-    </message>
     <message numerus="yes">
         <source>%n label(s) were printed already: {0}.
 
@@ -784,6 +764,46 @@ Print again?</source>
         <source>label not verified: {0}</source>
         <translation>面单未通过校验：{0}</translation>
     </message>
+    <message>
+        <source>it was printed already</source>
+        <translation>已经打印过</translation>
+    </message>
+</context>
+<context>
+    <name>PrintProgress</name>
+    <message>
+        <source>%v of %m labels printed</source>
+        <translation>已打印 %v / %m 张面单</translation>
+    </message>
+    <message>
+        <source>{0} left</source>
+        <translation>剩余{0}</translation>
+    </message>
+    <message numerus="yes">
+        <source>about %n min</source>
+        <translation>
+            <numerusform>约 %n 分钟</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>about %n s</source>
+        <translation>
+            <numerusform>约 %n 秒</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Print %n label(s)? At the printer this takes {0}.</source>
+        <translation>
+            <numerusform>打印 %n 张面单？打印机需要{0}。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Print many labels?</source>
+        <translation>打印大量面单？</translation>
+    </message>
+</context>
+<context>
+    <name>PrintReport</name>
     <message>
         <source>Not printed: {0} — {1}</source>
         <translation>未打印：{0} — {1}</translation>
@@ -827,53 +847,28 @@ Print again?</source>
         <translation>该面单已取消 — 不得打印或使用</translation>
     </message>
     <message>
-        <source>it is already being printed</source>
-        <translation>正在打印中</translation>
+        <source>there is no printable label</source>
+        <translation>没有可打印的面单</translation>
     </message>
     <message>
-        <source>it has no label — its message says what to do</source>
-        <translation>没有面单——请按该行的提示处理</translation>
+        <source>it is already being printed</source>
+        <translation>正在打印中</translation>
     </message>
     <message>
         <source>it was printed already</source>
         <translation>已经打印过</translation>
     </message>
     <message>
+        <source>it has no label — its message says what to do</source>
+        <translation>没有面单——请按该行的提示处理</translation>
+    </message>
+    <message>
         <source>it has not been fetched yet — press Fetch first</source>
         <translation>尚未获取 — 请先按“获取面单”</translation>
     </message>
-</context>
-<context>
-    <name>PrintProgress</name>
     <message>
-        <source>%v of %m labels printed</source>
-        <translation>已打印 %v / %m 张面单</translation>
-    </message>
-    <message>
-        <source>{0} left</source>
-        <translation>剩余{0}</translation>
-    </message>
-    <message numerus="yes">
-        <source>about %n min</source>
-        <translation>
-            <numerusform>约 %n 分钟</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>about %n s</source>
-        <translation>
-            <numerusform>约 %n 秒</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Print %n label(s)? At the printer this takes {0}.</source>
-        <translation>
-            <numerusform>打印 %n 张面单？打印机需要{0}。</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Print many labels?</source>
-        <translation>打印大量面单？</translation>
+        <source>its label is not verified: {0}</source>
+        <translation>面单未通过校验：{0}</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,58 @@
+"""Where the window's labels go: the configured printer, else the PDF folder, else the
+system's default printer.
+
+`find_target(printer_name, pdf_dir)` is asked once per print request. A configured printer
+must exist: a missing one raises `NoPrinter` with what to do (and the printers there
+are), never a silent fall-back to another printer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+
+from app.printing.printers import PrinterNotFound, default_printer_name, resolve_printer
+
+
+class NoPrinter(Exception):
+    """There is no printer to print on; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class PrintTarget:
+    """Where a request's labels go: a printer by name, or one PDF file each in a folder."""
+
+    printer: str = ""
+    pdf_dir: Path | None = None
+
+    def __str__(self) -> str:
+        return str(self.pdf_dir) if self.pdf_dir is not None else self.printer
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("PrintTarget", text)
+
+
+def find_target(printer_name: str, pdf_dir: Path | None) -> PrintTarget:
+    """The configured printer (validated), else the PDF folder, else the default printer.
+
+    Raises `NoPrinter` with what to do.
+    """
+    name = printer_name
+    if not name and pdf_dir is not None:
+        return PrintTarget(pdf_dir=pdf_dir)
+    name = name or default_printer_name() or ""
+    if not name:
+        raise NoPrinter(_tr("No printer is set up. Choose the label printer in Settings."))
+    try:
+        return PrintTarget(printer=resolve_printer(name).printerName())
+    except PrinterNotFound as exc:
+        available = ", ".join(exc.available) or _tr("none")
+        raise NoPrinter(
+            _tr(
+                "The printer “{0}” is not available (available: {1}). "
+                "Check that it is switched on, or choose another one in Settings."
+            ).format(name, available)
+        ) from exc
