@@ -117,6 +117,11 @@ def main() -> int:
                 "controls": controls,
                 "hidden_toolbar_actions": hidden,
                 "message_column_width": window.table.columnWidth(4),
+                "table_width": window.table.viewport().width(),
+                "table_hscroll": window.table.horizontalScrollBar().isVisible(),
+                "table_columns_width": sum(
+                    window.table.columnWidth(c) for c in range(window.model.columnCount())
+                ),
             }
             if args.shot:
                 screen.grabWindow(0).save(args.shot)

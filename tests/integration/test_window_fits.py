@@ -1,7 +1,8 @@
 """The first window fits a bench PC's 1024×768 screen: the real demo window, under a real
 window manager (openbox) on its own 1024×768 X display, has every toolbar action, every
 button, the preview and the status bar on the screen at the first start — in English,
-in Chinese, and in large-text mode."""
+in Chinese, and in large-text mode in both — and the queue table shows every column,
+the message a good part of it, with no horizontal scrollbar."""
 
 from __future__ import annotations
 
@@ -37,8 +38,13 @@ def probe(tmp_path: Path, *args: str) -> dict[str, object]:
 
 @pytest.mark.parametrize(
     "args",
-    [("--language", "en"), ("--language", "zh_CN"), ("--language", "zh_CN", "--big")],
-    ids=["en", "zh_CN", "zh_CN-large-text"],
+    [
+        ("--language", "en"),
+        ("--language", "zh_CN"),
+        ("--language", "zh_CN", "--big"),
+        ("--language", "en", "--big"),
+    ],
+    ids=["en", "zh_CN", "zh_CN-large-text", "en-large-text"],
 )
 def test_every_control_is_on_a_1024x768_screen_at_the_first_start(
     tmp_path: Path, args: tuple[str, ...]
@@ -63,3 +69,11 @@ def test_every_control_is_on_a_1024x768_screen_at_the_first_start(
     }
     assert outside == {}
     assert controls["preview"][2] >= 300  # the label stays readable
+    # The reasons are readable without scrolling sideways: no horizontal scrollbar, every
+    # column inside the table, and the message column keeps a good part of it.
+    assert report["table_hscroll"] is False
+    table_width = report["table_width"]
+    assert isinstance(table_width, int)
+    assert report["table_columns_width"] <= table_width + 1
+    message_width = report["message_column_width"]
+    assert isinstance(message_width, int) and message_width >= 0.3 * table_width

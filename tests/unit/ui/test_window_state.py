@@ -32,7 +32,10 @@ def test_layout_is_restored_after_a_restart(
         window.resize(width, 560)
         qtbot.waitUntil(lambda: window.size().height() == 560, timeout=3000)
         window.splitter.setSizes([width - 300, 240])
-        window.table.setColumnWidth(Column.ORDER_ID, 333)
+        # Narrower by hand (a wider one is kept only while it leaves the message its
+        # share of the table: see app/ui/queue_view.py).
+        order_width = window.table.columnWidth(Column.ORDER_ID) - 17
+        window.table.setColumnWidth(Column.ORDER_ID, order_width)
         sizes = window.splitter.sizes()
         window.close()
     assert state_file.is_file()
@@ -46,7 +49,7 @@ def test_layout_is_restored_after_a_restart(
         qtbot.waitUntil(lambda: window.size().height() == 560, timeout=3000)
         assert (window.width(), window.height()) == (width, 560)
         assert window.splitter.sizes() == sizes
-        assert window.table.columnWidth(Column.ORDER_ID) == 333
+        assert window.table.columnWidth(Column.ORDER_ID) == order_width
 
 
 def test_without_a_state_file_the_defaults_stay(
