@@ -37,7 +37,7 @@ from app.cli.reports import waybill_report as waybill_report
 from app.core.batch_run import BatchRun, LabelSink, describe_print
 from app.core.engine import WaybillSource
 from app.core.ledger import DEFAULT_FILENAME, Ledger
-from app.core.ledger_records import LedgerError, Recovery
+from app.core.ledger_records import LedgerError, LedgerUnavailable, Recovery
 from app.core.ledger_runs import HEARTBEAT_S
 from app.core.ledger_url import keyring_password, ledger_location, unusable_message
 from app.core.model import Waybill
@@ -263,12 +263,26 @@ def _fetch_with_ledger(
         report_recovery(ledger.recover(), err)
         prune_history(ledger, settings, err)
         return stream.run(lines)
+    except LedgerUnavailable as exc:
+        print(f"{PROG} fetch: {ledger_away_message(exc, stream.labels_out)}", file=err)
+        return EXIT_USAGE
     except LedgerError as exc:
         print(f"{PROG} fetch: {exc}; stopped so that nothing is printed unrecorded", file=err)
         return EXIT_USAGE
     finally:
         client.close()
         ledger.close()
+
+
+def ledger_away_message(exc: LedgerError, labels_out: int) -> str:
+    """What the packer must know when the warehouse ledger went away during a run."""
+    return (
+        f"the ledger went away during the run ({exc}). Stopped: {labels_out} label(s) were "
+        "put out and recorded before it did, and nothing more is put out unrecorded (a "
+        "label sent just as it went away stays 'pending' there and is listed as unknown "
+        "for you to confirm). Run the same command again when the server answers: what "
+        "was printed is refused as printed, the rest is printed."
+    )
 
 
 class FetchStream:

@@ -114,6 +114,12 @@ class LedgerConnection:
             finally:
                 db.close()
 
+    def ping(self) -> None:
+        """Ask the database whether it answers (a new connection if the old one broke);
+        raises `LedgerUnavailable` when it does not."""
+        with self._statement() as db:
+            db.execute("SELECT 1").fetchall()
+
     def __enter__(self) -> Self:
         return self
 

@@ -73,6 +73,15 @@ class LedgerRows:
             return dict(self._ids)
 
 
+class LedgerAway(PrintRefused):
+    """The warehouse ledger could not be reached, so nothing was printed; `problem` says
+    what the connection said (the window may then offer the station's own guard)."""
+
+    def __init__(self, reason: str, problem: str) -> None:
+        super().__init__(reason)
+        self.problem = problem
+
+
 def tag_order(waybill: Waybill, order_row_id: int) -> Waybill:
     """`waybill` naming its ledger order (for labels that are not rows of the queue)."""
     extra = {**waybill.extra, LEDGER_ORDER_EXTRA: str(order_row_id)}
@@ -133,11 +142,12 @@ class LedgerPrintGuard:
             raise PrintRefused(refusal_text(exc), already_printed=True) from exc
         except LedgerUnavailable as exc:
             log.error("the ledger could not record a print: %s", exc)
-            raise PrintRefused(
+            raise LedgerAway(
                 _tr(
                     "the warehouse ledger cannot be reached, so nothing was printed ({0}); "
                     "print again when it answers"
-                ).format(exc)
+                ).format(exc),
+                str(exc),
             ) from exc
         except LedgerError as exc:
             log.error("the ledger could not record a print: %s", exc)

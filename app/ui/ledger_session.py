@@ -31,6 +31,7 @@ from app.core.ledger_records import Recovery
 from app.core.ledger_runs import HEARTBEAT_S
 from app.ui.actions import make_action
 from app.ui.history_window import HistoryWindow
+from app.ui.ledger_fallback import FallbackPrintGuard, attach_fallback
 from app.ui.ledger_guard import LedgerPrintGuard, LedgerRows
 from app.ui.ledger_recorder import LedgerRecorder, install_recorder
 from app.ui.recovery_dialog import RecoveryDialog, Restored, recovery_notice, restore_unfinished
@@ -48,7 +49,9 @@ class LedgerSession:
 
     ledger: Ledger
     rows: LedgerRows
-    guard: LedgerPrintGuard
+    guard: LedgerPrintGuard | FallbackPrintGuard
+    """The warehouse ledger's guard with its fallback to the station's own (a shared
+    ledger opened by `app.ui.ledger_startup`), or the ledger's guard."""
     recovery: Recovery
     pruned: int
     session_id: str
@@ -56,6 +59,8 @@ class LedgerSession:
     """Shown in the window once it is up (e.g. where an unusable ledger was moved)."""
 
     def close(self) -> None:
+        if isinstance(self.guard, FallbackPrintGuard):
+            self.guard.close()
         self.ledger.close()
 
 
@@ -118,6 +123,17 @@ class LedgerFeatures(QObject):
             bar.addMenu(menu)
         self.recovery_dialog: RecoveryDialog | None = None
         self.restored: Restored = self._restore(session.recovery)
+        self.printed_elsewhere: list[str] = []
+        """Waybills printed here on the local guard and at another station meanwhile."""
+        self.fallback_timer: QTimer | None = None
+        if isinstance(session.guard, FallbackPrintGuard):
+            self.fallback_timer = attach_fallback(session.guard, runner, window, self._tell)
+            session.guard.returned.connect(
+                lambda report: self.printed_elsewhere.extend(report.elsewhere)
+            )
+
+    def _tell(self, text: str, warning: bool) -> None:
+        self._window.tell(text, Feedback.WARNING if warning else Feedback.OK)
 
     def _restore(self, recovery: Recovery) -> Restored:
         window = self._window

@@ -11,7 +11,8 @@ A warehouse ledger (PostgreSQL) that cannot be reached at start does not block s
 the session falls back to the station's own ledger file — the local guard — and says so
 (`LedgerSession.notice`, shown once the window is up). Prints made meanwhile are written
 to the warehouse ledger at the next start that reaches it (`app.core.ledger_sync`), and
-any waybill printed elsewhere meanwhile is listed for the packer.
+any waybill printed elsewhere meanwhile is listed for the packer. One that goes away
+later, mid-session, is the packer's choice too (`app.ui.ledger_fallback`).
 
 `open_window_ledger` runs before the window exists and before the event loop runs, like
 `open_ledger_session`, which it wraps.
@@ -30,6 +31,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.core.ledger_records import LedgerError, LedgerUnavailable
 from app.core.ledger_url import LedgerLocation
+from app.ui.ledger_fallback import FallbackPrintGuard
+from app.ui.ledger_guard import LedgerPrintGuard
 from app.ui.ledger_session import LedgerSession, open_ledger_session
 
 log = logging.getLogger(__name__)
@@ -146,6 +149,13 @@ def _open_shared(
         return local
     except LedgerError as exc:
         raise LedgerQuit(f"{location.shown}: {exc}") from exc
+    if isinstance(session.guard, LedgerPrintGuard):  # mid-session outages: the packer decides
+        session.guard = FallbackPrintGuard(
+            session.guard,
+            location.path,
+            station=session.ledger.station,
+            session_id=session.session_id,
+        )
     if location.path.exists():
         try:
             report = sync_local_prints(location.path, session.ledger)
