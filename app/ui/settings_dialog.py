@@ -1,4 +1,4 @@
-"""The settings dialog, built from the `Settings` declaration, plus the AppSecret field.
+"""The settings dialog, built from the `Settings` declaration, plus the secret fields.
 
 One form row per declared setting (`app.ui.setting_editors`: the editor chosen by the
 field's type and choices), grouped into the Account, Printing, Station and Advanced
@@ -6,7 +6,8 @@ tabs. On OK the values are checked with `validate()`; errors appear under their 
 and the dialog stays open.
 The AppSecret goes to the `CredentialStore` (OS keyring); when no keyring is available
 the user is asked whether to keep it for this session only. "Test connection" runs the
-handed-in tester off the GUI thread (`app.ui.connection_test`).
+handed-in tester off the GUI thread (`app.ui.connection_test`). The shared ledger's
+password goes to the keyring too (`app.ui.ledger_password`).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from app.core.settings import (
 )
 from app.core.settings_check import validate
 from app.ui.connection_test import ConnectionTester, ConnectionTestRun, RunInBackground
+from app.ui.ledger_password import LedgerPasswordRow
 from app.ui.setting_editors import ERROR_STYLE, editor_value, setting_row
 
 log = logging.getLogger(__name__)
@@ -108,6 +110,10 @@ class SettingsDialog(QDialog):
             self._add_row(item, getattr(settings, item.name))
             if item.name == "appid":
                 self._add_secret_rows()
+            if item.name == "ledger_url":
+                self.ledger_password = LedgerPasswordRow(
+                    self._forms[Group.STATION], store.backend, settings.ledger_url
+                )
 
         self.general_error = QLabel(self)
         self.general_error.setStyleSheet(ERROR_STYLE)
@@ -276,6 +282,11 @@ class SettingsDialog(QDialog):
             self._focus_field("appid")
             return
         if secret and not self._store_secret(settings.appid, secret):
+            return
+        problem = self.ledger_password.save(settings.ledger_url)
+        if problem is not None:
+            self._show_error("ledger_url", problem)
+            self._focus_field("ledger_url")
             return
         self._result = settings
         super().accept()

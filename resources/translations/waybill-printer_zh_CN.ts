@@ -75,6 +75,53 @@ Type the AppSecret for {1} now and keep it in memory for this session only? It i
     </message>
 </context>
 <context>
+    <name>FallbackPrintGuard</name>
+    <message>
+        <source>The warehouse ledger cannot be reached ({0}).
+
+Without it, a waybill printed at another station is not recognised here.
+
+Retry, or print with this station&apos;s own guard only: those prints are recorded here and written to the warehouse ledger when it is back, and any waybill printed elsewhere meanwhile is listed.</source>
+        <translation>无法连接仓库打印记录库（{0}）。
+
+没有它，本工位无法识别其他工位已打印的面单。
+
+请重试，或仅用本工位自己的防重打印：这些打印记录在本工位，待记录库恢复后写入，期间在其他工位也打印过的面单会列出。</translation>
+    </message>
+    <message>
+        <source>The warehouse ledger cannot be reached</source>
+        <translation>无法连接仓库打印记录库</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Print with this station&apos;s guard only</source>
+        <translation>仅用本工位的防重打印</translation>
+    </message>
+    <message>
+        <source>this station&apos;s own ledger cannot be used either ({0})</source>
+        <translation>本工位自己的记录文件也无法使用（{0}）</translation>
+    </message>
+    <message>
+        <source>this station&apos;s own ledger could not record it ({0})</source>
+        <translation>本工位自己的记录文件无法记录（{0}）</translation>
+    </message>
+    <message>
+        <source>The warehouse ledger cannot be reached ({0}): printing with this station&apos;s own guard only. The prints are written to the warehouse ledger when it is back.</source>
+        <translation>无法连接仓库打印记录库（{0}）：现仅用本工位的防重打印。记录库恢复后，这些打印会写入其中。</translation>
+    </message>
+    <message>
+        <source>The warehouse ledger is back. While it was away, these waybills were printed here and at another station too: {0}</source>
+        <translation>仓库打印记录库已恢复。断开期间，以下面单在本工位和其他工位都打印过：{0}</translation>
+    </message>
+    <message>
+        <source>The warehouse ledger is back; the {0} prints made meanwhile are recorded in it.</source>
+        <translation>仓库打印记录库已恢复；期间的 {0} 次打印已记入。</translation>
+    </message>
+</context>
+<context>
     <name>FileImporter</name>
     <message>
         <source>Open a list of orders</source>
@@ -297,6 +344,45 @@ Type the AppSecret for {1} now and keep it in memory for this session only? It i
     <message>
         <source>Hi&amp;story</source>
         <translation>历史记录(&amp;S)</translation>
+    </message>
+</context>
+<context>
+    <name>LedgerPasswordRow</name>
+    <message>
+        <source>Stored in the system keyring, never in the settings file.</source>
+        <translation>保存在系统密钥环中，绝不写入设置文件。</translation>
+    </message>
+    <message>
+        <source>Ledger password</source>
+        <translation>记录库密码</translation>
+    </message>
+    <message>
+        <source>Enter the shared ledger&apos;s URL first, then its password.</source>
+        <translation>请先填写共享打印记录库的地址，再填写密码。</translation>
+    </message>
+    <message>
+        <source>The system keyring cannot be read: {0}</source>
+        <translation>无法读取系统密钥环：{0}</translation>
+    </message>
+    <message>
+        <source>saved — leave empty to keep it</source>
+        <translation>已保存 — 留空则保持不变</translation>
+    </message>
+    <message>
+        <source>The password is saved in the system keyring.</source>
+        <translation>密码已保存在系统密钥环中。</translation>
+    </message>
+    <message>
+        <source>No password is saved for this ledger.</source>
+        <translation>此记录库尚未保存密码。</translation>
+    </message>
+    <message>
+        <source>A shared ledger URL is needed to save its password.</source>
+        <translation>需要先填写共享打印记录库的地址才能保存密码。</translation>
+    </message>
+    <message>
+        <source>The password could not be saved in the system keyring: {0}</source>
+        <translation>密码无法保存到系统密钥环：{0}</translation>
     </message>
 </context>
 <context>
