@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QWidget
 
 from app.core.ledger import Ledger
 from app.core.ledger_records import LedgerError
@@ -58,6 +58,7 @@ ChooseOutage = Callable[[str], str]
 
 LOOK_EVERY_MS = 5_000
 """How often the window looks whether the warehouse ledger is back."""
+_BANNER_STYLE = "QLabel { background: #ffd600; color: #222; font-weight: bold; padding: 2px 6px; }"
 
 
 def outage_text(problem: str) -> str:
@@ -97,6 +98,7 @@ def ask_outage(parent: QWidget | None, problem: str) -> str:
 class _Token:
     local: bool
     inner: object
+    key: tuple[str, str] = ("", "")
 
 
 class FallbackPrintGuard(QObject):
@@ -125,6 +127,8 @@ class FallbackPrintGuard(QObject):
         self._local: LedgerPrintGuard | None = None
         self._in_flight = 0  # local prints not ended yet
         self._made_locally = 0  # local claims since the last sync began
+        self._out_here: list[int] = []  # warehouse order rows whose label came out locally
+        self._report = SyncReport()  # what the syncs since going local found
         self._looking = False
         self._declined = False
         self.failed_looks = 0
@@ -200,6 +204,9 @@ class FallbackPrintGuard(QObject):
         self._in_flight -= 1
         guard = self._local_guard()
         guard.after_print(token.inner, result)
+        shared_row = self.shared.rows.get(token.key)
+        if result.ok and shared_row is not None:
+            self._out_here.append(shared_row)
 
     # -- the station's own guard ------------------------------------------------------------
 
@@ -251,7 +258,7 @@ class FallbackPrintGuard(QObject):
         )
         self._in_flight += 1
         self._made_locally += 1
-        return _Token(True, token)
+        return _Token(True, token, local.ref.key)
 
     # -- back to the warehouse ledger -------------------------------------------------------
 
@@ -263,16 +270,25 @@ class FallbackPrintGuard(QObject):
             return False
         self._looking = True
         self._made_locally = 0
+        rows, self._out_here = self._out_here, []
         runner.run(
-            _sync, self.local_path, self.shared.ledger, on_done=self._synced, on_error=self._away
+            _sync,
+            self.local_path,
+            self.shared.ledger,
+            rows,
+            on_done=self._synced,
+            on_error=lambda exc: self._away(exc, rows),
         )
         return True
 
     def _synced(self, report: object) -> None:
         self._looking = False
         assert isinstance(report, SyncReport)
+        self._report.copied += report.copied
+        self._report.elsewhere += report.elsewhere
         if self._made_locally or self._in_flight:
             return  # printed here meanwhile: the next look copies those too
+        report, self._report = self._report, SyncReport()
         local, self._local = self._local, None
         if local is not None:
             local.ledger.close()
@@ -281,8 +297,9 @@ class FallbackPrintGuard(QObject):
         log.info("the warehouse ledger is back; %d local prints written to it", report.copied)
         self.returned.emit(report)
 
-    def _away(self, exc: BaseException) -> None:
+    def _away(self, exc: BaseException, rows: list[int]) -> None:
         self._looking = False
+        self._out_here[:0] = rows  # closed on the next look
         self.failed_looks += 1
         log.info("the warehouse ledger is still away: %s", exc)
 
@@ -292,25 +309,54 @@ class FallbackPrintGuard(QObject):
             local.ledger.close()
 
 
-def _sync(local_path: Path, shared: Ledger) -> SyncReport:
+def _sync(local_path: Path, shared: Ledger, out_here: list[int]) -> SyncReport:
+    """Write the local prints to the warehouse ledger and close the warehouse's rows of
+    the orders printed here (their prints are on their copied rows now, so recovery must
+    not bring them back as unfinished)."""
     shared.ping()  # raises LedgerUnavailable while it is still away
-    return sync_local_prints(local_path, shared)
+    report = sync_local_prints(local_path, shared)
+    for row in out_here:
+        try:
+            shared.mark_done(row)
+        except LedgerError as exc:  # the prints are copied; only the order stays open
+            log.warning("order #%d could not be closed on the warehouse ledger: %s", row, exc)
+    return report
+
+
+@dataclass
+class FallbackParts:
+    """What `attach_fallback` added to the window."""
+
+    timer: QTimer
+    """Looks for the warehouse ledger while prints go to the local guard."""
+    banner: QLabel
+    """Stays in the status bar while prints go to the local guard."""
 
 
 def attach_fallback(
     guard: FallbackPrintGuard,
     runner: BackgroundRunner,
-    parent: QWidget,
+    window: QMainWindow,
     tell: Callable[[str, bool], None],
     *,
     look_every_ms: int = LOOK_EVERY_MS,
-) -> QTimer:
-    """Hook the guard into a window: its question over `parent`, `tell(text, warning)`
-    for what the packer must know, and the timer that looks for the warehouse ledger."""
-    guard.choose = lambda problem: ask_outage(parent, problem)
-    timer = QTimer(parent)
+) -> FallbackParts:
+    """Hook the guard into a window: its question over `window`, `tell(text, warning)`
+    for what the packer must know, a banner in the status bar while printing on the local
+    guard, and the timer that looks for the warehouse ledger."""
+    guard.choose = lambda problem: ask_outage(window, problem)
+    timer = QTimer(window)
     timer.setInterval(look_every_ms)
     timer.timeout.connect(lambda: guard.look_for_warehouse(runner))
+    banner = QLabel(
+        QCoreApplication.translate(
+            "FallbackPrintGuard", "Warehouse ledger away: printing with this station's guard only"
+        )
+    )
+    banner.setObjectName("ledgerAwayBanner")
+    banner.setStyleSheet(_BANNER_STYLE)
+    window.statusBar().addPermanentWidget(banner)
+    banner.hide()
 
     def went_local(problem: str) -> None:
         tell(
@@ -321,10 +367,12 @@ def attach_fallback(
             ).format(problem),
             True,
         )
+        banner.show()
         timer.start()
 
     def returned(report: SyncReport) -> None:
         timer.stop()
+        banner.hide()
         if report.elsewhere:
             text = QCoreApplication.translate(
                 "FallbackPrintGuard",
@@ -344,4 +392,4 @@ def attach_fallback(
 
     guard.wentLocal.connect(went_local)
     guard.returned.connect(returned)
-    return timer
+    return FallbackParts(timer, banner)

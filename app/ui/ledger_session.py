@@ -31,7 +31,7 @@ from app.core.ledger_records import Recovery
 from app.core.ledger_runs import HEARTBEAT_S
 from app.ui.actions import make_action
 from app.ui.history_window import HistoryWindow
-from app.ui.ledger_fallback import FallbackPrintGuard, attach_fallback
+from app.ui.ledger_fallback import FallbackParts, FallbackPrintGuard, attach_fallback
 from app.ui.ledger_guard import LedgerPrintGuard, LedgerRows
 from app.ui.ledger_recorder import LedgerRecorder, install_recorder
 from app.ui.recovery_dialog import RecoveryDialog, Restored, recovery_notice, restore_unfinished
@@ -125,9 +125,9 @@ class LedgerFeatures(QObject):
         self.restored: Restored = self._restore(session.recovery)
         self.printed_elsewhere: list[str] = []
         """Waybills printed here on the local guard and at another station meanwhile."""
-        self.fallback_timer: QTimer | None = None
+        self.fallback: FallbackParts | None = None
         if isinstance(session.guard, FallbackPrintGuard):
-            self.fallback_timer = attach_fallback(session.guard, runner, window, self._tell)
+            self.fallback = attach_fallback(session.guard, runner, window, self._tell)
             session.guard.returned.connect(
                 lambda report: self.printed_elsewhere.extend(report.elsewhere)
             )

@@ -109,6 +109,10 @@ Retry, or print with this station&apos;s own guard only: those prints are record
         <translation>本工位自己的记录文件无法记录（{0}）</translation>
     </message>
     <message>
+        <source>Warehouse ledger away: printing with this station&apos;s guard only</source>
+        <translation>仓库打印记录库已断开：仅用本工位的防重打印</translation>
+    </message>
+    <message>
         <source>The warehouse ledger cannot be reached ({0}): printing with this station&apos;s own guard only. The prints are written to the warehouse ledger when it is back.</source>
         <translation>无法连接仓库打印记录库（{0}）：现仅用本工位的防重打印。记录库恢复后，这些打印会写入其中。</translation>
     </message>
