@@ -1,15 +1,19 @@
 """A warehouse on one PostgreSQL ledger: six stations — four `fetch --print` runs and two
 windows, each with its own station name — print overlapping order lists to the real
 cups-pdf queue at the same time. Every waybill comes out exactly once, and the History at
-any station lists every print with the station that made it."""
+any station lists every print with the station that made it. And the same six when the
+server stops in the middle and starts again: no waybill twice, every order printed or
+clearly pending, every station told."""
 
 from __future__ import annotations
 
 import random
 import subprocess
+from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
+import psycopg
 import pytest
 from PySide6.QtWebEngineCore import QWebEngineProfile
 from pytestqt.qtbot import QtBot
@@ -24,6 +28,7 @@ from app.sandbox.server import SandboxServer
 from app.ui.ledger_session import LedgerFeatures
 from app.ui.main_window import MainWindow
 from tests.fixtures.cups import CupsPdfQueue
+from tests.fixtures.postgres import PgServer
 from tests.fixtures.qt import print_queue_idle, wait_until_quiet
 from tests.integration.cups_support import fresh_order_id, wait_until_cups_settled
 from tests.integration.ledger_cli import cli_command, cli_env, json_lines
@@ -183,3 +188,134 @@ def test_six_stations_on_one_postgresql_ledger_print_each_waybill_once(
     wrong = {w: names for w, names in per_waybill.items() if len(names) != 1}
     assert wrong == {}, wrong
     assert len(ours) == len(wanted)
+
+
+def start_station(
+    tmp_path: Path, name: str, args: list[str], url: str, sandbox: SandboxServer, run: int
+) -> subprocess.Popen[str]:
+    """One `fetch` station process; its output goes to ``<name>-<run>.out`` / ``.err``."""
+    out_file, err_file = tmp_path / f"{name}-{run}.out", tmp_path / f"{name}-{run}.err"
+    with out_file.open("w") as out, err_file.open("w") as err:
+        return subprocess.Popen(
+            cli_command(*args),
+            env=cli_station(tmp_path, name, url, sandbox),
+            stdout=out,
+            stderr=err,
+            text=True,
+        )
+
+
+@pytest.fixture
+def own_server() -> Iterator[PgServer]:
+    server = PgServer.start_new()
+    try:
+        yield server
+    finally:
+        server.remove()
+
+
+def test_six_stations_when_the_server_stops_mid_run_and_starts_again(
+    sandbox: SandboxServer,
+    label_profile: QWebEngineProfile,
+    print_queue: PrintQueue,
+    cups_pdf_queue: CupsPdfQueue,
+    own_server: PgServer,
+    tmp_path: Path,
+    qtbot: QtBot,
+) -> None:
+    """The same six stations; the server stops once a few labels are out. The station
+    processes stop and say so, the windows refuse to print and say so; after the restart
+    every station carries on (the processes run again). No waybill comes out twice, and
+    every order ends printed (spooled) or clearly pending: `unknown`, for the packer."""
+    url = own_server.new_database()
+    orders = [fresh_order_id() for _ in range(ORDERS)]
+    lists = {
+        name: random.Random(f"outage-{name}").sample(orders, PER_STATION)
+        for name in CLI_STATIONS + WINDOW_STATIONS
+    }
+    before = cups_pdf_queue.snapshot()
+    settings = sandbox_settings(sandbox, printer_name=cups_pdf_queue.name)
+
+    def fetch_args(name: str) -> list[str]:
+        args = ["fetch", "--json", "--api-base", sandbox.base_url]
+        return [*args, "--print", cups_pdf_queue.name, *lists[name]]
+
+    def prints_so_far() -> int:
+        with psycopg.connect(url, connect_timeout=5) as conn:
+            return int(conn.execute("SELECT count(*) FROM prints").fetchone()[0])
+
+    with ExitStack() as stack:
+        windows = {
+            name: stack.enter_context(
+                ledger_window(
+                    sandbox,
+                    label_profile,
+                    print_queue,
+                    None,
+                    url,
+                    settings=settings,
+                    ask=Declines(),
+                    station=name,
+                )
+            )[0]
+            for name in WINDOW_STATIONS
+        }
+        for name, window in windows.items():
+            window.add_text("\n".join(lists[name]))
+            window.fetch()
+        for window in windows.values():
+            qtbot.waitUntil(lambda w=window: not w.fetcher.running, timeout=60_000)
+        runs = {n: start_station(tmp_path, n, fetch_args(n), url, sandbox, 1) for n in CLI_STATIONS}
+
+        # The server stops once a few labels are out.
+        qtbot.waitUntil(lambda: prints_so_far() >= 3, timeout=120_000)
+        own_server.stop()
+        # The windows print now: nothing goes out, and the packer is told why.
+        for window in windows.values():
+            window.actions_.print_all.trigger()
+            assert window.printer.pending == 0
+            assert "warehouse ledger cannot be reached" in window.scan_bar.message_text()
+        qtbot.waitUntil(lambda: all(r.poll() is not None for r in runs.values()), timeout=120_000)
+        stopped = [name for name, r in runs.items() if r.returncode == 2]
+        assert stopped, "no station process was running when the server stopped"
+        for name in stopped:
+            err = (tmp_path / f"{name}-1.err").read_text()
+            assert "the ledger went away during the run" in err, err[-2000:]
+
+        # Back: every station carries on.
+        own_server.start()
+        reruns = {n: start_station(tmp_path, n, fetch_args(n), url, sandbox, 2) for n in stopped}
+        for window in windows.values():
+            window.actions_.print_all.trigger()
+        wait_until_quiet(
+            qtbot,
+            lambda: (
+                all(w.printer.pending == 0 for w in windows.values())
+                and print_queue_idle(print_queue)
+                and all(r.poll() is not None for r in reruns.values())
+            ),
+            timeout_ms=240_000,
+        )
+        for name, rerun in reruns.items():
+            err = (tmp_path / f"{name}-2.err").read_text()
+            assert rerun.returncode in (0, 1), err[-3000:]
+            assert len(json_lines((tmp_path / f"{name}-2.out").read_text())) == PER_STATION
+        wait_until_cups_settled(
+            qtbot, cups_pdf_queue, before, lambda: print_queue_idle(print_queue), 120_000
+        )
+
+    # On the ledger: every waybill has exactly one print, spooled or clearly pending.
+    prints = all_prints(url)
+    waybills = sorted({p.waybill_id for p in prints})
+    assert len(waybills) == len(set().union(*lists.values()))
+    originals = [p for p in prints if not p.is_reprint]
+    assert sorted(p.waybill_id for p in originals) == waybills
+    assert {p.outcome for p in prints} <= {PrintOutcome.SPOOLED, PrintOutcome.UNKNOWN}
+    assert all(not p.is_reprint for p in prints)
+    # On paper: no waybill twice; every spooled one exactly once.
+    jobs = sorted(cups_pdf_queue.new_jobs_since(before))
+    names = [pdf.name for job in jobs if (pdf := cups_pdf_queue.pdf_for_job(job)) is not None]
+    count = {w: sum(n.startswith(f"{w}_") for n in names) for w in waybills}
+    assert max(count.values()) == 1, count
+    spooled = {p.waybill_id for p in prints if p.outcome is PrintOutcome.SPOOLED}
+    assert {w for w in spooled if count[w] != 1} == set()
