@@ -278,10 +278,10 @@ def ledger_away_message(exc: LedgerError, labels_out: int) -> str:
     """What the packer must know when the warehouse ledger went away during a run."""
     return (
         f"the ledger went away during the run ({exc}). Stopped: {labels_out} label(s) were "
-        "put out and recorded before it did, and nothing more is put out unrecorded (a "
-        "label sent just as it went away stays 'pending' there and is listed as unknown "
-        "for you to confirm). Run the same command again when the server answers: what "
-        "was printed is refused as printed, the rest is printed."
+        "put out and recorded; at most one more was being put out as it went away (the "
+        "ledger has it as put out, or as pending: then it is listed as unknown for you to "
+        "confirm). Nothing more is put out unrecorded. Run the same command again when the "
+        "server answers: what was printed is refused as printed, the rest is printed."
     )
 
 

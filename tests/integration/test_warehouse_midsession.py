@@ -122,7 +122,8 @@ def test_the_packer_prints_on_the_local_guard_and_hears_of_a_double_print_after(
             assert set(row_states(window).values()) == {"printed"}
             local = prints_in(local_file)
             assert sorted(p.waybill_id for p in local) == sorted(waybills)
-            assert {(p.outcome, p.station) for p in local} == {(PrintOutcome.SPOOLED, "win-A")}
+            assert {p.station for p in local} == {"win-A"}
+            assert {p.outcome for p in local} <= {PrintOutcome.SPOOLED, PrintOutcome.PRINTED}
 
             # While the server is away the window keeps looking, and keeps the local guard.
             qtbot.waitUntil(lambda: guard.failed_looks >= 2, timeout=30_000)
@@ -151,7 +152,7 @@ def test_the_packer_prints_on_the_local_guard_and_hears_of_a_double_print_after(
             (waybills[2], "win-A", True),  # recorded, as a reprint: win-B's claim stays
         ]
     )
-    assert {p.outcome for p in shared} == {PrintOutcome.SPOOLED}
+    assert {p.outcome for p in shared} <= {PrintOutcome.SPOOLED, PrintOutcome.PRINTED}
     with Ledger(url, station="checker") as ledger:  # nothing left open for recovery
         states = {(r.order_id, r.state) for r in ledger.search(limit=1000)}
     assert {o for o, state in states if state is OrderState.FETCHED} == set()
@@ -193,8 +194,11 @@ def test_the_command_line_stops_clearly_when_the_ledger_goes_away_mid_run(
     written = sorted(p.stem for p in out_dir.glob("*.pdf"))
     assert 0 < len(written) < len(orders)
     own_server.start()
-    recorded = sorted(p.waybill_id for p in prints_in(url) if p.outcome is PrintOutcome.SPOOLED)
+    out = (PrintOutcome.SPOOLED, PrintOutcome.PRINTED)
+    recorded = sorted(p.waybill_id for p in prints_in(url) if p.outcome in out)
     assert set(recorded) <= set(written)  # nothing recorded as out that is not out
     assert len(recorded) == len(set(recorded))
     said = re.search(r"Stopped: (\d+) label", message)
-    assert said is not None and int(said.group(1)) == len(recorded)
+    assert said is not None
+    told = int(said.group(1))  # and at most one more, being put out as it went away
+    assert told <= len(recorded) <= len(written) <= told + 1
