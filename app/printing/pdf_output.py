@@ -53,7 +53,7 @@ def _retitled(pdf: bytes, title: str) -> bytes | None:
     """`pdf` with a new information dictionary appended, or None if it has no classic
     cross-reference table and trailer to append to."""
     start = _STARTXREF.search(pdf)
-    trailer = _TRAILER.search(pdf)
+    trailer = _TRAILER.search(pdf, max(pdf.rfind(b"trailer"), 0))  # the latest update's
     if start is None or trailer is None:
         return None
     size = _SIZE.search(trailer.group(1))

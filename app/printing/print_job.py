@@ -6,9 +6,10 @@ to CUPS, Qt's raster print, or a PDF file — from the backend asked for and whe
 exists. No Qt objects are made here.
 
 Calibration: `PrintJob.offset_mm = (x, y)` shifts the whole label right/down by that many
-millimetres (negative: left/up) by appending a `<style>` that translates the `<html>`
-element to a copy of the label. A transform moves the drawing without changing the
-layout, so the page count and page size stay the same.
+millimetres (negative: left/up). The label renders at its own size and then its PDF's
+drawing is moved (`pdf_shift`, by the queue and the raster route): the layout, the scale,
+the page count and the page size stay the same, and what moves past an edge is cut off,
+as on paper. Verification sees the moved label, so one moved off its page is caught.
 """
 
 from __future__ import annotations
@@ -90,15 +91,6 @@ def verify_job(job: PrintJob, rendered: RenderResult) -> CheckFailure | None:
         return None
     absurd = result.has(ProblemKind.PAGE_SIZE) or result.has(ProblemKind.UNREADABLE)
     return CheckFailure(result.reason, forcible=not absurd)
-
-
-def apply_offset(html: str, offset_mm: tuple[float, float]) -> str:
-    """A copy of `html` shifted by `offset_mm` (x right, y down); unchanged for (0, 0)."""
-    x, y = offset_mm
-    if not x and not y:
-        return html
-    style = f"<style>html{{transform:translate({x:g}mm,{y:g}mm) !important}}</style>"
-    return html + style
 
 
 def choose_resolution(job: PrintJob, info: QPrinterInfo | None) -> int:

@@ -30,7 +30,8 @@ label in the same cage) and checked, and only a label that passes (or is allowed
 printed by `RasterRoute`. A missing printer ends its job
 `NO_PRINTER` and nothing is sent.
 
-The check and the writing of a PDF file run through the queue's `offload`
+The calibration offset (`pdf_shift`), the check and the writing of a PDF file (and the
+raster route's painting) run through the queue's `offload`
 (`app.printing.offload`): in the window on a worker thread, so the GUI thread only starts
 renders and hands bytes along while a long run prints; one check at a time (pdfium is not
 thread-safe), and an answer for a job that has ended meanwhile (timed out, stopped) is
@@ -56,6 +57,7 @@ from PySide6.QtWebEngineCore import QWebEngineProfile
 from app.core.print_outcome import OutcomeKind, PrintResult
 from app.printing.cups_backend import find_lp
 from app.printing.offload import Offload, run_inline
+from app.printing.pdf_shift import PdfShiftError, shifted_pdf
 from app.printing.print_job import BACKEND_AUTO as BACKEND_AUTO
 from app.printing.print_job import BACKEND_CUPS as BACKEND_CUPS
 from app.printing.print_job import BACKEND_RASTER as BACKEND_RASTER
@@ -67,7 +69,6 @@ from app.printing.print_job import ROUTE_RASTER as ROUTE_RASTER
 from app.printing.print_job import CheckFailure, verify_job
 from app.printing.print_job import LabelCheck as LabelCheck
 from app.printing.print_job import PrintJob as PrintJob
-from app.printing.print_job import apply_offset as apply_offset
 from app.printing.print_job import choose_resolution as choose_resolution
 from app.printing.print_job import route_for as route_for
 from app.printing.printers import PrinterNotFound
@@ -106,7 +107,8 @@ class PrintQueue(QObject):
     there is none (so "auto" falls back to "qt-raster"). `render_pages` hidden pages render
     labels side by side for the direct-PDF routes (each page has its own renderer
     process: while one lays out a label, the GUI thread finishes the other's PDF).
-    `offload` runs the label check and PDF-file writing (default: at once, on this thread).
+    `offload` runs the label check, PDF-file writing and the raster route's painting
+    (default: at once, on this thread).
     """
 
     jobStarted = Signal(int)
@@ -151,7 +153,11 @@ class PrintQueue(QObject):
         self._cups = CupsRoute(self._lp_path, self)
         self._pdf_file = PdfFileRoute(offload)
         self._raster = RasterRoute(
-            profile, self, load_timeout_s=load_timeout_s, print_timeout_s=print_timeout_s
+            profile,
+            self,
+            load_timeout_s=load_timeout_s,
+            print_timeout_s=print_timeout_s,
+            offload=offload,
         )
 
     # -- public API ---------------------------------------------------------------------
@@ -313,7 +319,7 @@ class PrintQueue(QObject):
         entry.rendering = slot
         job = entry.job
         slot.renderer.render_pdf(
-            apply_offset(job.html, job.offset_mm),
+            job.html,
             job.page_size,
             partial(self._on_rendered, entry, slot, slot.generation),
         )
@@ -355,11 +361,14 @@ class PrintQueue(QObject):
             return
         if entry.check_error is not None:
             return
-        job = entry.job
+        job, pdf = entry.job, result.pdf
 
-        def check() -> CheckFailure | None:
+        def check() -> tuple[bytes, CheckFailure | None]:
+            # The calibration offset moves the rendered label first: the check, the
+            # printer and the file all get it where it will be on paper.
+            moved = shifted_pdf(pdf, job.offset_mm)
             with self._check_lock:
-                return self._check(job, result)
+                return moved, self._check(job, replace(result, pdf=moved))
 
         entry.checking = True
         self._offload(
@@ -371,8 +380,11 @@ class PrintQueue(QObject):
         if entry is self._current and entry.rendered is not None:
             self._spool(entry)
 
-    def _on_checked(self, entry: _Entry, failure: CheckFailure | None) -> None:
+    def _on_checked(self, entry: _Entry, checked: tuple[bytes, CheckFailure | None]) -> None:
+        moved, failure = checked
         entry.checking, entry.checked = False, (failure,)
+        if entry.rendered is not None:
+            entry.rendered = replace(entry.rendered, pdf=moved)
         if entry is self._current and entry.rendered is not None:
             self._spool(entry)
         # else: not its turn yet (`_next` spools it), or it ended meanwhile
@@ -383,6 +395,10 @@ class PrintQueue(QObject):
             entry.rendered = None
             detail = (result.error if result else None) or "rendering failed"
             self._finish(PrintResult(OutcomeKind.RENDER_FAILED, detail))
+            return
+        if isinstance(entry.check_error, PdfShiftError):  # the offset could not be applied
+            entry.rendered = None
+            self._finish(PrintResult(OutcomeKind.RENDER_FAILED, str(entry.check_error)))
             return
         if entry.check_error is not None:
             entry.rendered = None

@@ -8,8 +8,9 @@ typed `PrintResult` (`app.core.print_outcome`):
   job is `REFUSED`; `lp` never answering is `TIMED_OUT` (the job may be in CUPS).
 - `PdfFileRoute` writes the rendered PDF to the job's file, titled and with its copies
   (atomically: a complete file exists exactly when it was written).
-- `RasterRoute` loads the label into a hidden `QWebEngineView` and has Qt print it into a
-  `QPrinter` at the job's dpi (Qt rasterises; its print engine spools the image). The
+- `RasterRoute` loads the label into a hidden label page, renders it to PDF, moves it by
+  the calibration offset and paints it into a `QPrinter` as an image at the job's dpi
+  (`raster_paint`, on a worker thread; Qt's print engine spools the image). The
   fallback where there is no CUPS (Windows) or no `lp`. It watches its own load and print
   time: a label that never loads is `RENDER_FAILED`, a print that never ends `TIMED_OUT`.
 
@@ -21,12 +22,12 @@ a PDF and checked by the queue before it gets here).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from pypdf.errors import PyPdfError
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 from PySide6.QtWebEngineCore import QWebEngineProfile
-from PySide6.QtWebEngineWidgets import QWebEngineView
 
 from app.core.atomic_file import write_atomically
 from app.core.print_outcome import OutcomeKind, PrintResult
@@ -40,9 +41,11 @@ from app.printing.cups_backend import (
 from app.printing.cups_status import job_number
 from app.printing.offload import Offload, run_inline
 from app.printing.pdf_output import label_pdf_file
-from app.printing.print_job import PrintJob, apply_offset, choose_resolution
+from app.printing.pdf_shift import PdfShiftError, shifted_pdf
+from app.printing.print_job import PrintJob, choose_resolution
 from app.printing.printers import resolve_printer
 from app.printing.profile import LabelPage
+from app.printing.raster_paint import paint_pdf
 from app.printing.render import page_layout
 
 Done = Callable[[PrintResult], None]
@@ -121,11 +124,15 @@ class CupsRoute:
 
 
 class RasterRoute:
-    """Prints through `QWebEngineView.print` on one hidden view (module docstring).
+    """Prints through a `QPrinter` from one hidden label page (module docstring).
 
-    The view silently drops a second print while one runs, so it takes one job at a time;
-    a stuck view is given up and replaced, and a printer that may still be in use lives
-    until its view reports back.
+    A job: load the label, `printToPdf` it at its page size, then move it by the
+    calibration offset (`pdf_shift`) and rasterise and paint it on the printer at its
+    resolution (`raster_paint`) through `offload` — in the window a worker thread (Qt
+    allows painting on a `QPrinter` from any thread; its own `QWebEngineView.print` does
+    the same, but could not take the offset without scaling the label). One job at a
+    time; a stuck page is given up and replaced, and a painting that outlives its job
+    keeps its printer until it ends.
     """
 
     def __init__(
@@ -135,19 +142,22 @@ class RasterRoute:
         *,
         load_timeout_s: float,
         print_timeout_s: float,
+        offload: Offload = run_inline,
     ) -> None:
         self._profile = profile
+        self._parent = parent
+        self._offload = offload
         self._load_timeout_ms = int(load_timeout_s * 1000)
         self._print_timeout_ms = int(print_timeout_s * 1000)
         self._timer = QTimer(parent)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_timeout)
-        self._view: QWebEngineView | None = None
+        self._page: LabelPage | None = None
         self._printer: QPrinter | None = None
         self._job: PrintJob | None = None
         self._done: Done | None = None
         self._printing = False
-        self._abandoned: list[tuple[QWebEngineView, QPrinter]] = []
+        self._generation = 0
 
     @property
     def busy(self) -> bool:
@@ -156,68 +166,83 @@ class RasterRoute:
     def start(self, job: PrintJob, done: Done) -> None:
         """Load and print `job`; raises `PrinterNotFound` or `LabelTooLarge` at once."""
         printer = _make_printer(job)
-        if self._view is not None:
-            worn = self._view.page()
-            if isinstance(worn, LabelPage) and worn.worn_out:
-                self._abandon(self._view, None)
-                self._view = None
-        if self._view is None:
-            self._view = self._make_view()
-        page = self._view.page()
-        assert isinstance(page, LabelPage)
-        page.load_label(apply_offset(job.html, job.offset_mm))  # LabelTooLarge: not started
+        if self._page is not None and self._page.worn_out:
+            self._drop_page()
+        if self._page is None:
+            self._page = LabelPage(self._profile, self._parent)
+            self._page.loadFinished.connect(self._on_loaded)
+        self._page.load_label(job.html)  # LabelTooLarge: not started
+        self._generation += 1
         self._job, self._done, self._printer, self._printing = job, done, printer, False
         self._timer.start(self._load_timeout_ms)
 
     def shutdown(self) -> None:
-        """Forget the running job (its caller ends it) and free the view."""
+        """Forget the running job (its caller ends it) and free the page."""
         self._timer.stop()
+        self._generation += 1
         self._job = self._done = self._printer = None
         self._printing = False
-        if self._view is not None:
-            self._view.deleteLater()
-            self._view = None
+        self._drop_page()
 
-    def _make_view(self) -> QWebEngineView:
-        view = QWebEngineView()
-        page = LabelPage(self._profile, view)
-        view.setPage(page)
-        page.loadFinished.connect(self._on_loaded)
-        view.printFinished.connect(self._on_printed)
-        return view
+    def _drop_page(self) -> None:
+        if self._page is not None:
+            self._page.loadFinished.disconnect(self._on_loaded)
+            self._page.deleteLater()
+            self._page = None
 
     def _end(self, result: PrintResult) -> None:
         done = self._done
         self._timer.stop()
+        self._generation += 1
         self._job = self._done = self._printer = None
         self._printing = False
         if done is not None:
             done(result)
 
     def _on_loaded(self, ok: bool) -> None:
-        if self._done is None or self._printing or self._printer is None or self._view is None:
+        page, job = self._page, self._job
+        if self._done is None or self._printing or page is None or job is None:
             return
         if not ok:
             self._end(PrintResult(OutcomeKind.RENDER_FAILED, "the label could not be loaded"))
             return
         self._printing = True
         self._timer.start(self._print_timeout_ms)
-        self._view.print(self._printer)
+        generation = self._generation
+        page.printToPdf(
+            lambda data: self._on_pdf(generation, bytes(data)), page_layout(job.page_size)
+        )
 
-    def _on_printed(self, ok: bool) -> None:
-        job = self._job
-        if job is None or not self._printing:
+    def _on_pdf(self, generation: int, pdf: bytes) -> None:
+        job, printer = self._job, self._printer
+        if generation != self._generation or job is None or printer is None:
+            return  # given up on meanwhile
+        if not pdf:
+            self._end(PrintResult(OutcomeKind.RENDER_FAILED, "the label could not be drawn"))
             return
+        # The work holds the printer until it ends, whatever became of the job.
+        self._offload(
+            partial(_move_and_paint, pdf, job.offset_mm, printer),
+            partial(self._on_painted, generation),
+            partial(self._on_painted, generation),
+        )
+
+    def _on_painted(self, generation: int, error: BaseException | None) -> None:
+        job = self._job
+        if generation != self._generation or job is None:
+            return  # given up on meanwhile
         where = str(job.pdf_path) if job.pdf_path is not None else job.printer_name
-        if ok:
+        if error is None:
             pdf_path = str(job.pdf_path) if job.pdf_path is not None else None
             self._end(PrintResult(OutcomeKind.SPOOLED, f"sent to {where}", pdf_path=pdf_path))
+        elif isinstance(error, PdfShiftError):
+            self._end(PrintResult(OutcomeKind.RENDER_FAILED, str(error)))
         else:
-            self._end(PrintResult(OutcomeKind.REFUSED, f"printing to {where} failed"))
+            self._end(PrintResult(OutcomeKind.REFUSED, f"printing to {where} failed: {error}"))
 
     def _on_timeout(self) -> None:
-        # The view is stuck (some markup never finishes loading) or still busy printing and
-        # would drop the next print: give it up and carry on with a new one.
+        # The page is stuck (some markup never finishes loading) or the printer is still
+        # busy: give the job up and carry on with a new page.
         if self._done is None:
             return
         if self._printing:
@@ -226,25 +251,13 @@ class RasterRoute:
             seconds = self._load_timeout_ms / 1000
             detail = f"the label did not finish loading within {seconds:g} s"
             result = PrintResult(OutcomeKind.RENDER_FAILED, detail)
-        if self._view is not None:
-            self._abandon(self._view, self._printer if self._printing else None)
-            self._view = None
+        self._drop_page()
         self._end(result)
 
-    def _abandon(self, view: QWebEngineView, printer: QPrinter | None) -> None:
-        view.page().loadFinished.disconnect(self._on_loaded)
-        view.printFinished.disconnect(self._on_printed)
-        if printer is None:
-            view.deleteLater()
-            return
-        pair = (view, printer)
-        self._abandoned.append(pair)
 
-        def release(_ok: bool) -> None:
-            self._abandoned.remove(pair)
-            view.deleteLater()
-
-        view.printFinished.connect(release)
+def _move_and_paint(pdf: bytes, offset_mm: tuple[float, float], printer: QPrinter) -> None:
+    """The raster route's slow part (pdfium, the print engine): off the GUI thread."""
+    paint_pdf(shifted_pdf(pdf, offset_mm), printer)
 
 
 def _make_printer(job: PrintJob) -> QPrinter:

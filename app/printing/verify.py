@@ -43,6 +43,8 @@ _LIGHT_BYTES = bytes(range(_DARK_BELOW, 256))
 _ALL = (zxingcpp.BarcodeFormat.AllLinear, zxingcpp.BarcodeFormat.QRCode)
 # pdfium keeps global state: one document open at a time in this process.
 _PDFIUM = threading.Lock()
+#: The same lock, for every other module of the program that calls pdfium.
+PDFIUM_LOCK = _PDFIUM
 
 
 class ProblemKind(enum.StrEnum):

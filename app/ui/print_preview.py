@@ -1,28 +1,33 @@
 """Print preview of one label: a `QPrintPreviewDialog` painted by the label's web page.
 
-`LabelPainter.paint(printer)` loads the label into its own hidden view (hardened
-`LabelPage`), sets the printer's page to the label's size with zero margins, and calls
-`view.print(printer)`, waiting for `loadFinished` and `printFinished` in local event loops —
-`paintRequested` wants the pages drawn before it returns. The preview shows the label
-as it would print (same page setup and calibration offset as a print job), but prints
-nothing: printing goes through the window's Print commands and their guard (the
-dialog's own Print and Page setup buttons are hidden).
+`LabelPainter.paint(printer)` loads the label into its own hidden page (hardened
+`LabelPage`), renders it to PDF at the label's size, moves it by the calibration offset
+and draws it on the printer (set to the label's size with zero margins) as the raster
+route does (`raster_paint`), waiting for `loadFinished` and the PDF in local event loops —
+`paintRequested` wants the pages drawn before it returns (the preview's printer is
+in memory: nothing is spooled). The preview shows the label as it would print (same page
+setup and calibration offset as a print job), but prints nothing: printing goes through
+the window's Print commands and their guard (the dialog's own Print and Page setup
+buttons are hidden).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QTimer
+from collections.abc import Callable
+
+from PySide6.QtCore import QByteArray, QCoreApplication, QEventLoop, QObject, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWebEngineCore import QWebEngineProfile
-from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QWidget
 
 from app.core.model import Waybill
 from app.core.settings import Settings
 from app.printing.page_setup import job_for
-from app.printing.print_job import apply_offset, choose_resolution
+from app.printing.pdf_shift import PdfShiftError, shifted_pdf
+from app.printing.print_job import choose_resolution
 from app.printing.profile import LabelPage
+from app.printing.raster_paint import PaintError, paint_pdf
 from app.printing.render import page_layout
 
 
@@ -41,37 +46,54 @@ class LabelPainter(QObject):
         super().__init__(parent)
         self._job = job_for(waybill, settings, "")
         self._timeout_ms = int(timeout_s * 1000)
-        self._view = QWebEngineView()
-        self._page = LabelPage(profile, self._view)
-        self._view.setPage(self._page)
+        self._page = LabelPage(profile, self)
         self._loaded: bool | None = None
+        self._pdf: bytes | None = None
         self.pages_painted = 0
         self.error = ""
 
     def close(self) -> None:
-        self._view.deleteLater()
+        self._page.deleteLater()
 
-    def _wait(self, signal: object, done: list[bool]) -> bool:
+    def _wait(self, start: Callable[[Callable[[object], None]], None]) -> object:
+        """Call `start(answer)` and wait (in a local loop) for its answer, or None."""
         loop = QEventLoop()
+        answers: list[object] = []
 
-        def finish(ok: bool) -> None:
-            done.append(ok)
+        def answer(value: object) -> None:
+            answers.append(value)
             loop.quit()
 
-        signal.connect(finish)  # type: ignore[attr-defined]
+        start(answer)
         QTimer.singleShot(self._timeout_ms, loop.quit)
-        if not done:
+        if not answers:
             loop.exec()
-        signal.disconnect(finish)  # type: ignore[attr-defined]
-        return bool(done and done[0])
+        return answers[0] if answers else None
 
     def _ensure_loaded(self) -> bool:
         if self._loaded is None:
-            done: list[bool] = []
-            loop_signal = self._page.loadFinished
-            self._page.load_label(apply_offset(self._job.html, self._job.offset_mm))
-            self._loaded = self._wait(loop_signal, done)
+            answered: list[Callable[[object], None]] = []
+
+            def load(answer: Callable[[object], None]) -> None:
+                answered.append(answer)
+                self._page.loadFinished.connect(answer)
+                self._page.load_label(self._job.html)
+
+            self._loaded = self._wait(load) is True
+            self._page.loadFinished.disconnect(answered[0])
         return self._loaded
+
+    def _label_pdf(self) -> bytes | None:
+        """The label rendered and moved by the calibration offset (once)."""
+        if self._pdf is None:
+            layout = page_layout(self._job.page_size)
+            data = self._wait(lambda answer: self._page.printToPdf(answer, layout))
+            if isinstance(data, QByteArray) and not data.isEmpty():
+                try:
+                    self._pdf = shifted_pdf(bytes(data.data()), self._job.offset_mm)
+                except PdfShiftError:
+                    return None
+        return self._pdf
 
     def paint(self, printer: QPrinter) -> bool:
         """Draw the label on `printer`; False (with `error`) if it could not be drawn."""
@@ -82,9 +104,12 @@ class LabelPainter(QObject):
         if not self._ensure_loaded():
             self.error = self.tr("the label could not be loaded")
             return False
-        printed: list[bool] = []
-        self._view.print(printer)
-        if not self._wait(self._view.printFinished, printed):
+        pdf = self._label_pdf()
+        try:
+            if pdf is None:
+                raise PaintError("no PDF")
+            paint_pdf(pdf, printer)
+        except PaintError:
             self.error = self.tr("the label could not be drawn")
             return False
         self.pages_painted += 1

@@ -23,7 +23,6 @@ from app.printing.queue import (
     ROUTE_RASTER,
     PrintJob,
     PrintQueue,
-    apply_offset,
     choose_resolution,
     route_for,
 )
@@ -176,13 +175,6 @@ def test_offset_shifts_the_label_without_adding_pages(
     assert blocker.args[1] is True
     assert pdf_pages(tmp_path / "o.pdf") == [pytest.approx((100, 150), abs=1.0)]
     assert read_barcodes_from_pdf(tmp_path / "o.pdf") == ["SF5"]
-
-
-def test_apply_offset() -> None:
-    assert apply_offset("<p>x</p>", (0, 0)) == "<p>x</p>"
-    shifted = apply_offset("<!DOCTYPE html><p>x</p>", (1.5, -2))
-    assert shifted.startswith("<!DOCTYPE html>")  # no quirks mode
-    assert "translate(1.5mm,-2mm)" in shifted
 
 
 def test_resolution_choice(qapp: object) -> None:
