@@ -65,6 +65,19 @@ def test_a_pdf_file_is_written_but_the_label_is_unverified(
     assert ended[3].detail == "barcode reads SF8, not the waybill SF9"
 
 
+def test_a_label_the_calibration_offset_moves_off_its_page_is_caught(
+    qtbot: QtBot, print_queue: PrintQueue, tmp_path: Path
+) -> None:
+    # Verified where it will be on paper: after the offset, not before.
+    html = barcode_label_html("SF7", 100, 150)
+    near = job(1, html, "SF7", pdf_path=tmp_path / "1.pdf", offset_mm=(2.0, 3.0))
+    gone = job(2, html, "SF7", pdf_path=tmp_path / "2.pdf", offset_mm=(0.0, 160.0))
+    ended = results(qtbot, print_queue, [near, gone])
+    assert ended[1].kind is OutcomeKind.SPOOLED and ended[1].detail.endswith("; verified")
+    assert ended[2].kind is OutcomeKind.UNVERIFIED
+    assert ended[2].detail == "the label is blank"
+
+
 def test_without_a_policy_nothing_is_verified(
     qtbot: QtBot, print_queue: PrintQueue, tmp_path: Path
 ) -> None:
