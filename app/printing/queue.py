@@ -24,11 +24,11 @@ Between rendering and delivering, the queue runs its `LabelCheck` (by default
 `UNVERIFIED` and is never sent to a printer (a PDF file is still written, for the packer
 to look at), unless the job allows unverified labels ("Print anyway") — then it goes out
 and its outcome says so; a page of absurd size never goes out. A verified label's
-outcome says "verified". The raster route prints from a page, not from a PDF: a job
-that asks for verification is first rendered to a vector PDF like the others (the same
-label in the same cage) and checked, and only a label that passes (or is allowed) is then
-printed by `RasterRoute`. A missing printer ends its job
-`NO_PRINTER` and nothing is sent.
+outcome says "verified". The raster route renders for itself, but a job that asks for
+verification is first rendered to a vector PDF like the others (the same label in the
+same cage), moved and checked, and only a label that passes (or is allowed) is then
+printed by `RasterRoute` — that very PDF, rasterised at the job's dpi. A missing printer
+ends its job `NO_PRINTER` and nothing is sent.
 
 The calibration offset (`pdf_shift`), the check and the writing of a PDF file (and the
 raster route's painting) run through the queue's `offload`
@@ -428,11 +428,9 @@ class PrintQueue(QObject):
         if self._route == ROUTE_RASTER:
             self._watchdog.stop()  # the raster route keeps its own load and print time
             try:
-                self._raster.start(job, done)
+                self._raster.print_pdf(job, pdf, done)  # the label just verified
             except PrinterNotFound as exc:
                 self._finish(PrintResult(OutcomeKind.NO_PRINTER, str(exc)))
-            except LabelTooLarge as exc:
-                self._finish(PrintResult(OutcomeKind.RENDER_FAILED, str(exc)))
             return
         if self._route == ROUTE_PDF_FILE:
             self._pdf_file.deliver(job, pdf, done)

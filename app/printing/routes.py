@@ -15,8 +15,9 @@ typed `PrintResult` (`app.core.print_outcome`):
   time: a label that never loads is `RENDER_FAILED`, a print that never ends `TIMED_OUT`.
 
 The first two take an already rendered PDF (the queue renders ahead for them); the raster
-route renders and prints in one go (a job that asks for verification has been rendered to
-a PDF and checked by the queue before it gets here).
+route renders and prints in one go — or, for a job that asks for verification, prints the
+PDF the queue rendered, moved and checked (`print_pdf`): the label verified is the one
+printed.
 """
 
 from __future__ import annotations
@@ -176,6 +177,15 @@ class RasterRoute:
         self._job, self._done, self._printer, self._printing = job, done, printer, False
         self._timer.start(self._load_timeout_ms)
 
+    def print_pdf(self, job: PrintJob, pdf: bytes, done: Done) -> None:
+        """Print `pdf`, the label already rendered and moved by the offset (the one the
+        queue verified): nothing is loaded again. Raises `PrinterNotFound` at once."""
+        printer = _make_printer(job)
+        self._generation += 1
+        self._job, self._done, self._printer, self._printing = job, done, printer, True
+        self._timer.start(self._print_timeout_ms)
+        self._paint(self._generation, pdf, (0.0, 0.0), printer)
+
     def shutdown(self) -> None:
         """Forget the running job (its caller ends it) and free the page."""
         self._timer.stop()
@@ -220,9 +230,14 @@ class RasterRoute:
         if not pdf:
             self._end(PrintResult(OutcomeKind.RENDER_FAILED, "the label could not be drawn"))
             return
+        self._paint(generation, pdf, job.offset_mm, printer)
+
+    def _paint(
+        self, generation: int, pdf: bytes, offset_mm: tuple[float, float], printer: QPrinter
+    ) -> None:
         # The work holds the printer until it ends, whatever became of the job.
         self._offload(
-            partial(_move_and_paint, pdf, job.offset_mm, printer),
+            partial(_move_and_paint, pdf, offset_mm, printer),
             partial(self._on_painted, generation),
             partial(self._on_painted, generation),
         )
