@@ -4,11 +4,12 @@ Proves that an installation (a source checkout or the PyInstaller bundle) can do
 packing station needs without a network, a printer or a WeChat account: start QtWebEngine
 headless, render a 100 × 150 mm label with Chinese text and a Code128 barcode to PDF with
 the hardened label renderer, and show it in a web view. The checks themselves live in
-`app.cli.selftest_checks`: the PDF's page size, the barcode's bars in the PDF, and the barcode
-read back from the rendered image — after a first check that every shared library of the
-Qt parts the program loads resolves (`app.system.shared_libraries`). Prints one PASS/FAIL
-line per check, where the PDF and the image were written, and how long it took; returns 0
-when every check passed, else 1.
+`app.cli.selftest_checks`: the PDF's page size, the barcode's bars in the PDF, the label
+verification every printed label goes through (pdfium and zxing-cpp, native libraries a
+bundle must carry), and the barcode read back from the rendered image — after a first
+check that every shared library of the Qt parts the program loads resolves
+(`app.system.shared_libraries`). Prints one PASS/FAIL line per check, where the PDF and
+the image were written, and how long it took; returns 0 when every check passed, else 1.
 """
 
 from __future__ import annotations
@@ -194,6 +195,7 @@ def run_checks(out: TextIO, workdir: Path) -> list[CheckResult]:
         )
         results.append(check_page_size(pdf, LABEL_SIZE_MM, tolerance_mm=1.0))
         results.append(check_pdf_barcode(pdf, SELFTEST_CODE))
+        results.append(verification_check(pdf, SELFTEST_CODE))
         for result in results:
             _print_result(out, result)
 
@@ -213,6 +215,20 @@ def run_checks(out: TextIO, workdir: Path) -> list[CheckResult]:
         _dispose_later_objects()
         del app
     return results
+
+
+def verification_check(pdf: bytes, code: str) -> CheckResult:
+    """The label verifier (pdfium raster, zxing-cpp read) passes the sample label."""
+    name = "label verification"
+    try:
+        from app.printing.verify import verify_label
+
+        result = verify_label(pdf, code)
+    except Exception as exc:  # a bundle without pdfium or zxing-cpp fails here, not later
+        return CheckResult(name, False, f"{type(exc).__name__}: {exc}")
+    if not result.ok:
+        return CheckResult(name, False, result.reason)
+    return CheckResult(name, True, f"barcode reads {code} at {result.checked_dpi} dpi")
 
 
 def shared_libraries_check() -> CheckResult:

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from app.cli.selftest import SELFTEST_CODE, sample_label_html
+from app.cli.selftest import SELFTEST_CODE, sample_label_html, verification_check
 from app.cli.selftest_checks import (
     check_image_barcode,
     check_page_size,
@@ -47,10 +47,11 @@ def test_self_test_command_passes_and_its_pdf_scans(tmp_path: Path) -> None:
         timeout=120,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    for check in ("shared libraries", "page size", "barcode in PDF", "barcode in image"):
+    checks = ("shared libraries", "page size", "barcode in PDF", "label verification")
+    for check in (*checks, "barcode in image"):
         assert re.search(rf"^  PASS  {check}: ", done.stdout, re.M), done.stdout
     assert "FAIL" not in done.stdout
-    assert re.search(r"^PASS: 4 of 4 checks passed", done.stdout, re.M)
+    assert re.search(r"^PASS: 5 of 5 checks passed", done.stdout, re.M)
     # An independent reader agrees: the PDF the self-test wrote scans back to the code.
     match = re.search(r"rendered (\S+\.pdf) ", done.stdout)
     assert match, done.stdout
@@ -70,6 +71,11 @@ def test_checks_pass_on_the_rendered_sample_label(renderer: LabelRenderer) -> No
     pdf = renderer.render_pdf_blocking(sample_label_html(), PageSizeMm(100.0, 150.0))
     assert check_page_size(pdf, (100.0, 150.0)).ok
     assert check_pdf_barcode(pdf, SELFTEST_CODE).ok
+    verified = verification_check(pdf, SELFTEST_CODE)
+    assert verified.ok, verified.detail
+    assert verified.detail == f"barcode reads {SELFTEST_CODE} at 203 dpi"
+    wrong = verification_check(pdf, "SELFTEST-9")
+    assert not wrong.ok and "not the waybill SELFTEST-9" in wrong.detail
 
 
 def test_page_size_check_fails_on_a_label_of_the_wrong_size(renderer: LabelRenderer) -> None:
