@@ -16,7 +16,15 @@ from app.core.labels import page_size_from_css
 from app.printing.profile import LabelProfile, make_label_profile
 from app.printing.render import LabelRenderer, RenderResult
 from app.printing.verify import VerifyPolicy, verify_label
-from tests.fixtures.label_corpus import CASES, STUCK, AllowedHost, Case, ConnectionCounter, case
+from tests.fixtures.label_corpus import (
+    CASES,
+    LINK_HEADERS,
+    STUCK,
+    AllowedHost,
+    Case,
+    ConnectionCounter,
+    case,
+)
 from tests.fixtures.qt import dispose
 
 
@@ -153,3 +161,37 @@ def test_a_stuck_label_fails_alone_and_the_four_behind_it_render(
         assert result.pdf is not None
         assert verify_label(result.pdf, c.waybill).ok
     assert elapsed < deadline_s + 8, elapsed
+
+
+def _render_linked(
+    caged: LabelProfile,
+    allowed_host: AllowedHost,
+    listener: ConnectionCounter,
+    kind: str,
+) -> tuple[Case, RenderResult]:
+    """Render the label whose allowed host answers with `Link` headers of `kind`."""
+    c = LINK_HEADERS[kind]
+    renderer = LabelRenderer(caged)
+    try:
+        result = render(renderer, corpus_html(c, allowed_host, listener))
+    finally:
+        dispose(renderer)
+    assert result.pdf is not None, result.error
+    asked = {p.partition("?")[0] for p in allowed_host.paths() if f"kind={kind}" in p}
+    # the style sheet, the font and the barcode came from the allowed host, each with
+    # its Link header
+    assert asked == {"/linked.css", "/fonts/label.ttf", f"/barcode/{c.waybill}.svg"}
+    return c, result
+
+
+def test_link_headers_that_fetch_are_blocked_and_reported(
+    caged: LabelProfile, allowed_host: AllowedHost, listener: ConnectionCounter
+) -> None:
+    # Chromium acts on the Link header of every subresource (images and style sheets
+    # too, not only the document): prefetch, preload and modulepreload become requests,
+    # which the interceptor sees, blocks and reports against the label.
+    c, result = _render_linked(caged, allowed_host, listener, "fetch")
+    verification = verify_label(result.pdf or b"", c.waybill, blocked_hosts=result.blocked_hosts)
+    assert result.blocked_hosts == (listener.url,)
+    assert {p.kind for p in verification.problems} == c.problems
+    assert listener.connections == 0
