@@ -6,13 +6,17 @@ Every benchmark runs in its own fresh Python process (`tests.benchmarks.bench_<n
 and compares this program with its alternatives *in the same run*, so the ratios hold on
 a shared, noisy machine even when absolute times drift. `--quick` is a smoke variant
 (small counts, under a minute); `--write-doc` (the default without `--quick`) writes the
-table, date and machine to docs/PERFORMANCE.md.
+table, date and machine to docs/PERFORMANCE.md. A run of some benchmarks only (`--only`)
+merges its rows into the table already there (`merge_doc`): each of its rows and notes
+replaces the one with the same metric (or is added), every other row stays, and a line
+under the machine line says when, where and under what load those rows were measured.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import time
@@ -76,6 +80,60 @@ def write_doc(text: str) -> None:
     DOC.write_text(header + text + "\n\n" + (findings or FINDINGS_START + "\n"), encoding="utf-8")
 
 
+def _metric(line: str) -> str:
+    """The metric of a table line ("| metric | …"), without a trailing footnote mark."""
+    return line.strip().strip("|").split("|")[0].strip().rstrip("¹²³⁴⁵⁶⁷⁸⁹ ")
+
+
+def _note_metric(line: str) -> str:
+    match = re.match(r"- \*\*(.+?)\*\*: ", line)
+    return match.group(1) if match else ""
+
+
+def merge_doc(old: str, rows: list[Row], measured: str) -> str:
+    """The generated part of docs/PERFORMANCE.md (`old`, without the findings) with `rows`
+    merged in (module docstring); `measured` is the line saying when and how."""
+    lines = old.rstrip("\n").split("\n")
+    new_table = {r.metric: line for r, line in zip(rows, _table_lines(rows), strict=True)}
+    new_notes = {r.metric: f"- **{r.metric}**: {r.note}" for r in rows if r.note}
+    out: list[str] = []
+    last_row = last_note = machine = -1
+    for line in lines:
+        if line.startswith("| ") and not line.startswith("| metric |"):
+            key = _metric(line)
+            if key in new_table:
+                line = new_table.pop(key)
+            out.append(line)
+            last_row = len(out) - 1
+        elif line.startswith("- **") and _note_metric(line):
+            key = _note_metric(line)
+            if key in new_notes:
+                line = new_notes.pop(key)
+            out.append(line)
+            last_note = len(out) - 1
+        elif line.startswith("**Rows re-measured") and measured.split(":", 1)[0] in line:
+            continue  # an earlier partial run of the same benchmarks: replaced below
+        else:
+            out.append(line)
+            if line.startswith("**Machine:**"):
+                machine = len(out) - 1
+    if last_note >= 0 and new_notes:
+        out[last_note + 1 : last_note + 1] = list(new_notes.values())
+    if last_row >= 0 and new_table:
+        out[last_row + 1 : last_row + 1] = list(new_table.values())
+    elif new_table:
+        out += ["", *table(rows).split("\n")]
+    if machine >= 0:
+        out[machine + 1 : machine + 1] = ["", measured]
+    else:
+        out[:0] = [measured, ""]
+    return "\n".join(out)
+
+
+def _table_lines(rows: list[Row]) -> list[str]:
+    return table(rows).split("\n")[2 : 2 + len(rows)]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.run")
     parser.add_argument("--quick", action="store_true", help="small counts: a smoke run")
@@ -86,7 +144,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--write-doc",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="write docs/PERFORMANCE.md (default: yes unless --quick or --only)",
+        help="write docs/PERFORMANCE.md (default: yes unless --quick; with --only the rows "
+        "are merged into the table there)",
     )
     parser.add_argument(
         "--memory-prints",
@@ -103,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         unknown = [n for n in names if n not in BENCHMARKS]
         if unknown:
             parser.error(f"unknown benchmark(s): {', '.join(unknown)}")
-    write = args.write_doc if args.write_doc is not None else not (args.quick or args.only)
+    write = args.write_doc if args.write_doc is not None else not args.quick
     timeout = 120.0 if args.quick else 1200.0
     rows: list[Row] = []
     started = time.monotonic()
@@ -118,7 +177,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{time.monotonic() - started:.0f} s in all\n\n{table(rows)}"
     )
     print(text)
-    if write:
+    if write and args.only:
+        measured = (
+            f"**Rows re-measured by `--only {','.join(names)}`:** {machine_line()} · {mode}, "
+            f"{time.monotonic() - started:.0f} s"
+        )
+        old = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+        generated = old.split(FINDINGS_START, 1)[0]
+        generated = generated.split("\n\n", 2)[2] if generated.startswith("# Performance") else ""
+        write_doc(merge_doc(generated, rows, measured))
+        print(f"\nmerged into {DOC.relative_to(REPO)}", file=sys.stderr)
+    elif write:
         write_doc(text)
         print(f"\nwritten to {DOC.relative_to(REPO)}", file=sys.stderr)
     return 0
