@@ -29,6 +29,8 @@ CSV_COLUMNS = (
     "last_print_time",
     "reprints",
     "last_print_outcome",
+    "last_print_kind",
+    "last_print_message",
 )
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -61,6 +63,8 @@ def csv_record(row: HistoryRow) -> list[str | int]:
         format_time(row.last_print_at),
         row.reprints,
         "" if row.last_outcome is None else row.last_outcome.value,
+        "" if row.last_kind is None else row.last_kind.value,
+        _text(row.last_message),
     ]
 
 

@@ -124,7 +124,8 @@ _HISTORY_SELECT = f"""
                 AND p.outcome IN {SUCCESS_SQL} AND p.is_reprint = 1) AS reprints,
            (SELECT count(*) FROM prints p WHERE p.order_row = o.id) AS attempts,
            lp.printer AS last_printer, lp.started_at AS last_print_at, lp.outcome AS last_outcome,
-           coalesce(lp.station, '') AS last_station
+           coalesce(lp.station, '') AS last_station, lp.kind AS last_kind,
+           coalesce(lp.message, '') AS last_message
     FROM orders o
     LEFT JOIN fetches f ON f.id = (SELECT max(id) FROM fetches
                                    WHERE order_row = o.id AND finished_at IS NOT NULL)
@@ -243,6 +244,8 @@ def _history_row(row: Any) -> HistoryRow:
         last_print_at=row["last_print_at"],
         last_outcome=None if row["last_outcome"] is None else PrintOutcome(row["last_outcome"]),
         last_station=row["last_station"],
+        last_kind=outcome_kind(row["last_kind"]),
+        last_message=row["last_message"],
     )
 
 

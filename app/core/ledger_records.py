@@ -162,6 +162,11 @@ class HistoryRow:
     last_outcome: PrintOutcome | None
     last_station: str = ""
     """The station of the newest print attempt ("" before any print)."""
+    last_kind: OutcomeKind | None = None
+    """The typed outcome of the newest print attempt (None before any, or while pending)."""
+    last_message: str = ""
+    """What happened to the newest print attempt (the printer's reason when it failed or
+    is stuck)."""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.ledger_records import HistoryRow, OrderState, PrintRecord
+from app.core.ledger_records import HistoryRow, OrderState, PrintOutcome, PrintRecord
 
 
 def when_text(timestamp: float | None) -> str:
@@ -74,7 +75,7 @@ class OrdersTable(QTableWidget):
                 row.order_id,
                 row.delivery_id,
                 row.waybill_id or "",
-                self.state_text(row.state),
+                self.row_state_text(row),
                 str(row.prints),
                 str(row.reprints),
                 row.last_printer or "",
@@ -85,6 +86,12 @@ class OrdersTable(QTableWidget):
         _fill(self, lines)
         for column in (0, 3):  # time and waybill id: never cut off
             self.resizeColumnToContents(column)
+
+    def row_state_text(self, row: HistoryRow) -> str:
+        """The order's state, or where its label is when it is in the printer."""
+        if row.last_outcome in (PrintOutcome.SENT, PrintOutcome.STUCK):
+            return outcome_text(row.last_outcome)
+        return self.state_text(row.state)
 
     def state_text(self, state: OrderState) -> str:
         """A ledger state as the packer reads it."""
@@ -122,7 +129,7 @@ class AttemptsTable(QTableWidget):
                 when_text(record.started_at),
                 record.printer,
                 str(record.copies),
-                record.outcome.value,
+                outcome_text(record.outcome),
                 self.tr("yes") if record.is_reprint else "",
                 record.station,
                 record.message,
@@ -130,3 +137,25 @@ class AttemptsTable(QTableWidget):
             for record in attempts
         ]
         _fill(self, lines)
+
+
+def outcome_text(outcome: PrintOutcome) -> str:
+    """A print's state as the packer reads it."""
+    names = {
+        PrintOutcome.PENDING: QCoreApplication.translate("PrintOutcome", "being sent"),
+        PrintOutcome.SENT: QCoreApplication.translate(
+            "PrintOutcome", "sent, waiting for the printer"
+        ),
+        PrintOutcome.SPOOLED: QCoreApplication.translate("PrintOutcome", "accepted by the printer"),
+        PrintOutcome.PRINTED: QCoreApplication.translate("PrintOutcome", "printed"),
+        PrintOutcome.STUCK: QCoreApplication.translate("PrintOutcome", "stuck in the printer"),
+        PrintOutcome.FAILED: QCoreApplication.translate("PrintOutcome", "failed"),
+        PrintOutcome.UNKNOWN: QCoreApplication.translate("PrintOutcome", "unknown, to be checked"),
+        PrintOutcome.CONFIRMED_PRINTED: QCoreApplication.translate(
+            "PrintOutcome", "confirmed printed"
+        ),
+        PrintOutcome.CONFIRMED_NOT_PRINTED: QCoreApplication.translate(
+            "PrintOutcome", "confirmed not printed"
+        ),
+    }
+    return names.get(outcome, outcome.value)

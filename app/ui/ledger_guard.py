@@ -3,9 +3,11 @@
 `LedgerPrintGuard` implements `app.printing.guard.PrintGuard` over the ledger's one print
 policy (`app.core.print_policy`, shared with the command line): `before_print` claims a
 `pending` print and returns the claim as the token; `after_print` settles it with the typed
-`PrintResult`. A waybill the ledger shows as printed (spooled, confirmed, or with an
-unknown outcome) is refused with `PrintRefused(already_printed=True)`, so the window asks
-the packer and prints it again only as a recorded reprint.
+`PrintResult` (a CUPS job the window follows is `sent` first, then `printed`, `stuck` or
+`failed`). A waybill the ledger shows as printed (spooled, confirmed, with an unknown
+outcome, or sent or stuck in the printer) is refused with
+`PrintRefused(already_printed=True)`, so the window asks the packer and prints it again
+only as a recorded reprint.
 
 Which ledger order a label belongs to: a waybill tagged with `LEDGER_ORDER_EXTRA` in its
 `extra` (labels reprinted from the history carry their order's id), else the id
@@ -30,7 +32,7 @@ import dataclasses
 import logging
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QCoreApplication
 
@@ -38,7 +40,7 @@ from app.core.ledger import Ledger
 from app.core.ledger_records import LedgerError, LedgerUnavailable, PrintOutcome, PrintRecord
 from app.core.model import OrderRef, Waybill
 from app.core.print_outcome import PrintResult
-from app.core.print_policy import Claim, LedgerPrintPolicy, PrintRefusal
+from app.core.print_policy import TARGET_PRINTER, Claim, LedgerPrintPolicy, PrintRefusal
 from app.printing.guard import PrintRefused
 
 log = logging.getLogger(__name__)
@@ -100,6 +102,9 @@ class LedgerPrintGuard:
         self._policy = LedgerPrintPolicy(ledger)
         self.unrecorded: list[tuple[Claim, PrintResult]] = []
         """Outcomes the warehouse ledger could not take (it was away); written later."""
+        self.follows: Callable[[PrintResult], bool] | None = None
+        """Set when the window follows CUPS jobs to paper (`app.ui.job_watch`): a spooled
+        job it follows is recorded `sent`, and settled again when it ends."""
 
     @property
     def ledger(self) -> Ledger:
@@ -158,8 +163,11 @@ class LedgerPrintGuard:
     def after_print(self, token: object, result: PrintResult) -> None:
         if not isinstance(token, Claim):
             raise ValueError(f"unknown print token {token!r}")
+        following = (
+            self.follows is not None and token.target == TARGET_PRINTER and self.follows(result)
+        )
         try:
-            self._policy.settle(token, result)
+            self._policy.settle(token, result, following=following)
         except LedgerUnavailable as exc:  # the label is out (or not); say so when it is back
             log.warning("print #%d ended while the ledger was away: %s", token.print_id, exc)
             self.unrecorded.append((token, result))

@@ -30,6 +30,7 @@ from app.ui.carrier_refresh import start_carrier_refresh
 from app.ui.feedback import BeepPlayer, FeedbackSounds
 from app.ui.fetch_controller import FetchController, FetchSummary, describe_error
 from app.ui.import_files import install_file_import
+from app.ui.job_follow import connect_job_following
 from app.ui.order_entry import OrderEntry
 from app.ui.paste_dialog import PasteListDialog
 from app.ui.print_commands import PrintCommands
@@ -206,6 +207,7 @@ class MainWindow(QMainWindow):
         self.fetcher.progressed.connect(self.panel.fetch_progressed)
         self.fetcher.finished.connect(self._on_fetch_finished)
         connect_printer_state(self)
+        self.job_watch = connect_job_following(self)
         self.printer.pendingChanged.connect(self.print_progress.pending_changed)
         self.table.selectionModel().currentRowChanged.connect(self._show_current)
         self.model.dataChanged.connect(self._on_rows_changed)
@@ -396,6 +398,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.printer_watch.stop()
+        if self.job_watch is not None:
+            self.job_watch.stop()
         self.scan_catcher.uninstall()
         self.fetcher.cancel()
         if self.window_state is not None:

@@ -38,6 +38,7 @@ from app.printing.guard import PrintGuard, PrintRefused, SessionPrintGuard
 from app.printing.page_setup import job_title, page_size_for, pdf_file_for
 from app.printing.print_service import PrintService
 from app.printing.queue import PrintQueue
+from app.ui.job_watch import JobWatch
 from app.ui.print_report import PrintReport, PrintRequestResult
 from app.ui.print_target import NoPrinter, PrintTarget, find_target
 from app.ui.queue_model import Key, OrderQueueModel, RowState
@@ -103,11 +104,14 @@ class PrintController(QObject):
         self.last_output = ""
         """Where the last label that printed went: a printer's name or a PDF file's path."""
         self._service.ended.connect(self._on_job_ended)
+        self.watch: JobWatch | None = None
+        """Follows CUPS jobs to paper when set (`app.ui.job_follow`): a spooled row is
+        printed only once CUPS completed its job."""
 
     @property
     def pending(self) -> int:
-        """Jobs submitted and not yet ended."""
-        return len(self._jobs)
+        """Jobs submitted and not yet ended (on paper, or failed)."""
+        return len(self._jobs) + (self.watch.pending if self.watch is not None else 0)
 
     @property
     def guard(self) -> PrintGuard:
@@ -120,6 +124,8 @@ class PrintController(QObject):
     def set_settings(self, settings: Settings) -> None:
         self._settings = settings
         self._service.set_settings(settings)
+        if self.watch is not None:
+            self.watch.set_stuck_after(settings.stuck_after_s)
 
     def set_ask(self, ask: AskFn | None) -> None:
         self._ask = ask
@@ -187,7 +193,12 @@ class PrintController(QObject):
         return self._confirm_unverified(waybill, reason)
 
     def print_waybills(
-        self, waybills: Sequence[Waybill], *, reprint: bool, source: str
+        self,
+        waybills: Sequence[Waybill],
+        *,
+        reprint: bool,
+        source: str,
+        printer: str | None = None,
     ) -> PrintRequestResult:
         """The one print path: print these labels through the guard.
 
@@ -195,7 +206,9 @@ class PrintController(QObject):
         reprint and does not refuse them as printed). Otherwise a label the guard says was
         printed already is printed again only if the packer answers yes to `ask`.
         A waybill that is not printable (cancelled, no label) or whose row is printing now
-        is refused. Raises `NoPrinter` (nothing is submitted or recorded then).
+        is refused. `printer`: print there instead of the configured printer (a stuck
+        label printed again on another one). Raises `NoPrinter` (nothing is submitted or
+        recorded then).
         """
         result = PrintRequestResult()
         chosen: list[tuple[Waybill, bool, bool]] = []
@@ -206,7 +219,7 @@ class PrintController(QObject):
             else:
                 chosen.append((waybill, reprint, False))
         if chosen:
-            self._print(chosen, source, result)
+            self._print(chosen, source, result, printer)
         return result
 
     def cancel_pending(self) -> int:
@@ -214,9 +227,14 @@ class PrintController(QObject):
         return sum(self._service.cancel(ticket) for ticket in list(self._jobs))
 
     def _print(
-        self, chosen: list[tuple[Waybill, bool, bool]], source: str, result: PrintRequestResult
+        self,
+        chosen: list[tuple[Waybill, bool, bool]],
+        source: str,
+        result: PrintRequestResult,
+        printer: str | None = None,
     ) -> None:
-        target = self.target()  # NoPrinter: nothing asked, recorded or submitted
+        # NoPrinter: nothing asked, recorded or submitted
+        target = PrintTarget(printer=printer) if printer else self.target()
         result.target = str(target)
         tokens: dict[int, object] = {}
         printed_before: list[int] = []
@@ -306,6 +324,21 @@ class PrintController(QObject):
             return
         ok = outcome.ok
         message = outcome.detail if ok else outcome.message(self._language)
+        if ok and self.watch is not None and self.watch.accepts(outcome):
+            self._model.mark_sent(job.key, job.where)
+            self.watch.follow(job.key, job.token, job.where, outcome)
+            self.pendingChanged.emit(self.pending)
+            return
+        self.end_job(job.key, job.where, outcome, message)
+
+    def end_job(self, key: Key, where: str, outcome: PrintResult, message: str) -> None:
+        """A label's print ended (or, followed to paper, became stuck): its row and the
+        packer's line say so."""
+        ok = outcome.ok
+        job = _Job(key, where, None)
+        if outcome.kind is OutcomeKind.STUCK:  # still followed: it may come out yet
+            self._model.mark_stuck(key, outcome.detail)
+            return
         if ok:
             self.last_output = job.where
             self._unverified.pop(job.key, None)

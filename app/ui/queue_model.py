@@ -301,6 +301,18 @@ class OrderQueueModel(QAbstractTableModel):
     def mark_printing(self, key: Key) -> None:
         self._update(key, RowState.PRINTING, message=self.tr("sent to the printer"))
 
+    def mark_sent(self, key: Key, printer: str) -> None:
+        """CUPS took the label: it is followed until it is on paper (still printing)."""
+        self._update(
+            key,
+            RowState.PRINTING,
+            message=self.tr("sent to {0}, waiting for the paper").format(printer),
+        )
+
+    def mark_stuck(self, key: Key, reason: str) -> None:
+        """The label has not come out in time: it is still in the printer's queue."""
+        self._update(key, RowState.PRINTING, message=self.tr("stuck: {0}").format(reason))
+
     def mark_printed(self, key: Key, printer: str) -> None:
         self._update(
             key,

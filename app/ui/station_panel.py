@@ -10,7 +10,15 @@ controllers.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.core.settings import Settings
 from app.ui.actions import WindowActions, action_button
@@ -55,6 +63,10 @@ class StationPanel(QWidget):
             buttons.addWidget(action_button(action, self))
         self.printer_state = PrinterStateLabel(self)
         buttons.addWidget(self.printer_state)
+        self.stuck_button = QPushButton(self)  # labels that have not come out (job_follow)
+        self.stuck_button.setObjectName("stuckLabels")
+        self.stuck_button.hide()
+        buttons.addWidget(self.stuck_button)
         buttons.addStretch(1)
         buttons.addWidget(action_button(a.paste_list, self))
         if services.sample_orders:

@@ -290,6 +290,25 @@ Retry, or print with this station&apos;s own guard only: those prints are record
     </message>
 </context>
 <context>
+    <name>JobFollow</name>
+    <message>
+        <source>Label {0} is stuck on {1}: {2}. Fix the printer; or open Stuck labels to cancel it, print it again or mark it printed.</source>
+        <translation>面单 {0} 卡在 {1}：{2}。请修好打印机；或打开“卡住的面单”取消、重新打印或标记为已打印。</translation>
+    </message>
+    <message>
+        <source>Stuck labels ({0})</source>
+        <translation>卡住的面单（{0}）</translation>
+    </message>
+    <message>
+        <source>checked by the packer</source>
+        <translation>打包员已核实</translation>
+    </message>
+    <message>
+        <source>cancelled by the packer and printed again on {0}</source>
+        <translation>打包员已取消并在 {0} 上重新打印</translation>
+    </message>
+</context>
+<context>
     <name>LabelPainter</name>
     <message>
         <source>the label could not be loaded</source>
@@ -627,6 +646,14 @@ Move it aside and start a new ledger (the old file is kept, renamed), or quit an
         <translation>已发送到打印机</translation>
     </message>
     <message>
+        <source>sent to {0}, waiting for the paper</source>
+        <translation>已发送到 {0}，等待出纸</translation>
+    </message>
+    <message>
+        <source>stuck: {0}</source>
+        <translation>卡住：{0}</translation>
+    </message>
+    <message>
         <source>printed on {0}</source>
         <translation>已在 {0} 打印</translation>
     </message>
@@ -857,6 +884,45 @@ Print again?</source>
     <message>
         <source>it was printed already</source>
         <translation>已经打印过</translation>
+    </message>
+</context>
+<context>
+    <name>PrintOutcome</name>
+    <message>
+        <source>being sent</source>
+        <translation>正在发送</translation>
+    </message>
+    <message>
+        <source>sent, waiting for the printer</source>
+        <translation>已发送，等待打印机</translation>
+    </message>
+    <message>
+        <source>accepted by the printer</source>
+        <translation>打印机已接收</translation>
+    </message>
+    <message>
+        <source>printed</source>
+        <translation>已打印</translation>
+    </message>
+    <message>
+        <source>stuck in the printer</source>
+        <translation>卡在打印机中</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>unknown, to be checked</source>
+        <translation>结果未知，待核实</translation>
+    </message>
+    <message>
+        <source>confirmed printed</source>
+        <translation>已确认打印</translation>
+    </message>
+    <message>
+        <source>confirmed not printed</source>
+        <translation>已确认未打印</translation>
     </message>
 </context>
 <context>
@@ -1381,6 +1447,33 @@ Keep the AppSecret for this session only?</source>
     <message>
         <source>%v of %m orders answered</source>
         <translation>已返回 %v / %m 个订单</translation>
+    </message>
+</context>
+<context>
+    <name>StuckLabelsDialog</name>
+    <message>
+        <source>Stuck labels</source>
+        <translation>卡住的面单</translation>
+    </message>
+    <message>
+        <source>These labels were sent but have not come out. Fix the printer and they print by themselves; or decide for each one:</source>
+        <translation>这些面单已发送但尚未打印出来。修好打印机后会自动打印；或逐个决定如何处理：</translation>
+    </message>
+    <message>
+        <source>Cancel the job</source>
+        <translation>取消任务</translation>
+    </message>
+    <message>
+        <source>It came out: mark printed</source>
+        <translation>已打印出来：标记为已打印</translation>
+    </message>
+    <message>
+        <source>Print again on:</source>
+        <translation>重新打印到：</translation>
+    </message>
+    <message>
+        <source>{0} on {1} (job {2}): {3}</source>
+        <translation>{0} 在 {1}（任务 {2}）：{3}</translation>
     </message>
 </context>
 <context>

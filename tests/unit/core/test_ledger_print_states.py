@@ -4,6 +4,7 @@ their kind from their message's first word when migrated."""
 
 from __future__ import annotations
 
+import csv
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -248,3 +249,24 @@ def test_a_version_3_postgresql_database_migrates_with_kinds_from_the_messages(
         conn.execute("INSERT INTO schema_version VALUES (3)")
     with Ledger(pg_url, clock=StepClock()) as ledger:
         _check_migrated(ledger)
+
+
+def test_history_and_its_csv_say_a_print_is_stuck_and_why(tmp_path: Path) -> None:
+    with Ledger(tmp_path / "l.sqlite3", clock=StepClock()) as ledger:
+        row = fetched(ledger, "O6", "SF6")
+        print_id = sent(ledger, row, "SF6", 60)
+        reason = "stuck: printer Bench is stopped (paused): Out of labels"
+        ledger.settle_print(print_id, PrintOutcome.STUCK, message=reason, kind=OutcomeKind.STUCK)
+        [history] = ledger.search(order_id="O6")
+        assert (history.last_outcome, history.last_kind, history.last_message) == (
+            PrintOutcome.STUCK,
+            OutcomeKind.STUCK,
+            reason,
+        )
+        target = tmp_path / "history.csv"
+        Ledger.export_csv([history], target)
+    with target.open(encoding="utf-8-sig", newline="") as stream:
+        [header, line] = list(csv.reader(stream))
+    cells = dict(zip(header, line, strict=True))
+    assert (cells["last_print_outcome"], cells["last_print_kind"]) == ("stuck", "stuck")
+    assert cells["last_print_message"] == reason

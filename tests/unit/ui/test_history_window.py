@@ -99,7 +99,7 @@ def test_every_attempt_is_shown(opened: tuple[MainWindow, LedgerFeatures], qtbot
     search(history, qtbot, order="A1")
     qtbot.waitUntil(lambda: len(history.attempts) == 2, timeout=10_000)
     outcomes = [history.attempts_table.item(n, 3).text() for n in range(2)]
-    assert outcomes == ["failed", "spooled"]
+    assert outcomes == ["failed", "accepted by the printer"]
     assert history.attempts_table.item(0, 6).text() == "paper out"
 
 

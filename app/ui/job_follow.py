@@ -1,0 +1,189 @@
+"""The window's side of following labels to paper: rows, the packer's line, stuck labels.
+
+`connect_job_following(window)` gives the window's `PrintController` a `JobWatch`
+(`app.ui.job_watch`) when CUPS can be asked: a label CUPS accepted stays *printing* ("sent
+to X, waiting for the paper") and its ledger print `sent` until CUPS completed the job;
+then the row is printed. A job cancelled or aborted in CUPS, or gone with its deleted
+printer, ends failed with that reason (row ready again, error line). A job not completed
+within the `stuck_after_s` setting is reported stuck: red line with the printer's reason,
+and the "Stuck labels" button beside the printer state opens `StuckLabelsDialog`, where
+the packer cancels the job, prints it again on this or another printer (recorded as a
+reprint; the stuck job is cancelled first so it cannot come out too) or marks it printed
+after checking. Nothing is printed again automatically.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.print_outcome import OutcomeKind, PrintResult
+from app.printing.printers import list_printers
+from app.ui.feedback import Feedback
+from app.ui.job_watch import FollowedLabel, JobWatch, Key
+from app.ui.ledger_guard import LedgerPrintGuard
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+
+
+def connect_job_following(window: MainWindow) -> JobWatch | None:
+    """See the module docstring; None where CUPS cannot be asked (jobs are not followed)."""
+    guard = window.printer.guard
+    ledger_guard = guard if isinstance(guard, LedgerPrintGuard) else None
+    watch = JobWatch(
+        window.services.runner,
+        window.services.printer_status,
+        ledger_guard.after_print if ledger_guard is not None else None,
+        window,
+        stuck_after_s=window.settings.stuck_after_s,
+    )
+    if not watch.active:
+        return None
+    if ledger_guard is not None:
+        ledger_guard.follows = watch.accepts
+    window.printer.watch = watch
+    button = window.panel.stuck_button
+
+    def ended(label: FollowedLabel, result: PrintResult) -> None:
+        message = result.detail if result.ok else result.message(window.services.language)
+        window.printer.end_job(label.key, label.printer, result, message)
+        if result.kind is OutcomeKind.STUCK:
+            text = QCoreApplication.translate(
+                "JobFollow",
+                "Label {0} is stuck on {1}: {2}. Fix the printer; or open Stuck labels to "
+                "cancel it, print it again or mark it printed.",
+            ).format(label.key[0], label.printer, result.detail)
+            window.tell(text, Feedback.ERROR)
+
+    def changed() -> None:
+        stuck = len(watch.stuck)
+        button.setText(QCoreApplication.translate("JobFollow", "Stuck labels ({0})").format(stuck))
+        button.setVisible(stuck > 0)
+        window.printer.pendingChanged.emit(window.printer.pending)
+
+    watch.ended.connect(ended)
+    watch.changed.connect(changed)
+    button.clicked.connect(lambda: StuckLabelsDialog(window, watch, window).exec())
+    return watch
+
+
+# -- the packer's decisions --------------------------------------------------------------
+
+
+def cancel_stuck(window: MainWindow, watch: JobWatch, key: Key) -> bool:
+    """Cancel the stuck label's job in CUPS; it then ends failed (row ready again)."""
+    return watch.cancel(key)
+
+
+def mark_stuck_printed(window: MainWindow, watch: JobWatch, key: Key) -> bool:
+    """The packer saw it come out: printed (its job cancelled so it cannot come again)."""
+    label = watch.mark_printed(key)
+    if label is None:
+        return False
+    result = PrintResult(
+        OutcomeKind.PRINTED,
+        QCoreApplication.translate("JobFollow", "checked by the packer"),
+        cups_job=label.job_id,
+    )
+    window.printer.end_job(key, label.printer, result, result.detail)
+    return True
+
+
+def retry_stuck(window: MainWindow, watch: JobWatch, key: Key, printer: str) -> bool:
+    """Print the stuck label again on `printer` as a recorded reprint; its stuck job is
+    cancelled and its print recorded failed, so it cannot come out as well."""
+    position = window.model.row_for_key(key)
+    label = watch.label_for(key)
+    if position is None or label is None:
+        return False
+    waybill = window.model.row_at(position).waybill
+    if waybill is None:
+        return False
+    why = QCoreApplication.translate(
+        "JobFollow", "cancelled by the packer and printed again on {0}"
+    ).format(printer)
+    window.model.mark_print_failed(key, why)  # the row may print again
+    # claimed while the stuck print still holds the waybill: recorded as a reprint
+    result = window.printer.print_waybills([waybill], reprint=True, source="retry", printer=printer)
+    if not result.submitted:
+        window.model.mark_stuck(key, label.stuck_reason)
+        return False
+    watch.give_up(key, why)
+    return True
+
+
+class StuckLabelsDialog(QDialog):
+    """The stuck labels, and what the packer can do about each one."""
+
+    def __init__(self, window: MainWindow, watch: JobWatch, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Stuck labels"))
+        self._window, self._watch = window, watch
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(
+                self.tr(
+                    "These labels were sent but have not come out. Fix the printer and they "
+                    "print by themselves; or decide for each one:"
+                ),
+                self,
+            )
+        )
+        self.labels = QListWidget(self)
+        layout.addWidget(self.labels)
+        row = QHBoxLayout()
+        self.cancel_job = QPushButton(self.tr("Cancel the job"), self)
+        self.mark_printed = QPushButton(self.tr("It came out: mark printed"), self)
+        self.retry = QPushButton(self.tr("Print again on:"), self)
+        self.printers = QComboBox(self)
+        self.printers.addItems([p.name for p in list_printers()])
+        for widget in (self.cancel_job, self.mark_printed, self.retry, self.printers):
+            row.addWidget(widget)
+        layout.addLayout(row)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.cancel_job.clicked.connect(lambda: self._act(cancel_stuck))
+        self.mark_printed.clicked.connect(lambda: self._act(mark_stuck_printed))
+        self.retry.clicked.connect(
+            lambda: self._act(
+                lambda w, watch, key: retry_stuck(w, watch, key, self.printers.currentText())
+            )
+        )
+        watch.changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._keys = [label.key for label in self._watch.stuck]
+        self.labels.clear()
+        for label in self._watch.stuck:
+            self.labels.addItem(
+                self.tr("{0} on {1} (job {2}): {3}").format(
+                    label.key[0], label.printer, label.job_id, label.stuck_reason
+                )
+            )
+        if self._keys:
+            self.labels.setCurrentRow(0)
+            current = self._watch.stuck[0].printer
+            if self.printers.findText(current) >= 0:
+                self.printers.setCurrentText(current)
+
+    def _act(self, action: object) -> None:
+        row = self.labels.currentRow()
+        if not 0 <= row < len(self._keys) or not callable(action):
+            return
+        action(self._window, self._watch, self._keys[row])
+        self.refresh()
