@@ -163,19 +163,20 @@ def fetch_waybills(
     """
     owners = owners if owners is not None else MemoryOwners()
     wanted = {ref.key for ref in refs}
-    converted: dict[ApiItem, Waybill] = {}
+    # by the item's identity (hashing a whole item hashes its label): the item is kept in
+    # the value, so its id cannot be reused while the dict lives
+    converted: dict[int, tuple[ApiItem, Waybill]] = {}
     cache_lock = threading.Lock()
     callback_lock = threading.Lock()
 
     def convert(item: ApiItem) -> Waybill:
         with cache_lock:
-            cached = converted.get(item)
+            cached = converted.get(id(item))
         if cached is not None:
-            return cached
+            return cached[1]
         waybill = vet_waybill(to_waybill(item), owners)
         with cache_lock:
-            converted.setdefault(item, waybill)
-        return waybill
+            return converted.setdefault(id(item), (item, waybill))[1]
 
     def report(items: list[ApiItem]) -> None:
         if on_batch is None:

@@ -104,6 +104,7 @@ _PAGE_RE = re.compile(r"@page\b([^{;]*)\{", re.IGNORECASE)
 _LENGTH_RE = re.compile(r"([0-9]*\.?[0-9]+)(mm|cm|q|in|pt|pc|px)")
 
 
+@functools.lru_cache(maxsize=32)  # orders that share one label text (a carrier's sample)
 def page_size_from_css(html: str) -> PageSizeMm | None:
     """The label's page size from ``@page { size: … }`` in its <style> blocks, or None.
 

@@ -58,6 +58,10 @@ class Db:
         """`execute` a statement run again and again (a server prepares it once)."""
         return self.execute(sql, params)
 
+    def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
+        """Run one statement (no result rows) once per parameter row."""
+        raise NotImplementedError
+
     def insert(self, sql: str, params: Sequence[object] = ()) -> int | None:
         """Run an ``INSERT … RETURNING id``; the new id, or None when nothing was inserted."""
         rows = self.execute(sql, params).fetchall()
@@ -117,6 +121,10 @@ class SqliteDb(Db):
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> Cursor:
         return self._conn.execute(sql, tuple(params))
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
+        if rows:
+            self._conn.executemany(sql, rows)
 
     def begin(self, *, write: bool) -> None:
         self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
@@ -185,6 +193,11 @@ class PgDb(Db):
     def execute_prepared(self, sql: str, params: Sequence[object] = ()) -> Cursor:
         cursor: Cursor = self._conn.execute(sql.replace("?", "%s"), tuple(params), prepare=True)
         return cursor
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
+        if rows:
+            with self._conn.cursor() as cursor:
+                cursor.executemany(sql.replace("?", "%s"), rows)
 
     def begin(self, *, write: bool) -> None:
         self._conn.execute("BEGIN")

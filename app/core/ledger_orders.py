@@ -9,7 +9,7 @@ adds the prints, recovery and history on top; see its docstring for the guarante
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence, Sized
 
 from app.core.ledger_connection import LedgerConnection
 from app.core.ledger_db import Db
@@ -18,6 +18,17 @@ from app.core.model import OrderRef, Waybill, WaybillStatus
 
 _ACTIVE_SQL = "('queued', 'fetching', 'fetched')"
 _THIS_STATION = "(run_id IS NULL OR run_id IN (SELECT id FROM runs WHERE station IN (?, '')))"
+_CHUNK = 500
+"""At most this many orders per statement (SQLite allows 32766 parameters, PostgreSQL 65535)."""
+
+
+def _chunks[T](items: Sequence[T]) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+def _marks(items: Sized) -> str:
+    return ", ".join("?" * len(items))
 
 
 class LedgerOrders(LedgerConnection):
@@ -39,52 +50,84 @@ class LedgerOrders(LedgerConnection):
         """Record orders about to be fetched; returns one ledger order id per ref.
 
         An order (same order id and carrier) that is still active at this station keeps
-        its ledger id instead of getting a second row. Rows are locked in ascending id
-        order in every method, so two programs on a shared ledger never deadlock.
+        its ledger id instead of getting a second row. A handful of statements for the
+        whole batch, whatever its size: one look-up and one insert per `_CHUNK` orders, one
+        touch. Rows are touched in ascending id order, so two programs on a shared ledger
+        never deadlock.
         """
+        if not refs:
+            return []
         now = self._clock()
         with self._tx() as conn:
-            found: dict[int, int] = {}
-            for n, ref in enumerate(refs):
-                row = conn.execute(
-                    f"SELECT id FROM orders WHERE order_id = ? AND delivery_id = ? "
-                    f"AND state IN {_ACTIVE_SQL} AND {_THIS_STATION} ORDER BY id DESC LIMIT 1",
-                    (*ref.key, self.station),
-                ).fetchone()
-                if row is not None:
-                    found[n] = int(row[0])
-            for order_row in sorted(set(found.values())):  # rows locked in one order
-                self._touch(conn, order_row, now)
-            ids: list[int] = []
-            for n, ref in enumerate(refs):
-                if n in found:
-                    ids.append(found[n])
-                    continue
-                new_id = conn.insert(
+            found: dict[tuple[str, str], int] = {}
+            wanted = {ref.key for ref in refs}
+            order_ids = sorted({ref.order_id for ref in refs})
+            for chunk in _chunks(order_ids):
+                for r in conn.execute(
+                    f"SELECT id, order_id, delivery_id FROM orders WHERE order_id IN"
+                    f" ({_marks(chunk)}) AND state IN {_ACTIVE_SQL} AND {_THIS_STATION}",
+                    (*chunk, self.station),
+                ).fetchall():
+                    key, row = (r[1], r[2]), int(r[0])
+                    if key in wanted and row > found.get(key, 0):
+                        found[key] = row
+            if found:
+                self._touch_all(conn, sorted(set(found.values())), now)
+            fresh = [ref for ref in refs if ref.key not in found]
+            made: dict[tuple[str, str], list[int]] = {}
+            for part in _chunks(fresh):
+                for r in conn.execute(
                     "INSERT INTO orders (order_id, delivery_id, waybill_id_requested, queued_at,"
-                    " updated_at, state, session_id, run_id)"
-                    " VALUES (?, ?, ?, ?, ?, 'queued', ?, ?) RETURNING id",
-                    (*ref.key, ref.waybill_id, now, now, session_id, self.run_id),
-                )
-                ids.append(int(new_id or 0))
-        return ids
+                    " updated_at, state, session_id, run_id) VALUES "
+                    + ", ".join(["(?, ?, ?, ?, ?, 'queued', ?, ?)"] * len(part))
+                    + " RETURNING id, order_id, delivery_id",
+                    [
+                        v
+                        for ref in part
+                        for v in (*ref.key, ref.waybill_id, now, now, session_id, self.run_id)
+                    ],
+                ).fetchall():
+                    made.setdefault((r[1], r[2]), []).append(int(r[0]))
+        for ids_of_key in made.values():
+            ids_of_key.sort(reverse=True)  # a key queued twice: its rows in input order
+        return [found[ref.key] if ref.key in found else made[ref.key].pop() for ref in refs]
+
+    def _touch_all(self, conn: Db, order_rows: Sequence[int], now: float) -> None:
+        """`_touch` for many orders (sorted, distinct ids), one statement per `_CHUNK`."""
+        for chunk in _chunks(order_rows):
+            cur = conn.execute(
+                f"UPDATE orders SET updated_at = ?, run_id = ? WHERE id IN ({_marks(chunk)})",
+                (now, self.run_id, *chunk),
+            )
+            if cur.rowcount != len(chunk):
+                raise LedgerError(f"no ledger order among #{chunk[0]}..#{chunk[-1]}")
 
     def record_fetch_started(self, order_ids: Sequence[int]) -> None:
-        """Record that the fetch of these orders begins (an unanswered earlier one is dropped)."""
+        """Record that the fetch of these orders begins (an unanswered earlier one is dropped).
+
+        Three statements per `_CHUNK` orders: touch (and mark fetching), drop the
+        unanswered fetches, insert the new ones.
+        """
         now = self._clock()
+        rows = sorted(set(order_ids))
         with self._tx() as conn:
-            for order_row in sorted(set(order_ids)):
-                self._touch(conn, order_row, now)
+            for chunk in _chunks(rows):
+                marks = _marks(chunk)
+                cur = conn.execute(
+                    "UPDATE orders SET updated_at = ?, run_id = ?, state = CASE WHEN state IN"
+                    f" ('printed', 'done') THEN state ELSE 'fetching' END WHERE id IN ({marks})",
+                    (now, self.run_id, *chunk),
+                )
+                if cur.rowcount != len(chunk):
+                    raise LedgerError(f"no ledger order among #{chunk[0]}..#{chunk[-1]}")
                 conn.execute(
-                    "DELETE FROM fetches WHERE order_row = ? AND finished_at IS NULL", (order_row,)
+                    f"DELETE FROM fetches WHERE finished_at IS NULL AND order_row IN ({marks})",
+                    chunk,
                 )
                 conn.execute(
-                    "INSERT INTO fetches (order_row, started_at) VALUES (?, ?)", (order_row, now)
-                )
-                conn.execute(
-                    "UPDATE orders SET state = 'fetching' WHERE id = ? "
-                    "AND state NOT IN ('printed', 'done')",
-                    (order_row,),
+                    "INSERT INTO fetches (order_row, started_at) VALUES "
+                    + ", ".join(["(?, ?)"] * len(chunk)),
+                    [v for row in chunk for v in (row, now)],
                 )
 
     def record_fetch_result(self, order_id: int, waybill: Waybill) -> None:
@@ -96,22 +139,30 @@ class LedgerOrders(LedgerConnection):
     ) -> None:
         """Store the answers of one API call in one transaction (see `record_fetch_result`).
 
-        The checks, the touches and the state changes are one statement each for the whole
-        call, the fetch rows one each. With `close_printable`, an order whose label could
-        be put out is closed at once (fetched only to look at), as `mark_done` would.
+        A handful of statements for the whole call: the check, the open fetches, the fetch
+        rows (one `executemany`) and the touch with the new state (one per state). With
+        `close_printable`, an order whose label could be put out is closed at once (fetched
+        only to look at), as `mark_done` would.
         """
         if not results:
             return
         now = self._clock()
-        rows = [order_id for order_id, _ in results]
-        marks = ", ".join("?" * len(rows))
+        rows = sorted({order_id for order_id, _ in results})
         with self._tx() as conn:
-            keys = {
-                int(r[0]): (r[1], r[2])
+            keys: dict[int, tuple[str, str]] = {}
+            open_fetches: dict[int, int] = {}
+            for chunk in _chunks(rows):
+                marks = _marks(chunk)
                 for r in conn.execute(
-                    f"SELECT id, order_id, delivery_id FROM orders WHERE id IN ({marks})", rows
-                ).fetchall()
-            }
+                    f"SELECT id, order_id, delivery_id FROM orders WHERE id IN ({marks})", chunk
+                ).fetchall():
+                    keys[int(r[0])] = (r[1], r[2])
+                for r in conn.execute(
+                    f"SELECT order_row, max(id) FROM fetches WHERE finished_at IS NULL"
+                    f" AND order_row IN ({marks}) GROUP BY order_row",
+                    chunk,
+                ).fetchall():
+                    open_fetches[int(r[0])] = int(r[1])
             for order_id, waybill in results:
                 if order_id not in keys:
                     raise LedgerError(f"no ledger order #{order_id}")
@@ -120,19 +171,8 @@ class LedgerOrders(LedgerConnection):
                         f"ledger order #{order_id} is {keys[order_id]}, the answer is for "
                         f"{waybill.ref.key}"
                     )
-            conn.execute(
-                f"UPDATE orders SET updated_at = ?, run_id = ? WHERE id IN ({marks})",
-                (now, self.run_id, *rows),
-            )
-            open_fetches = {
-                int(r[0]): int(r[1])
-                for r in conn.execute(
-                    f"SELECT order_row, max(id) FROM fetches WHERE finished_at IS NULL"
-                    f" AND order_row IN ({marks}) GROUP BY order_row",
-                    rows,
-                ).fetchall()
-            }
             by_state: dict[str, list[int]] = {}
+            updates = []
             for order_id, waybill in results:
                 fetch_id = open_fetches.get(order_id)
                 if fetch_id is None:
@@ -140,22 +180,27 @@ class LedgerOrders(LedgerConnection):
                         "INSERT INTO fetches (order_row, started_at) VALUES (?, ?) RETURNING id",
                         (order_id, now),
                     )
-                conn.execute(
-                    "UPDATE fetches SET finished_at = ?, status = ?, errcode = ?, errmsg = ?,"
-                    " waybill_id = ?, label_html = ?, page_w_mm = ?, page_h_mm = ?,"
-                    " waybill_data = ?, hint_en = ?, hint_zh = ?, extra = ? WHERE id = ?",
-                    (*_fetch_values(waybill, now), fetch_id),
-                )
+                updates.append((*_fetch_values(waybill, now), fetch_id))
                 state = _state_after_fetch(waybill)
                 if close_printable and waybill.printable:
                     state = "done"
                 by_state.setdefault(state, []).append(order_id)
-            for state, ids in by_state.items():
-                conn.execute(
-                    f"UPDATE orders SET state = ? WHERE id IN ({', '.join('?' * len(ids))})"
-                    " AND state NOT IN ('printed', 'done')",
-                    (state, *ids),
-                )
+            conn.executemany(
+                "UPDATE fetches SET finished_at = ?, status = ?, errcode = ?, errmsg = ?,"
+                " waybill_id = ?, label_html = ?, page_w_mm = ?, page_h_mm = ?,"
+                " waybill_data = ?, hint_en = ?, hint_zh = ?, extra = ? WHERE id = ?",
+                updates,
+            )
+            for state, ids in sorted(by_state.items()):  # touched with their new state
+                for chunk in _chunks(sorted(set(ids))):
+                    cur = conn.execute(
+                        "UPDATE orders SET updated_at = ?, run_id = ?, state = CASE WHEN state"
+                        f" IN ('printed', 'done') THEN state ELSE ? END WHERE id IN"
+                        f" ({_marks(chunk)})",
+                        (now, self.run_id, state, *chunk),
+                    )
+                    if cur.rowcount != len(chunk):
+                        raise LedgerError(f"no ledger order among #{chunk[0]}..#{chunk[-1]}")
 
     def mark_done(self, order_id: int) -> None:
         """Close an order: nothing more to do, recovery will not bring it back."""
@@ -187,8 +232,8 @@ def _fetch_values(waybill: Waybill, now: float) -> tuple[object, ...]:
         waybill.html,
         None if page is None else page.width,
         None if page is None else page.height,
-        json.dumps([list(pair) for pair in waybill.waybill_data], ensure_ascii=False),
+        json.dumps(waybill.waybill_data, ensure_ascii=False) if waybill.waybill_data else "[]",
         None if waybill.hint is None else waybill.hint.en,
         None if waybill.hint is None else waybill.hint.zh,
-        json.dumps(waybill.extra, ensure_ascii=False),
+        json.dumps(waybill.extra, ensure_ascii=False) if waybill.extra else "{}",
     )

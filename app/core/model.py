@@ -8,6 +8,7 @@ same language without importing each other.
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass, field
 
 
@@ -19,9 +20,9 @@ class OrderRef:
     delivery_id: str
     waybill_id: str | None = None
 
-    @property
+    @functools.cached_property
     def key(self) -> tuple[str, str]:
-        """What the API matches answers by: `(order_id, delivery_id)`."""
+        """What the API matches answers by: `(order_id, delivery_id)` (made once per ref)."""
         return (self.order_id, self.delivery_id)
 
 

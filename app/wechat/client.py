@@ -36,6 +36,7 @@ from app.wechat.errors import (
 )
 from app.wechat.http import errcode_of, request_json, validate_api_base
 from app.wechat.items import (
+    LabelCache,
     Masker,
     SecretsSource,
     cancelled_item,
@@ -117,6 +118,7 @@ class WeChatClient:
         self._log = logger or logging.getLogger(__name__)
         self._secrets = secrets
         self._max_answer_bytes = max_answer_bytes
+        self._labels = LabelCache()
         self._executor: ThreadPoolExecutor | None = None
         self._executor_lock = threading.Lock()
         self._closed = False
@@ -271,7 +273,7 @@ class WeChatClient:
     def _masker(self, token: str) -> Masker:
         """Hides `token`, the AppSecret and every token handed out, in answer texts."""
         known = list(self._secrets()) if self._secrets is not None else []
-        return Masker([token, *known], logger=self._log)
+        return Masker([token, *known], logger=self._log, labels=self._labels)
 
     def _call(
         self,

@@ -18,6 +18,7 @@ longer than `MAX_MESSAGE_CHARS` is shortened for the screen, the ledger and the 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -34,6 +35,32 @@ MAX_WAYBILL_ID_CHARS = 128
 SecretsSource = Callable[[], Iterable[str]]
 
 
+class LabelCache:
+    """The last few labels decoded and masked, by their Base64 text (one client's).
+
+    Many orders of one call often share a label text (a carrier's sample or blank label):
+    it is decoded and searched for secrets once. Holds at most `size` labels.
+    """
+
+    def __init__(self, size: int = 32) -> None:
+        self._size = size
+        self._labels: dict[str, tuple[tuple[str, ...], str | None]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, print_html: str, secrets: tuple[str, ...]) -> tuple[bool, str | None]:
+        with self._lock:
+            found = self._labels.get(print_html)
+        if found is None or found[0] != secrets:
+            return False, None
+        return True, found[1]
+
+    def put(self, print_html: str, secrets: tuple[str, ...], html: str | None) -> None:
+        with self._lock:
+            if len(self._labels) >= self._size:
+                del self._labels[next(iter(self._labels))]
+            self._labels[print_html] = (secrets, html)
+
+
 class Masker:
     """Hides secrets in answer texts and shortens long ones (logging the whole text once)."""
 
@@ -43,10 +70,12 @@ class Masker:
         *,
         logger: logging.Logger | None = None,
         limit: int = MAX_MESSAGE_CHARS,
+        labels: LabelCache | None = None,
     ) -> None:
-        self._secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
+        self._secrets = tuple(sorted({s for s in secrets if s}, key=len, reverse=True))
         self._log = logger or logging.getLogger(__name__)
         self._limit = limit
+        self._labels = labels
 
     def hides(self, text: str) -> bool:
         """True when `text` contains one of the secrets."""
@@ -58,6 +87,15 @@ class Masker:
     def label(self, print_html: str) -> str | None:
         """The decoded label with every secret masked; None when it does not decode (the
         engine decodes it again and reports why)."""
+        if self._labels is None:
+            return self._decode_label(print_html)
+        known, html = self._labels.get(print_html, self._secrets)
+        if not known:
+            html = self._decode_label(print_html)
+            self._labels.put(print_html, self._secrets, html)
+        return html
+
+    def _decode_label(self, print_html: str) -> str | None:
         try:
             html = decode_print_html(print_html)
         except LabelError:
