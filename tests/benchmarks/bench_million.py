@@ -81,10 +81,13 @@ def run(n: int) -> list[Row]:
     program_cpu = usage.ru_utime + usage.ru_stime
     what = f"fetch {n:,} lines (CLI, 0-latency sandbox)"
     limit = "sandbox" if sandbox_cpu > program_cpu else "program"
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     note = (
-        f"{n / wall:,.0f} orders/s; CPU: program {program_cpu:.0f} s, sandbox "
-        f"{sandbox_cpu:.0f} s (the {limit} is the busier one) on 2 shared cores; the "
-        "sandbox serves one sample label per carrier (--shared-labels)"
+        f"{n / wall:,.0f} orders/s; CPU: program {program_cpu:.0f} s "
+        f"({program_cpu / n * 1e6:.0f} µs/order), sandbox {sandbox_cpu:.0f} s "
+        f"({sandbox_cpu / n * 1e6:.0f} µs/order; the {limit} is the busier one) on "
+        f"{os.cpu_count()} cores, load average at the end {load}; the sandbox serves one "
+        "sample label per carrier (--shared-labels)"
     )
     return [
         Row(what, secs(wall), "—", "—", "≤ 60 s", wall <= 60.0, note),
