@@ -6,12 +6,17 @@ it produces travels through a `_Relay` QObject that lives in the GUI thread, so 
 `on_done`, `on_error` and `on_progress` callbacks always run on the GUI thread (queued
 connections). A function that wants to report progress takes a keyword argument
 ``report`` (only passed when `on_progress` is given) and calls ``report(obj)``.
+
+`SerialLane` (from `BackgroundRunner.lane()`) runs its functions one after another in the
+order they were given, still off the GUI thread: for writes whose order matters (a print's
+claim before its settle, settles in the order jobs ended).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -176,6 +181,10 @@ class BackgroundRunner(QObject):
         """`run` in the shape of `app.printing.offload.Offload` (the print queue's)."""
         self.run(work, on_done=done, on_error=failed)
 
+    def lane(self) -> SerialLane:
+        """A new `SerialLane` running on this runner's pool."""
+        return SerialLane(self)
+
     @Slot()
     def shutdown(self, timeout_ms: int = 30_000) -> bool:
         """Drop queued tasks, wait for the running ones; True if all finished in time."""
@@ -187,3 +196,81 @@ class BackgroundRunner(QObject):
                 relay.deleteLater()
         self._relays.clear()
         return finished
+
+
+_Step = tuple[
+    Callable[..., object],
+    tuple[Any, ...],
+    Callable[[Any], None] | None,
+    Callable[[BaseException], None] | None,
+]
+
+
+class SerialLane:
+    """Runs functions one at a time, in the order given, on a `BackgroundRunner`.
+
+    The next function starts once the previous one's result has been delivered on the GUI
+    thread, so results arrive in order too. `flush()` runs whatever has not started yet
+    in the calling thread (for closing, when the runner is about to shut down).
+    """
+
+    def __init__(self, runner: BackgroundRunner) -> None:
+        self._runner = runner
+        self._waiting: deque[_Step] = deque()
+        self._current: TaskHandle | None = None
+
+    @property
+    def pending(self) -> int:
+        """Functions given and not yet delivered (the running one included)."""
+        return len(self._waiting) + (self._current is not None)
+
+    def run(
+        self,
+        fn: Callable[..., object],
+        *args: Any,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """Run ``fn(*args)`` after everything given before; callbacks on the GUI thread."""
+        self._waiting.append((fn, args, on_done, on_error))
+        self._start_next()
+
+    def _start_next(self) -> None:
+        if self._current is not None or not self._waiting:
+            return
+        fn, args, on_done, on_error = self._waiting.popleft()
+
+        def done(value: object) -> None:
+            self._current = None
+            try:
+                if on_done is not None:
+                    on_done(value)
+            finally:
+                self._start_next()
+
+        def failed(exc: BaseException) -> None:
+            self._current = None
+            try:
+                if on_error is not None:
+                    on_error(exc)
+                else:
+                    log.error("background task failed", exc_info=exc)
+            finally:
+                self._start_next()
+
+        self._current = self._runner.run(fn, *args, on_done=done, on_error=failed)
+
+    def flush(self, timeout: float | None = 30.0) -> int:
+        """Wait for the running function, then run the waiting ones here without their
+        callbacks; returns how many ran here."""
+        if self._current is not None:
+            self._current.wait(timeout)
+        ran = 0
+        while self._waiting:
+            fn, args, _done, _failed = self._waiting.popleft()
+            try:
+                fn(*args)
+            except Exception:
+                log.exception("background task failed")
+            ran += 1
+        return ran

@@ -96,3 +96,51 @@ def test_shutdown_waits_and_drops_results(runner: BackgroundRunner, qtbot: QtBot
     QCoreApplication.sendPostedEvents()
     QCoreApplication.processEvents()
     assert results == [] and not handle.delivered
+
+
+def test_a_lane_runs_one_at_a_time_in_order_off_the_gui_thread(
+    runner: BackgroundRunner, qtbot: QtBot
+) -> None:
+    lane = runner.lane()
+    gui = threading.get_ident()
+    running = threading.Semaphore(1)  # a second step running at once would fail to take it
+    seen: list[tuple[int, bool]] = []
+    delivered: list[int] = []
+
+    def step(n: int) -> int:
+        assert running.acquire(blocking=False), "two steps of one lane ran at once"
+        try:
+            threading.Event().wait(0.01 * (5 - n))  # earlier steps take longer
+            seen.append((n, threading.get_ident() != gui))
+            return n
+        finally:
+            running.release()
+
+    for n in range(5):
+        lane.run(step, n, on_done=delivered.append)
+    qtbot.waitUntil(lambda: len(delivered) == 5, timeout=10000)
+    assert seen == [(n, True) for n in range(5)]
+    assert delivered == [0, 1, 2, 3, 4] and lane.pending == 0
+
+
+def test_a_lane_goes_on_after_an_error_and_flush_runs_the_rest_here(
+    runner: BackgroundRunner, qtbot: QtBot
+) -> None:
+    lane = runner.lane()
+    release = threading.Event()
+    errors: list[BaseException] = []
+    ran: list[str] = []
+
+    def boom() -> None:
+        release.wait(5)
+        raise RuntimeError("disk full")
+
+    lane.run(boom, on_error=errors.append)
+    lane.run(ran.append, "second")
+    lane.run(ran.append, "third")
+    assert lane.pending == 3
+    release.set()
+    assert lane.flush(5) == 2
+    assert ran == ["second", "third"]
+    qtbot.waitUntil(lambda: len(errors) == 1, timeout=5000)
+    assert str(errors[0]) == "disk full"
