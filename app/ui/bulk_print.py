@@ -98,9 +98,13 @@ class PrintProgress(QWidget):
         if self._pending == 0:
             return
         self._drawn_at = self._clock()
+        # QProgressBar repaints at once on a new value; with updates off while it changes
+        # the repaint joins the window's next one instead.
+        self.bar.setUpdatesEnabled(False)
         self.bar.setRange(0, self._total)
         self.bar.setValue(self.done)
         self.bar.setFormat(self.tr("%v of %m labels printed"))
+        self.bar.setUpdatesEnabled(True)
         self.left.setText(self.time_left_text())
         self.show()
 

@@ -11,6 +11,7 @@ from PySide6.QtCore import QCoreApplication, QEvent
 
 from app.core.settings import Settings, TokenMode
 from app.printing.cups_status import CupsStatus
+from app.printing.offload import run_inline
 from app.printing.profile import make_label_profile
 from app.printing.queue import PrintQueue
 from app.ui.app_main import SettingsHolder, demo_source_factory
@@ -35,10 +36,12 @@ def bench_window(
     ask: Callable[[str, str], bool] | None = None,
     printer_status: CupsStatus | None = None,
     verify: bool = True,
+    offload_checks: bool = True,
     **settings: object,
 ) -> Iterator[MainWindow]:
     """A shown main window on `sandbox`; torn down in the order `app_main` uses.
-    `verify=False`: its print queue skips label verification (for side-by-side rows)."""
+    `verify=False`: its print queue skips label verification (for side-by-side rows);
+    `offload_checks=False`: it checks labels and writes PDF files on the GUI thread."""
     base = Settings(
         api_base=sandbox.base_url,
         appid=sandbox.appid,
@@ -49,7 +52,8 @@ def bench_window(
     runner = BackgroundRunner()
     profile = make_label_profile()
     check = None if verify else _no_check
-    queue = PrintQueue(profile, check=check, offload=runner.offload)
+    offload = runner.offload if offload_checks else run_inline
+    queue = PrintQueue(profile, check=check, offload=offload)
     services = WindowServices(
         settings=holder.settings,
         make_source=demo_source_factory(holder, sandbox.secret),
