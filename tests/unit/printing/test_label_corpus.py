@@ -195,3 +195,26 @@ def test_link_headers_that_fetch_are_blocked_and_reported(
     assert result.blocked_hosts == (listener.url,)
     assert {p.kind for p in verification.problems} == c.problems
     assert listener.connections == 0
+
+
+def test_known_gap_a_preconnect_link_header_still_opens_a_socket(
+    caged: LabelProfile, allowed_host: AllowedHost, qtbot: QtBot
+) -> None:
+    # Known gap of the cage, kept visible: a `Link: rel=preconnect` header on an allowed
+    # host's answer makes Chromium open a socket to the named host and port without asking
+    # the interceptor. When the cage closes it (a socket-level allow-list), this test fails
+    # and turns into the check that the listener sees 0 connections.
+    own = ConnectionCounter()
+    own.start()
+    try:
+        c = LINK_HEADERS["preconnect"]
+        renderer = LabelRenderer(caged)
+        try:
+            result = render(renderer, corpus_html(c, allowed_host, own))
+        finally:
+            dispose(renderer)
+        assert result.pdf is not None, result.error
+        assert any("kind=preconnect" in p for p in allowed_host.paths())
+        qtbot.waitUntil(lambda: own.connections > 0, timeout=20_000)
+    finally:
+        own.stop()
