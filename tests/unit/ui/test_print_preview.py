@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from app.core.model import OrderRef, PageSizeMm, Waybill, WaybillStatus
 from app.core.settings import Settings
 from app.ui.print_preview import LabelPainter, open_print_preview
+from tests.fixtures.placement import ink_box_mm, placed_barcode_label
 from tests.fixtures.qt import barcode_label_html, dispose, pdf_pages, read_barcodes_from_pdf
 
 CODE = "YT2000000003"
@@ -64,3 +65,29 @@ def test_painting_twice_reuses_the_loaded_label(
     assert read_barcodes_from_pdf(tmp_path / "b.pdf") == [CODE]
     painter.close()
     dispose(painter)
+
+
+@pytest.mark.parametrize("offset", [(3.5, 2.5), (-2.5, -3.5)])
+def test_the_preview_moves_the_label_by_the_calibration_offset_at_its_size(
+    label_profile: QWebEngineProfile, tmp_path: Path, offset: tuple[float, float]
+) -> None:
+    boxes = []
+    for n, (x, y) in enumerate([(0.0, 0.0), offset]):
+        painter = LabelPainter(
+            label_profile, placed_waybill(), Settings(offset_x_mm=x, offset_y_mm=y, dpi=300)
+        )
+        assert painter.paint(pdf_printer(tmp_path / f"{n}.pdf")), painter.error
+        painter.close()
+        dispose(painter)
+        boxes.append(ink_box_mm(tmp_path / f"{n}.pdf"))
+    (left0, top0, right0, bottom0), (left, top, right, bottom) = boxes
+    assert (left - left0, top - top0) == pytest.approx(offset, abs=0.3)
+    # the same size: not shrunk to fit the page
+    assert (right - left, bottom - top) == pytest.approx((right0 - left0, bottom0 - top0), abs=0.3)
+
+
+def placed_waybill() -> Waybill:
+    html = placed_barcode_label("OFS7654321")
+    return Waybill(
+        OrderRef("O2", "YTO"), WaybillStatus.OK, 0, "ok", "OFS7654321", html, PageSizeMm(100, 150)
+    )
