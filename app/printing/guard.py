@@ -14,8 +14,9 @@ print unless it is asked for as a reprint. A ledger-backed guard has the same sh
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from app.core.model import Waybill
 from app.core.print_outcome import PrintResult
@@ -60,6 +61,21 @@ class PrintGuard(Protocol):
 
     def after_print(self, token: object, result: PrintResult) -> None:
         """The print with this token ended so."""
+        ...
+
+
+@runtime_checkable
+class SettlesOffThread(Protocol):
+    """A guard whose settle may run off the GUI thread (a ledger on disk or the network):
+    `after_print(token, result)` is `settle_write(token, result)()` then `settled(...)`."""
+
+    def settle_write(self, token: object, result: PrintResult) -> Callable[[], None]:
+        """The write that records the end (called on the GUI thread; the returned function
+        may run on any thread, after the writes of prints that ended before)."""
+        ...
+
+    def settled(self, token: object, result: PrintResult) -> None:
+        """Called on the GUI thread once the write has run (or failed)."""
         ...
 
 

@@ -20,6 +20,13 @@ label that fails ends `UNVERIFIED` and is never printed unless sent with
 `allow_unverified` (the packer's "Print anyway", the command line's
 `--allow-unverified`).
 
+Settling off the GUI thread: with a `SettleLane` (`set_settle_lane`; the window hands in
+a serial lane of its background helper) a guard that `SettlesOffThread` writes each end in
+that lane, one after another in the order the jobs ended, and `ended` is announced once the
+write has run — so whoever hears `ended` finds the outcome on record, and the GUI thread
+never waits on the ledger's disk or server for it. `flush_settles` finishes the writes not
+started yet (closing). Without a lane the guard is told right away, on the caller's thread.
+
 `print_now` is the blocking form for the command line: claim, send and wait for the
 outcome in a local event loop.
 """
@@ -27,19 +34,27 @@ outcome in a local event loop.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any, Protocol
 
 from PySide6.QtCore import QEventLoop, QObject, Signal
 
 from app.core.model import Waybill
 from app.core.print_outcome import PrintResult
 from app.core.settings import Settings
-from app.printing.guard import TARGET_PDF, TARGET_PRINTER, PrintGuard, PrintRefused
+from app.printing.guard import (
+    TARGET_PDF,
+    TARGET_PRINTER,
+    PrintGuard,
+    PrintRefused,
+    SettlesOffThread,
+)
 from app.printing.page_setup import job_for
 from app.printing.queue import PrintJob, PrintQueue
 
-__all__ = ["PassThroughGuard", "PrintRefused", "PrintService"]
+__all__ = ["PassThroughGuard", "PrintRefused", "PrintService", "SettleLane"]
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +86,21 @@ class _Ticket:
     attempts: int = 1
 
 
+class SettleLane(Protocol):
+    """Runs functions one at a time in the order given, results back on the GUI thread
+    (`app.ui.background.SerialLane`)."""
+
+    def run(
+        self,
+        fn: Callable[..., object],
+        *args: Any,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None: ...
+
+    def flush(self, timeout: float | None = 30.0) -> int: ...
+
+
 class PrintService(QObject):
     """Claims, builds, queues and settles label prints (see the module docstring)."""
 
@@ -89,6 +119,7 @@ class PrintService(QObject):
         self._settings = settings
         self._guard = guard
         self._tickets: dict[int, _Ticket] = {}
+        self._lane: SettleLane | None = None
         queue.jobEnded.connect(self._on_job_ended)
 
     @property
@@ -106,6 +137,14 @@ class PrintService(QObject):
     def set_settings(self, settings: Settings) -> None:
         """Use `settings` for the jobs sent from now on."""
         self._settings = settings
+
+    def set_settle_lane(self, lane: SettleLane | None) -> None:
+        """Settle in `lane`, off the caller's thread (see the module docstring)."""
+        self._lane = lane
+
+    def flush_settles(self) -> int:
+        """Run the settles not started yet here (closing); returns how many."""
+        return self._lane.flush() if self._lane is not None else 0
 
     @property
     def pending(self) -> int:
@@ -222,8 +261,30 @@ class PrintService(QObject):
             return
         del self._tickets[job_id]
         final = replace(result, attempts=ticket.attempts)
+        guard = self._guard
+        if self._lane is not None and isinstance(guard, SettlesOffThread):
+            try:
+                write = guard.settle_write(ticket.token, final)
+            except Exception:
+                log.exception("the print guard could not record the end of a print")
+                self.ended.emit(job_id, final)
+                return
+
+            def then(_value: object = None) -> None:
+                try:
+                    guard.settled(ticket.token, final)
+                except Exception:
+                    log.exception("the print guard could not record the end of a print")
+                self.ended.emit(job_id, final)
+
+            def failed(exc: BaseException) -> None:
+                log.error("the print guard could not record the end of a print: %s", exc)
+                then()
+
+            self._lane.run(write, on_done=then, on_error=failed)
+            return
         try:
-            self._guard.after_print(ticket.token, final)
+            guard.after_print(ticket.token, final)
         except Exception:  # the end must still reach the caller, whatever the guard did
             log.exception("the print guard could not record the end of a print")
         self.ended.emit(job_id, final)

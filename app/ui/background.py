@@ -139,6 +139,7 @@ class BackgroundRunner(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
         self._relays: set[_Relay] = set()
+        self._lanes: list[SerialLane] = []
 
     @property
     def active_count(self) -> int:
@@ -182,14 +183,20 @@ class BackgroundRunner(QObject):
         self.run(work, on_done=done, on_error=failed)
 
     def lane(self) -> SerialLane:
-        """A new `SerialLane` running on this runner's pool."""
-        return SerialLane(self)
+        """A new `SerialLane` running on this runner's pool (`shutdown` finishes its work)."""
+        lane = SerialLane(self)
+        self._lanes.append(lane)
+        return lane
 
     @Slot()
     def shutdown(self, timeout_ms: int = 30_000) -> bool:
-        """Drop queued tasks, wait for the running ones; True if all finished in time."""
+        """Drop queued tasks, wait for the running ones; True if all finished in time.
+        What the lanes were given and did not start yet runs here, without callbacks: a
+        lane holds writes that must not be lost."""
         self._pool.clear()
         finished = self._pool.waitForDone(timeout_ms)
+        for lane in self._lanes:
+            lane.flush(0)
         for relay in list(self._relays):
             relay.dropped = True  # results already queued to the GUI thread are ignored
             if finished:  # a worker still running may yet emit on it: keep it alive

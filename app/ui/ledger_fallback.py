@@ -196,14 +196,22 @@ class FallbackPrintGuard(QObject):
         )
 
     def after_print(self, token: object, result: PrintResult) -> None:
+        self.settle_write(token, result)()
+        self.settled(token, result)
+
+    def settle_write(self, token: object, result: PrintResult) -> Callable[[], None]:
+        """The write of the end, for any thread (`app.printing.guard.SettlesOffThread`)."""
         if not isinstance(token, _Token):
             raise ValueError(f"unknown print token {token!r}")
-        if not token.local:
-            self.shared.after_print(token.inner, result)
+        guard = self._local_guard() if token.local else self.shared
+        return guard.settle_write(token.inner, result)
+
+    def settled(self, token: object, result: PrintResult) -> None:
+        """After the write, on the GUI thread: a local print is no longer on its way (the
+        look for the warehouse ledger waits for those)."""
+        if not isinstance(token, _Token) or not token.local:
             return
         self._in_flight -= 1
-        guard = self._local_guard()
-        guard.after_print(token.inner, result)
         shared_row = self.shared.rows.get(token.key)
         if result.ok and shared_row is not None:
             self._out_here.append(shared_row)

@@ -14,12 +14,18 @@ Which ledger order a label belongs to: a waybill tagged with `LEDGER_ORDER_EXTRA
 `LedgerRows` holds for its queue key (filled when rows are recorded as queued, see
 `app.ui.ledger_recorder`), else the order is recorded as queued now.
 
-Threading decision: `before_print` runs on the GUI thread, synchronously. The pending print
-must be durable *before* the job is submitted, and the print controller needs the answer
-(print / refuse / ask) right there, so there is nothing to gain from a worker. It is one
-small SQLite transaction (a few milliseconds; two only when the order was not recorded
-yet). `after_print` is a single small write as well and stays on the GUI thread so that the
-outcome is recorded in the order the jobs ended.
+Threading decision: the settle runs off the GUI thread. In the window the print service
+(`app.printing.print_service`) hands `settle_write`'s function to a serial lane of the
+background helper (`app.ui.background.SerialLane`), so outcomes are recorded one after
+another in the order the jobs ended and the window hears of a job's end only once its
+outcome is on record; a warehouse ledger on a slow or unreachable server no longer holds
+the window at the end of every print. The claim (`before_print`) still runs on the GUI
+thread, synchronously: the pending print must be durable *before* the job is submitted and
+the print controller takes the answer (print / refuse / ask) right there: one transaction,
+but on a PostgreSQL ledger a network round trip (and up to the connect timeout when the
+server is unreachable). Moving it off the GUI thread needs the print controller to go on
+when the claim's answer comes back instead of waiting for it; not done yet. `unrecorded`
+has a lock because a settle in the lane may add to it while a claim writes the late ones.
 
 PDF folders: a PDF folder is the "printer" of the demo and of stations without a label
 printer, so the policy refuses a second file of the same waybill in the same folder unless
@@ -100,6 +106,7 @@ class LedgerPrintGuard:
         self.rows = rows if rows is not None else LedgerRows()
         self._session_id = session_id
         self._policy = LedgerPrintPolicy(ledger)
+        self._unrecorded_lock = threading.Lock()
         self.unrecorded: list[tuple[Claim, PrintResult]] = []
         """Outcomes the warehouse ledger could not take (it was away); written later."""
         self.follows: Callable[[PrintResult], bool] | None = None
@@ -161,29 +168,45 @@ class LedgerPrintGuard:
             ) from exc
 
     def after_print(self, token: object, result: PrintResult) -> None:
+        self.settle_write(token, result)()
+
+    def settle_write(self, token: object, result: PrintResult) -> Callable[[], None]:
+        """The settle as a function that may run on any thread (`SettlesOffThread`)."""
         if not isinstance(token, Claim):
             raise ValueError(f"unknown print token {token!r}")
+        claim = token
         following = (
-            self.follows is not None and token.target == TARGET_PRINTER and self.follows(result)
+            self.follows is not None and claim.target == TARGET_PRINTER and self.follows(result)
         )
-        try:
-            self._policy.settle(token, result, following=following)
-        except LedgerUnavailable as exc:  # the label is out (or not); say so when it is back
-            log.warning("print #%d ended while the ledger was away: %s", token.print_id, exc)
-            self.unrecorded.append((token, result))
+
+        def write() -> None:
+            try:
+                self._policy.settle(claim, result, following=following)
+            except LedgerUnavailable as exc:  # the label is out (or not); say so when back
+                log.warning("print #%d ended while the ledger was away: %s", claim.print_id, exc)
+                with self._unrecorded_lock:
+                    self.unrecorded.append((claim, result))
+
+        return write
+
+    def settled(self, token: object, result: PrintResult) -> None:
+        """Nothing to do on the GUI thread once a settle was written."""
 
     def record_late_outcomes(self) -> int:
         """Write the outcomes the ledger missed while it was away; returns how many are left."""
+        with self._unrecorded_lock:
+            todo, self.unrecorded = self.unrecorded, []
         left: list[tuple[Claim, PrintResult]] = []
-        for claim, result in self.unrecorded:
+        for claim, result in todo:
             try:
                 self._policy.settle(claim, result)
             except LedgerUnavailable:
                 left.append((claim, result))
             except LedgerError as exc:  # settled meanwhile (e.g. unknown): the packer decides
                 log.warning("print #%d could not be recorded late: %s", claim.print_id, exc)
-        self.unrecorded = left
-        return len(left)
+        with self._unrecorded_lock:
+            self.unrecorded[:0] = left
+            return len(self.unrecorded)
 
 
 def refusal_text(exc: PrintRefusal) -> str:

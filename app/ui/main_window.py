@@ -77,6 +77,8 @@ class MainWindow(QMainWindow):
             confirm_unverified=services.confirm_unverified or self._confirm_unverified,
             language=services.language,
         )
+        # the ledger's settles: off the GUI thread, in the order the jobs ended
+        self.printer.service.set_settle_lane(services.runner.lane())
         self.printer_watch = PrinterWatch(
             services.runner,
             services.printer_status,
