@@ -24,7 +24,7 @@ from app.core.ledger_records import LedgerError, PrintRecord
 _ALLOWED = {
     "sent": ("pending",),
     "spooled": ("pending",),
-    "printed": ("pending", "sent", "stuck"),
+    "printed": ("pending", "sent", "stuck", "spooled"),  # spooled: recorded late, then seen
     "stuck": ("pending", "sent", "stuck"),
     "failed": ("pending", "sent", "stuck"),
     "unknown": ("pending",),  # the spooler never answered: it may have printed

@@ -77,11 +77,12 @@ class PaperWait:
             detail = f"CUPS job {printer}-{job_id}: {exc}"
             return replace(result, kind=OutcomeKind.STUCK, detail=detail)
         report = reports[-1]
+        sent = f" (sent: {result.detail})" if result.detail else ""
         if report.outcome is Outcome.PRINTED:
-            detail = f"CUPS job {printer}-{job_id} completed"
+            detail = f"{result.detail}; CUPS job {printer}-{job_id} completed".lstrip("; ")
             return replace(result, kind=OutcomeKind.PRINTED, detail=detail)
         if report.outcome is Outcome.FAILED:
-            return replace(result, kind=OutcomeKind.JOB_FAILED, detail=report.reason)
+            return replace(result, kind=OutcomeKind.JOB_FAILED, detail=report.reason + sent)
         self._stuck_on = printer
-        detail = f"{report.reason}; CUPS job {printer}-{job_id} is still waiting"
+        detail = f"{report.reason}; CUPS job {printer}-{job_id} is still waiting{sent}"
         return replace(result, kind=OutcomeKind.STUCK, detail=detail)

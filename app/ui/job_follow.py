@@ -9,11 +9,13 @@ within the `stuck_after_s` setting is reported stuck: red line with the printer'
 and the "Stuck labels" button beside the printer state opens `StuckLabelsDialog`, where
 the packer cancels the job, prints it again on this or another printer (recorded as a
 reprint; the stuck job is cancelled first so it cannot come out too) or marks it printed
-after checking. Nothing is printed again automatically.
+after checking. Nothing is printed again automatically. After a restart,
+`follow_left_in_printer` takes up the labels an earlier run left sent or stuck.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
@@ -29,11 +31,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.ledger_records import PrintRecord
+from app.core.model import Waybill
 from app.core.print_outcome import OutcomeKind, PrintResult
+from app.core.print_policy import Claim
 from app.printing.printers import list_printers
 from app.ui.feedback import Feedback
 from app.ui.job_watch import FollowedLabel, JobWatch, Key
 from app.ui.ledger_guard import LedgerPrintGuard
+from app.ui.recovery_dialog import add_ready_row
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -78,6 +84,37 @@ def connect_job_following(window: MainWindow) -> JobWatch | None:
     watch.changed.connect(changed)
     button.clicked.connect(lambda: StuckLabelsDialog(window, watch, window).exec())
     return watch
+
+
+def follow_left_in_printer(window: MainWindow, records: Sequence[PrintRecord]) -> None:
+    """Labels an earlier run sent (or left stuck) and never saw end: their rows come back
+    as printing and their CUPS jobs are followed again — printed once CUPS completes
+    them, failed if they are gone; never sent again. The stored labels are read off the
+    GUI thread."""
+    watch, guard = window.printer.watch, window.printer.guard
+    if watch is None or not records or not isinstance(guard, LedgerPrintGuard):
+        return
+    ledger = guard.ledger
+
+    def read() -> list[tuple[PrintRecord, Waybill | None]]:
+        return [(record, ledger.stored_waybill(record.order_row_id)) for record in records]
+
+    def follow(found: list[tuple[PrintRecord, Waybill | None]]) -> None:
+        for record, waybill in found:
+            if (
+                waybill is None
+                or record.cups_job is None
+                or not add_ready_row(window.model, waybill)
+            ):
+                continue
+            key = waybill.ref.key
+            guard.rows.bind([(key, record.order_row_id)])
+            claim = Claim(record.id, record.order_row_id, record.target, record.is_reprint)
+            spooled = PrintResult(OutcomeKind.SPOOLED, record.message, cups_job=record.cups_job)
+            window.model.mark_sent(key, record.printer)
+            watch.follow(key, claim, record.printer, spooled)
+
+    window.services.runner.run(read, on_done=follow)
 
 
 # -- the packer's decisions --------------------------------------------------------------

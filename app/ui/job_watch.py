@@ -52,6 +52,8 @@ class FollowedLabel:
     printer: str
     job_id: int
     stuck_reason: str = ""
+    sent_detail: str = ""
+    """What the print said when CUPS took it (e.g. "printed anyway, not verified: …")."""
 
 
 class JobWatch(QObject):
@@ -111,7 +113,9 @@ class JobWatch(QObject):
     def follow(self, key: Key, token: object, printer: str, result: PrintResult) -> None:
         assert self._follower is not None and result.cups_job is not None
         self._follower.follow(printer, result.cups_job, key[0])
-        self._labels[result.cups_job] = FollowedLabel(key, token, printer, result.cups_job)
+        self._labels[result.cups_job] = FollowedLabel(
+            key, token, printer, result.cups_job, sent_detail=result.detail
+        )
         self.changed.emit()
         if not self._timer.isActive():
             self._timer.start()
@@ -141,7 +145,10 @@ class JobWatch(QObject):
             label = self._labels.get(report.job.job_id)
             if label is None:
                 continue  # given up meanwhile
-            result = PrintResult(_KINDS[report.outcome], report.reason, cups_job=label.job_id)
+            reason = report.reason
+            if report.outcome is Outcome.PRINTED:
+                reason = f"{label.sent_detail}; CUPS job {label.job_id} completed".lstrip("; ")
+            result = PrintResult(_KINDS[report.outcome], reason, cups_job=label.job_id)
             if report.outcome is Outcome.STUCK:
                 label.stuck_reason = report.reason
             else:

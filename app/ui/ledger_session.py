@@ -31,6 +31,7 @@ from app.core.ledger_records import Recovery
 from app.core.ledger_runs import HEARTBEAT_S
 from app.ui.actions import make_action
 from app.ui.history_window import HistoryWindow
+from app.ui.job_follow import follow_left_in_printer
 from app.ui.ledger_fallback import FallbackParts, FallbackPrintGuard, attach_fallback
 from app.ui.ledger_guard import LedgerPrintGuard, LedgerRows
 from app.ui.ledger_recorder import LedgerRecorder, install_recorder
@@ -143,6 +144,7 @@ class LedgerFeatures(QObject):
             notices.append(recovery_notice(restored))
         if notices:
             window.tell(" ".join(notices), Feedback.WARNING)
+        follow_left_in_printer(window, recovery.in_printer)
         if recovery.unknown_prints:
             self.recovery_dialog = RecoveryDialog(
                 self.session.ledger,

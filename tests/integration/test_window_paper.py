@@ -269,3 +269,49 @@ def test_stuck_labels_are_cancelled_printed_elsewhere_or_marked_printed_by_the_p
     own_queue.wait_settled(before)
     assert own_pdfs(own_queue, before, ids) == []
     assert len(own_pdfs(other_queue, other_before, ids)) == 1
+
+
+def test_a_label_left_in_a_stopped_printer_is_followed_again_after_a_restart(
+    sandbox: SandboxServer,
+    label_profile: QWebEngineProfile,
+    print_queue: PrintQueue,
+    own_queue: CupsPdfQueue,
+    qtbot: QtBot,
+    tmp_path: Path,
+) -> None:
+    tool = find_ipptool()
+    assert tool is not None
+    settings = sandbox_settings(sandbox, printer_name=QUEUE)
+
+    def station() -> object:
+        return ledger_window(
+            sandbox,
+            label_profile,
+            print_queue,
+            None,
+            tmp_path / "ledger.sqlite3",
+            settings=settings,
+            ask=never_ask,
+            printer_status=CupsStatus(tool),
+            printer_poll_ms=250,
+        )
+
+    subprocess.run(["cupsdisable", "-r", "Out of labels", QUEUE], check=True)
+    before = own_queue.snapshot()
+    with station() as (window, _features):  # type: ignore[attr-defined]
+        [order], [waybill] = fetch(window, qtbot, 1)
+        window.actions_.print_all.trigger()
+        qtbot.waitUntil(
+            lambda: outcomes(tmp_path, [waybill]) == [[PrintOutcome.SENT]], timeout=30_000
+        )
+    # the program ended; the job waits in CUPS
+    [job] = own_queue.new_jobs_since(before)
+    with station() as (window, _features):  # type: ignore[attr-defined]
+        qtbot.waitUntil(lambda: row_states(window).get(order) == "printing", timeout=10_000)
+        assert outcomes(tmp_path, [waybill]) == [[PrintOutcome.SENT]]
+        subprocess.run(["cupsenable", QUEUE], check=True)
+        qtbot.waitUntil(lambda: row_states(window)[order] == "printed", timeout=60_000)
+        [[record]] = prints_of(tmp_path, [waybill])
+        assert (record.outcome, record.cups_job) == (PrintOutcome.PRINTED, job)
+    assert len(wait_for_own_pdfs(own_queue, before, [waybill], 1)) == 1
+    assert len(own_queue.new_jobs_since(before)) == 1  # followed, never sent again
