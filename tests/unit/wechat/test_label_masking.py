@@ -1,0 +1,54 @@
+"""The client decodes each label once and masks every secret the server echoed inside it."""
+
+from __future__ import annotations
+
+import base64
+
+from app.core.engine import to_waybill
+from app.core.model import OrderRef
+from app.wechat.items import LabelCache, Masker, item_from
+
+TOKEN = "80_TOKEN-abcdefghijklmnop"
+SECRET = "APPSECRET-0123456789abcdef"
+
+
+def b64(html: str) -> str:
+    return base64.b64encode(html.encode()).decode()
+
+
+def answer(html: str) -> dict[str, object]:
+    return {
+        "errcode": 0,
+        "order_id": "A1",
+        "delivery_id": "SF",
+        "waybill_id": "W1",
+        "print_html": b64(html),
+        "order_status": 0,
+    }
+
+
+def test_a_secret_inside_the_label_is_masked_before_anything_stores_it() -> None:
+    raw = answer(f"<html><body>{TOKEN} and {SECRET}</body></html>")
+    item = item_from(raw, OrderRef("A1", "SF"), Masker([TOKEN, SECRET]))
+    assert item.html == "<html><body>*** and ***</body></html>"
+    waybill = to_waybill(item)
+    assert waybill.printable and waybill.html == item.html
+
+
+def test_the_cache_never_hands_out_a_label_masked_for_other_secrets() -> None:
+    cache = LabelCache(size=2)
+    raw = answer(f"<html><body>{TOKEN}</body></html>")
+    ref = OrderRef("A1", "SF")
+    first = item_from(raw, ref, Masker([], labels=cache))
+    assert first.html == f"<html><body>{TOKEN}</body></html>"  # nothing known to hide yet
+    second = item_from(raw, ref, Masker([TOKEN], labels=cache))
+    assert second.html == "<html><body>***</body></html>"
+    third = item_from(raw, ref, Masker([TOKEN], labels=cache))
+    assert third.html is second.html  # the same text is decoded once
+
+
+def test_a_label_that_does_not_decode_is_left_to_the_engine_to_report() -> None:
+    raw = {**answer("<html></html>"), "print_html": "@@not base64@@"}
+    item = item_from(raw, OrderRef("A1", "SF"), Masker([TOKEN], labels=LabelCache()))
+    assert item.html is None
+    assert to_waybill(item).errmsg == "label corrupt"
