@@ -66,10 +66,12 @@ def test_checks_and_pdf_writes_run_on_worker_threads(
 
     queue = PrintQueue(label_profile, offload=recording)
     ended = ended_of(queue)
-    for n, waybill in enumerate(["SF101", "SF102", "SF103"], start=1):
+    ids = [
         queue.submit(job(n, tmp_path, waybill))
+        for n, waybill in enumerate(["SF101", "SF102", "SF103"], start=1)
+    ]
     qtbot.waitUntil(lambda: len(ended) == 3, timeout=60_000)
-    assert [job_id for job_id, _ in ended] == [1, 2, 3]
+    assert [job_id for job_id, _ in ended] == ids
     for _job_id, result in ended:
         assert result.kind is OutcomeKind.SPOOLED and result.detail.endswith("; verified")
     assert read_barcodes_from_pdf(tmp_path / "SF102.pdf") == ["SF102"]
@@ -86,24 +88,27 @@ def test_a_check_answering_after_its_job_timed_out_is_dropped(
     checked: list[str] = []
 
     def slow_first(one: PrintJob, rendered: RenderResult) -> CheckFailure | None:
-        if one.job_id == 1:
+        if one.waybill_id == "SF201":
             release.wait(30)  # holds a worker while the event loop goes on
         checked.append(one.waybill_id or "")
         return verify_job(one, rendered)
 
     queue = PrintQueue(label_profile, print_timeout_s=3.0, check=slow_first, offload=runner.offload)
     ended = ended_of(queue)
-    queue.submit(job(1, tmp_path, "SF201"))
-    queue.submit(job(2, tmp_path, "SF202"))
-    qtbot.waitUntil(lambda: len(ended) == 1, timeout=30_000)  # the watchdog, on the loop
-    assert ended[0][0] == 1 and ended[0][1].kind is OutcomeKind.TIMED_OUT
-    release.set()
+    try:
+        first = queue.submit(job(1, tmp_path, "SF201"))
+        second = queue.submit(job(2, tmp_path, "SF202"))
+        # The watchdog fires on the event loop while the check holds its worker.
+        qtbot.waitUntil(lambda: len(ended) >= 1, timeout=60_000)
+        assert ended[0][0] == first and ended[0][1].kind is OutcomeKind.TIMED_OUT
+    finally:
+        release.set()
     qtbot.waitUntil(lambda: len(ended) == 2, timeout=60_000)
-    assert ended[1][0] == 2 and ended[1][1].kind is OutcomeKind.SPOOLED
+    assert ended[1][0] == second and ended[1][1].kind is OutcomeKind.SPOOLED
     qtbot.waitUntil(lambda: len(checked) == 2, timeout=10_000)
     assert sorted(checked) == ["SF201", "SF202"]
     assert not (tmp_path / "SF201.pdf").exists()  # its late answer wrote nothing
-    assert [job_id for job_id, _ in ended] == [1, 2]  # each ended once
+    assert [job_id for job_id, _ in ended] == [first, second]  # each ended once
     queue.shutdown()
     dispose(queue)
 
