@@ -16,7 +16,7 @@ after checking. Nothing is printed again automatically. After a restart,
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
@@ -35,17 +35,46 @@ from app.core.ledger_records import PrintRecord
 from app.core.model import Waybill
 from app.core.print_outcome import OutcomeKind, PrintResult
 from app.core.print_policy import Claim
+from app.core.settings import Settings
 from app.printing.printers import list_printers
 from app.ui.feedback import Feedback
 from app.ui.job_watch import FollowedLabel, JobWatch, Key
 from app.ui.ledger_guard import LedgerPrintGuard
+from app.ui.print_controller import PrintController
+from app.ui.queue_model import OrderQueueModel
 from app.ui.recovery_dialog import add_ready_row
+from app.ui.services import WindowServices
+from app.ui.station_panel import StationPanel
 
-if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
+
+class RowsHost(Protocol):
+    """What taking up labels left in the printer uses of the window."""
+
+    @property
+    def services(self) -> WindowServices: ...
+
+    @property
+    def printer(self) -> PrintController: ...
+
+    @property
+    def model(self) -> OrderQueueModel: ...
 
 
-def connect_job_following(window: MainWindow) -> JobWatch | None:
+class JobFollowHost(RowsHost, Protocol):
+    """What following labels to paper uses of the window."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def panel(self) -> StationPanel: ...
+
+    def tell(self, text: str, tone: Feedback = Feedback.INFO) -> None: ...
+
+    def window(self) -> QWidget: ...
+
+
+def connect_job_following(window: JobFollowHost) -> JobWatch | None:
     """See the module docstring; None where CUPS cannot be asked (jobs are not followed)."""
     guard = window.printer.guard
     ledger_guard = guard if isinstance(guard, LedgerPrintGuard) else None
@@ -53,7 +82,7 @@ def connect_job_following(window: MainWindow) -> JobWatch | None:
         window.services.runner,
         window.services.printer_status,
         ledger_guard.after_print if ledger_guard is not None else None,
-        window,
+        window.window(),
         stuck_after_s=window.settings.stuck_after_s,
     )
     if not watch.active:
@@ -82,11 +111,11 @@ def connect_job_following(window: MainWindow) -> JobWatch | None:
 
     watch.ended.connect(ended)
     watch.changed.connect(changed)
-    button.clicked.connect(lambda: StuckLabelsDialog(window, watch, window).exec())
+    button.clicked.connect(lambda: StuckLabelsDialog(window, watch, window.window()).exec())
     return watch
 
 
-def follow_left_in_printer(window: MainWindow, records: Sequence[PrintRecord]) -> None:
+def follow_left_in_printer(window: RowsHost, records: Sequence[PrintRecord]) -> None:
     """Labels an earlier run sent (or left stuck) and never saw end: their rows come back
     as printing and their CUPS jobs are followed again — printed once CUPS completes
     them, failed if they are gone; never sent again. The stored labels are read off the
@@ -120,12 +149,12 @@ def follow_left_in_printer(window: MainWindow, records: Sequence[PrintRecord]) -
 # -- the packer's decisions --------------------------------------------------------------
 
 
-def cancel_stuck(window: MainWindow, watch: JobWatch, key: Key) -> bool:
+def cancel_stuck(window: JobFollowHost, watch: JobWatch, key: Key) -> bool:
     """Cancel the stuck label's job in CUPS; it then ends failed (row ready again)."""
     return watch.cancel(key)
 
 
-def mark_stuck_printed(window: MainWindow, watch: JobWatch, key: Key) -> bool:
+def mark_stuck_printed(window: JobFollowHost, watch: JobWatch, key: Key) -> bool:
     """The packer saw it come out: printed (its job cancelled so it cannot come again)."""
     label = watch.mark_printed(key)
     if label is None:
@@ -139,7 +168,7 @@ def mark_stuck_printed(window: MainWindow, watch: JobWatch, key: Key) -> bool:
     return True
 
 
-def retry_stuck(window: MainWindow, watch: JobWatch, key: Key, printer: str) -> bool:
+def retry_stuck(window: JobFollowHost, watch: JobWatch, key: Key, printer: str) -> bool:
     """Print the stuck label again on `printer` as a recorded reprint; its stuck job is
     cancelled and its print recorded failed, so it cannot come out as well."""
     position = window.model.row_for_key(key)
@@ -165,7 +194,7 @@ def retry_stuck(window: MainWindow, watch: JobWatch, key: Key, printer: str) -> 
 class StuckLabelsDialog(QDialog):
     """The stuck labels, and what the packer can do about each one."""
 
-    def __init__(self, window: MainWindow, watch: JobWatch, parent: QWidget | None = None):
+    def __init__(self, window: JobFollowHost, watch: JobWatch, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Stuck labels"))
         self._window, self._watch = window, watch

@@ -8,7 +8,8 @@ event loop runs, so the packer never waits on it in a live window. Its `guard` g
 `WindowServices.print_guard`. A ledger that cannot be opened is the packer's decision,
 never silent (`app.ui.ledger_startup`).
 
-`attach_ledger(window, session)` then hooks the rest into a built `MainWindow`: the
+`attach_ledger(window, session)` then hooks the rest into a built window (`LedgerHost`:
+the few members of the main window it uses): the
 `LedgerRecorder` (queued orders, fetch answers), the History window (menu and Ctrl+H),
 the unfinished work back in the queue with a notice, and — when prints of the last run
 have an unknown outcome — the `RecoveryDialog` that asks the packer about each.
@@ -20,26 +21,28 @@ import logging
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMainWindow, QMenu, QMenuBar, QStatusBar, QWidget
 
 from app.core.ledger import Ledger
 from app.core.ledger_records import Recovery
 from app.core.ledger_runs import HEARTBEAT_S
+from app.core.settings import Settings
 from app.ui.actions import make_action
+from app.ui.fetch_controller import FetchController
 from app.ui.history_window import HistoryWindow
 from app.ui.job_follow import follow_left_in_printer
 from app.ui.ledger_fallback import FallbackParts, FallbackPrintGuard, attach_fallback
 from app.ui.ledger_guard import LedgerPrintGuard, LedgerRows
 from app.ui.ledger_recorder import LedgerRecorder, install_recorder
+from app.ui.print_controller import PrintController
+from app.ui.queue_model import OrderQueueModel
 from app.ui.recovery_dialog import RecoveryDialog, Restored, recovery_notice, restore_unfinished
 from app.ui.scan_bar import Feedback
-
-if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
+from app.ui.services import WindowServices
 
 log = logging.getLogger(__name__)
 
@@ -88,12 +91,41 @@ def open_ledger_session(
     return LedgerSession(ledger, rows, guard, recovery, pruned, session_id)
 
 
+class LedgerHost(Protocol):
+    """What the ledger's features use of the window."""
+
+    @property
+    def services(self) -> WindowServices: ...
+
+    @property
+    def model(self) -> OrderQueueModel: ...
+
+    @property
+    def fetcher(self) -> FetchController: ...
+
+    @property
+    def printer(self) -> PrintController: ...
+
+    @property
+    def settings(self) -> Settings: ...
+
+    def tell(self, text: str, tone: Feedback = Feedback.INFO) -> None: ...
+
+    def window(self) -> QWidget: ...
+
+    def menuBar(self) -> QMenuBar: ...
+
+    def statusBar(self) -> QStatusBar: ...
+
+
 class LedgerFeatures(QObject):
     """What `attach_ledger` hooked into one window."""
 
-    def __init__(self, window: MainWindow, session: LedgerSession) -> None:
-        super().__init__(window)
+    def __init__(self, window: LedgerHost, session: LedgerSession) -> None:
+        widget = window.window()
+        super().__init__(widget)
         self._window = window
+        self._widget = widget
         self.session = session
         runner = window.services.runner
         self.recorder: LedgerRecorder = install_recorder(
@@ -107,15 +139,15 @@ class LedgerFeatures(QObject):
         )
         self.history: HistoryWindow | None = None
         self.history_action: QAction = make_action(
-            window,
+            widget,
             self.tr("&History…"),
             self.tr("Search past orders and prints, reprint or export stored labels"),
             [QKeySequence("Ctrl+H")],
         )
         self.history_action.triggered.connect(self.open_history)
-        window.addAction(self.history_action)
+        widget.addAction(self.history_action)
         bar = window.menuBar()
-        menu = QMenu(self.tr("Hi&story"), window)
+        menu = QMenu(self.tr("Hi&story"), widget)
         menu.addAction(self.history_action)
         existing = bar.actions()
         if existing:  # before the last menu (Help)
@@ -128,7 +160,9 @@ class LedgerFeatures(QObject):
         """Waybills printed here on the local guard and at another station meanwhile."""
         self.fallback: FallbackParts | None = None
         if isinstance(session.guard, FallbackPrintGuard):
-            self.fallback = attach_fallback(session.guard, runner, window, self._tell)
+            if not isinstance(widget, QMainWindow):  # its banner goes in the status bar
+                raise TypeError("the ledger's features need the station's main window")
+            self.fallback = attach_fallback(session.guard, runner, widget, self._tell)
             session.guard.returned.connect(
                 lambda report: self.printed_elsewhere.extend(report.elsewhere)
             )
@@ -152,7 +186,7 @@ class LedgerFeatures(QObject):
                 window.services.runner,
                 window.model,
                 self.session.rows,
-                window,
+                self._widget,
             )
             QTimer.singleShot(0, self.recovery_dialog, self.recovery_dialog.open)
         return restored
@@ -167,7 +201,7 @@ class LedgerFeatures(QObject):
                 window.printer,
                 window.services.label_profile,
                 lambda: window.settings,
-                window,
+                self._widget,
             )
             self.history.message.connect(lambda text: window.statusBar().showMessage(text, 15_000))
             self.history.search()
@@ -176,6 +210,6 @@ class LedgerFeatures(QObject):
         return self.history
 
 
-def attach_ledger(window: MainWindow, session: LedgerSession) -> LedgerFeatures:
+def attach_ledger(window: LedgerHost, session: LedgerSession) -> LedgerFeatures:
     """Hook the ledger into a built window (see the module docstring)."""
     return LedgerFeatures(window, session)

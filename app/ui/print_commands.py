@@ -1,7 +1,8 @@
 """The window's printing extras: printer picker, Cancel printing, preview, PDF export and
 the Print-on-scan switch, with their actions, menu and toolbar.
 
-`PrintCommands(window)` builds them onto a `MainWindow` and keeps the packer informed
+`PrintCommands(window)` builds them onto the window (`PrintCommandsHost`: the few
+members of the main window it uses) and keeps the packer informed
 through `window.tell`. Settings changed here (printer, print on scan) are remembered with
 the window's `services.save_settings`, the same save path the Settings dialog uses.
 Exports take the selected rows with a printable label, or every ready/printed one when
@@ -10,13 +11,14 @@ nothing is selected; a cancelled waybill is never exported.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QStandardPaths
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtPrintSupport import QPrintPreviewDialog
-from PySide6.QtWidgets import QFileDialog, QToolBar
+from PySide6.QtWidgets import QFileDialog, QMenuBar, QToolBar, QWidget
 
 from app.core.model import Waybill
 from app.core.settings import Settings
@@ -24,55 +26,87 @@ from app.printing.export import ExportLabel, ExportResult, PdfExport
 from app.printing.page_setup import job_title, page_size_for
 from app.printing.render import LabelRenderer
 from app.ui.actions import make_action
+from app.ui.print_controller import PrintController
 from app.ui.print_preview import open_print_preview
 from app.ui.print_setup import PrinterPicker
-from app.ui.queue_model import RowState
+from app.ui.queue_model import OrderQueueModel, RowState
+from app.ui.queue_view import QueueView
 from app.ui.scan_bar import Feedback
-
-if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
+from app.ui.services import WindowServices
 
 _EXPORTABLE = (RowState.READY, RowState.PRINTED, RowState.PRINTING)
+
+
+class PrintCommandsHost(Protocol):
+    """What the printing commands use of the window (its settings they may replace)."""
+
+    settings: Settings
+
+    @property
+    def services(self) -> WindowServices: ...
+
+    @property
+    def printer(self) -> PrintController: ...
+
+    @property
+    def model(self) -> OrderQueueModel: ...
+
+    @property
+    def table(self) -> QueueView: ...
+
+    def tell(self, text: str, tone: Feedback = Feedback.INFO) -> None: ...
+
+    def selected_rows(self) -> list[int]: ...
+
+    def window(self) -> QWidget: ...
+
+    def menuBar(self) -> QMenuBar: ...
+
+    def addToolBar(self, toolbar: QToolBar, /) -> None: ...
+
+    def addActions(self, actions: Sequence[QAction], /) -> None: ...
 
 
 class PrintCommands(QObject):
     """Builds and runs the printing commands of one window (see the module docstring)."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: PrintCommandsHost) -> None:
+        widget = window.window()
+        super().__init__(widget)
         self._window = window
+        self._widget = widget
         self._renderer: LabelRenderer | None = None
         self._export: PdfExport | None = None
         self.preview_dialog: QPrintPreviewDialog | None = None
         self.last_export: ExportResult | None = None
         key = QKeySequence
         self.cancel_printing = make_action(
-            window,
+            widget,
             self.tr("Cancel printing"),
             self.tr("Drop the labels still waiting to print"),
             [key("Shift+Esc")],
         )
         self.cancel_printing.setEnabled(False)
         self.preview = make_action(
-            window,
+            widget,
             self.tr("Print pre&view…"),
             self.tr("Show the selected label as it will print"),
             [key("Ctrl+Shift+R")],
         )
         self.export_files = make_action(
-            window,
+            widget,
             self.tr("&Export PDF files…"),
             self.tr("Save the selected (or all ready) labels as one PDF file each"),
             [key("Ctrl+E")],
         )
         self.export_combined = make_action(
-            window,
+            widget,
             self.tr("Export &combined PDF…"),
             self.tr("Save the selected (or all ready) labels as one PDF, a page per label"),
             [key("Ctrl+Shift+E")],
         )
         self.scan_to_print = make_action(
-            window,
+            widget,
             self.tr("Print o&n scan"),
             self.tr("Print each label as soon as it is scanned"),
             [key("Ctrl+T")],
@@ -80,13 +114,13 @@ class PrintCommands(QObject):
         self.scan_to_print.setCheckable(True)
         self.scan_to_print.setChecked(window.settings.scan_to_print)
         pdf_dir = window.services.pdf_dir
-        self.picker = PrinterPicker(window, pdf_folder=str(pdf_dir) if pdf_dir else "")
+        self.picker = PrinterPicker(widget, pdf_folder=str(pdf_dir) if pdf_dir else "")
         self.picker.set_current(window.settings.printer_name)
         self._build()
 
     def _build(self) -> None:
         window = self._window
-        toolbar = QToolBar(self.tr("Printing"), window)
+        toolbar = QToolBar(self.tr("Printing"), self._widget)
         toolbar.setObjectName("printingToolbar")
         toolbar.setMovable(False)
         toolbar.addWidget(self.picker)
@@ -163,7 +197,7 @@ class PrintCommands(QObject):
             self._window.tell(self.tr("Select a row with a label to preview."), Feedback.WARNING)
             return None
         dialog = open_print_preview(
-            self._window, self._window.services.label_profile, waybill, self._window.settings
+            self._widget, self._window.services.label_profile, waybill, self._window.settings
         )
         self.preview_dialog = dialog
         dialog.finished.connect(dialog.deleteLater)
@@ -191,7 +225,7 @@ class PrintCommands(QObject):
         start = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         if combined:
             name, _filter = QFileDialog.getSaveFileName(
-                self._window,
+                self._widget,
                 self.tr("Export combined PDF"),
                 str(Path(start) / "labels.pdf"),
                 self.tr("PDF files (*.pdf)"),
@@ -200,7 +234,7 @@ class PrintCommands(QObject):
                 self.export(labels, combined=Path(name))
         else:
             folder = QFileDialog.getExistingDirectory(
-                self._window, self.tr("Export PDF files to"), start
+                self._widget, self.tr("Export PDF files to"), start
             )
             if folder:
                 self.export(labels, folder=Path(folder))

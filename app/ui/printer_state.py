@@ -11,15 +11,29 @@ when the printer is ready again the held labels print in scan order, each once.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication
 
 from app.printing.cups_status import CupsStatus, PrinterStatus, find_ipptool
 from app.ui.feedback import Feedback
+from app.ui.printer_watch import PrinterStateLabel, PrinterWatch
+from app.ui.scan_to_print import ScanToPrint
 
-if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
+
+class PrinterStateHost(Protocol):
+    """What the printer's state uses of the window."""
+
+    @property
+    def printer_watch(self) -> PrinterWatch: ...
+
+    @property
+    def printer_state(self) -> PrinterStateLabel: ...
+
+    @property
+    def scan_print(self) -> ScanToPrint: ...
+
+    def tell(self, text: str, tone: Feedback = Feedback.INFO) -> None: ...
 
 
 def printer_status_reader() -> CupsStatus | None:
@@ -28,7 +42,7 @@ def printer_status_reader() -> CupsStatus | None:
     return CupsStatus(tool) if tool is not None else None
 
 
-def printer_problem(window: MainWindow) -> str | None:
+def printer_problem(window: PrinterStateHost) -> str | None:
     """Why the watched printer cannot print now, in words; None when it can (or unknown)."""
     status = window.printer_watch.status
     if status is None or status.ready:
@@ -36,7 +50,7 @@ def printer_problem(window: MainWindow) -> str | None:
     return window.printer_state.problem_text(status)
 
 
-def connect_printer_state(window: MainWindow) -> None:
+def connect_printer_state(window: PrinterStateHost) -> None:
     """See the module docstring; starts the watch."""
     was_ready = [True]
 
