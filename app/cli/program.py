@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sandbox = sub.add_parser("sandbox", help="run the offline WeChat imitation in the foreground")
-    from app.cli.ledger import (
+    from app.cli.ledger_args import (
         COPIES,
         add_ledger_commands,
         add_wait_options,
