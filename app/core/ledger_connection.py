@@ -88,6 +88,12 @@ class LedgerConnection:
         return self._heartbeat is not None
 
     @property
+    def heartbeat_problem(self) -> str | None:
+        """Why the heartbeat's last beat failed (None: it went through, or no heartbeat);
+        a plain read that never waits, for a window that watches the ledger while idle."""
+        return self._heartbeat.problem if self._heartbeat is not None else None
+
+    @property
     def shared(self) -> bool:
         """True for a warehouse ledger on a database server."""
         return self._url is not None

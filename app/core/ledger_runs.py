@@ -107,6 +107,8 @@ class Heartbeat:
         self._clock = clock
         self._every_s = every_s
         self._stop = threading.Event()
+        self.problem: str | None = None
+        """Why the last beat failed (None: it went through); set by the heartbeat thread."""
         self._thread = threading.Thread(target=self._loop, name="ledger-heartbeat", daemon=True)
         self._thread.start()
 
@@ -117,8 +119,10 @@ class Heartbeat:
                 if db is None or db.broken:
                     db = self._connect()
                 beat(db, self._run_id, self._clock())
+                self.problem = None
             except Exception as exc:  # server away: try a new connection next time
                 log.warning("ledger heartbeat failed: %s", exc)
+                self.problem = str(exc) or type(exc).__name__
                 if db is not None:
                     with contextlib.suppress(Exception):
                         db.close()

@@ -43,6 +43,7 @@ from app.core.print_outcome import PrintResult
 from app.core.print_policy import Claim
 from app.printing.guard import PrintRefused
 from app.ui.ledger_guard import LEDGER_ORDER_EXTRA, LedgerAway, LedgerPrintGuard, LedgerRows
+from app.ui.ledger_watch import WATCH_EVERY_MS, watch_heartbeat
 
 if TYPE_CHECKING:
     from app.ui.background import BackgroundRunner
@@ -339,6 +340,9 @@ class FallbackParts:
     """Looks for the warehouse ledger while prints go to the local guard."""
     banner: QLabel
     """Stays in the status bar while prints go to the local guard."""
+    watch: QTimer
+    """Reads the heartbeat's state (no waiting): says so when the warehouse ledger stops
+    or starts answering while the window is idle."""
 
 
 def attach_fallback(
@@ -348,6 +352,7 @@ def attach_fallback(
     tell: Callable[[str, bool], None],
     *,
     look_every_ms: int = LOOK_EVERY_MS,
+    watch_every_ms: int = WATCH_EVERY_MS,
 ) -> FallbackParts:
     """Hook the guard into a window: its question over `window`, `tell(text, warning)`
     for what the packer must know, a banner in the status bar while printing on the local
@@ -400,4 +405,5 @@ def attach_fallback(
 
     guard.wentLocal.connect(went_local)
     guard.returned.connect(returned)
-    return FallbackParts(timer, banner)
+    watch = watch_heartbeat(guard.ledger, lambda: guard.local, window, tell, watch_every_ms)
+    return FallbackParts(timer, banner, watch)

@@ -448,6 +448,17 @@ Move it aside and start a new ledger (the old file is kept, renamed), or quit an
     </message>
 </context>
 <context>
+    <name>LedgerWatch</name>
+    <message>
+        <source>The warehouse ledger does not answer ({0}). Printing asks what to do until it is back.</source>
+        <translation>仓库台账没有响应（{0}）。在它恢复之前，打印时会询问如何处理。</translation>
+    </message>
+    <message>
+        <source>The warehouse ledger answers again.</source>
+        <translation>仓库台账已恢复响应。</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Waybill printer</source>
