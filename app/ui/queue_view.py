@@ -7,10 +7,11 @@ spare width because it says what to do about an error.
 The table never needs a horizontal scrollbar to show the message: the other columns are
 as wide as their usual content (measured in the table's font), and when that leaves the
 message less than `MESSAGE_SHARE` of the width (`BIG_MESSAGE_SHARE` with large text) — a
-1024×768 screen, large text — the id columns give way first (long ids are elided in the
-middle, where they are alike; a message is cut at its end; the tooltip has the whole
-text), then whole columns whose content the label preview also shows (time, waybill,
-carrier) are hidden until there is room again. In large-text mode each row has room for
+1024×768 screen — the time column goes first (the packer reads ids, not clocks), then
+the id columns give way (long ids are elided in the middle, where they are alike; a
+message is cut at its end; the tooltip has the whole text), then whole columns whose
+content the label preview also shows (waybill, carrier) are hidden until there is room
+again. In large-text mode each row has room for
 two lines and the text wraps, so a reason reads at a bench's distance.
 """
 
@@ -48,8 +49,9 @@ _SAMPLES = {
     Column.STATE: "",  # the widest state name in the language shown
     Column.TIME: "22:48:34",
 }
+_HIDE_BEFORE_SHRINKING = (Column.TIME,)
 _SHRINK_FIRST = (Column.ORDER_ID, Column.WAYBILL_ID)
-_HIDE_FIRST = (Column.TIME, Column.WAYBILL_ID, Column.CARRIER)
+_HIDE_FIRST = (Column.WAYBILL_ID, Column.CARRIER)
 _MIN_ID_CHARS = "4200…0001"
 
 
@@ -120,6 +122,10 @@ class QueueView(QTableView):
             return
         room = available - math.ceil(available * self._message_share)
         hidden: list[Column] = []
+        for column in _HIDE_BEFORE_SHRINKING:  # a whole id beats the time of day
+            if sum(w for c, w in self._preferred.items() if c not in hidden) <= room:
+                break
+            hidden.append(column)
         widths = self._shrunk(room, hidden)
         for column in _HIDE_FIRST:  # then whole columns the preview also shows
             if sum(widths.values()) <= room:
