@@ -15,6 +15,7 @@ after checking. Nothing is printed again automatically. After a restart,
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -38,13 +39,15 @@ from app.core.print_policy import Claim
 from app.core.settings import Settings
 from app.printing.printers import list_printers
 from app.ui.feedback import Feedback
-from app.ui.job_watch import FollowedLabel, JobWatch, Key
+from app.ui.job_watch import FollowedLabel, JobWatch, Key, Settle
 from app.ui.ledger_guard import LedgerPrintGuard
 from app.ui.print_controller import PrintController
 from app.ui.queue_model import OrderQueueModel
 from app.ui.recovery_dialog import add_ready_row
 from app.ui.services import WindowServices
 from app.ui.station_panel import StationPanel
+
+log = logging.getLogger(__name__)
 
 
 class RowsHost(Protocol):
@@ -78,10 +81,18 @@ def connect_job_following(window: JobFollowHost) -> JobWatch | None:
     """See the module docstring; None where CUPS cannot be asked (jobs are not followed)."""
     guard = window.printer.guard
     ledger_guard = guard if isinstance(guard, LedgerPrintGuard) else None
+    settle: Settle | None = None
+    if ledger_guard is not None:
+        lane = window.services.runner.lane()  # ledger writes off the GUI thread, in order
+
+        def settle(token: object, result: PrintResult) -> None:
+            assert ledger_guard is not None
+            lane.run(ledger_guard.settle_write(token, result), on_error=_log_failed_write)
+
     watch = JobWatch(
         window.services.runner,
         window.services.printer_status,
-        ledger_guard.after_print if ledger_guard is not None else None,
+        settle,
         window.window(),
         stuck_after_s=window.settings.stuck_after_s,
     )
@@ -113,6 +124,10 @@ def connect_job_following(window: JobFollowHost) -> JobWatch | None:
     watch.changed.connect(changed)
     button.clicked.connect(lambda: StuckLabelsDialog(window, watch, window.window()).exec())
     return watch
+
+
+def _log_failed_write(exc: BaseException) -> None:
+    log.error("the end of a followed print could not be recorded: %s", exc)
 
 
 def follow_left_in_printer(window: RowsHost, records: Sequence[PrintRecord]) -> None:

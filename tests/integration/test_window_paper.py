@@ -159,7 +159,7 @@ def test_jobs_held_by_a_stopped_printer_stay_sent_until_they_complete_each_once(
         lambda: [row_states(window)[o] for o in orders] == ["printed"] * 3, timeout=60_000
     )
     qtbot.waitUntil(lambda: window.printer.pending == 0, timeout=10_000)
-    assert outcomes(tmp_path, ids) == [[PrintOutcome.PRINTED]] * 3
+    qtbot.waitUntil(lambda: outcomes(tmp_path, ids) == [[PrintOutcome.PRINTED]] * 3)
     assert [p[0].kind for p in prints_of(tmp_path, ids)] == [OutcomeKind.PRINTED] * 3
     printed = wait_for_own_pdfs(own_queue, before, ids, 3)
     assert [read_barcodes_from_pdf(pdf) for pdf in printed] == [[i] for i in ids]  # in order
@@ -179,6 +179,7 @@ def test_a_job_cancelled_from_outside_ends_failed_with_that_reason(
     qtbot.waitUntil(lambda: outcomes(tmp_path, [waybill]) == [[PrintOutcome.SENT]])
     subprocess.run(["cancel", f"{QUEUE}-{job}"], check=True)
     qtbot.waitUntil(lambda: row_states(window)[order] == "ready", timeout=10_000)
+    qtbot.waitUntil(lambda: outcomes(tmp_path, [waybill]) == [[PrintOutcome.FAILED]])
     [[record]] = prints_of(tmp_path, [waybill])
     assert (record.outcome, record.kind, record.cups_job) == (
         PrintOutcome.FAILED,
@@ -206,6 +207,7 @@ def test_a_printer_deleted_mid_batch_fails_its_jobs_with_that_reason(
     qtbot.waitUntil(
         lambda: [row_states(window)[o] for o in orders] == ["ready"] * 2, timeout=10_000
     )
+    qtbot.waitUntil(lambda: outcomes(tmp_path, ids) == [[PrintOutcome.FAILED]] * 2)
     records = [p for [p] in prints_of(tmp_path, ids)]
     assert [(r.outcome, r.kind) for r in records] == [
         (PrintOutcome.FAILED, OutcomeKind.JOB_FAILED)
@@ -229,7 +231,7 @@ def test_stuck_labels_are_cancelled_printed_elsewhere_or_marked_printed_by_the_p
     watch = window.printer.watch
     assert watch is not None
     qtbot.waitUntil(lambda: len(watch.stuck) == 3, timeout=60_000)
-    assert outcomes(tmp_path, ids) == [[PrintOutcome.STUCK]] * 3
+    qtbot.waitUntil(lambda: outcomes(tmp_path, ids) == [[PrintOutcome.STUCK]] * 3)
     assert all("Out of labels" in p.message for [p] in prints_of(tmp_path, ids))
     button = window.panel.stuck_button
     assert button.isVisible() and "3" in button.text()
@@ -243,13 +245,16 @@ def test_stuck_labels_are_cancelled_printed_elsewhere_or_marked_printed_by_the_p
     dialog.labels.setCurrentRow(0)
     qtbot.mouseClick(dialog.cancel_job, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: row_states(window)[orders[0]] == "ready", timeout=10_000)
-    assert outcomes(tmp_path, ids[:1]) == [[PrintOutcome.FAILED]]
+    qtbot.waitUntil(lambda: outcomes(tmp_path, ids[:1]) == [[PrintOutcome.FAILED]])
     # 2: print it again on another printer -> a recorded reprint there, the stuck one failed
     assert dialog.labels.count() == 2
     dialog.labels.setCurrentRow(0)
     dialog.printers.setCurrentText(OTHER)
     qtbot.mouseClick(dialog.retry, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: row_states(window)[orders[1]] == "printed", timeout=60_000)
+    qtbot.waitUntil(
+        lambda: outcomes(tmp_path, ids[1:2]) == [[PrintOutcome.FAILED, PrintOutcome.PRINTED]]
+    )
     first, again = prints_of(tmp_path, [ids[1]])[0]
     assert (first.outcome, first.is_reprint) == (PrintOutcome.FAILED, False)
     assert (again.outcome, again.is_reprint, again.printer) == (PrintOutcome.PRINTED, True, OTHER)
@@ -258,7 +263,7 @@ def test_stuck_labels_are_cancelled_printed_elsewhere_or_marked_printed_by_the_p
     dialog.labels.setCurrentRow(0)
     qtbot.mouseClick(dialog.mark_printed, Qt.MouseButton.LeftButton)
     assert row_states(window)[orders[2]] == "printed"
-    assert outcomes(tmp_path, ids[2:]) == [[PrintOutcome.PRINTED]]
+    qtbot.waitUntil(lambda: outcomes(tmp_path, ids[2:]) == [[PrintOutcome.PRINTED]])
     assert dialog.labels.count() == 0 and not button.isVisible()
     qtbot.waitUntil(lambda: window.printer.pending == 0, timeout=10_000)
     qtbot.waitUntil(lambda: not own_queue.job_ids("not-completed"), timeout=10_000)
@@ -311,6 +316,7 @@ def test_a_label_left_in_a_stopped_printer_is_followed_again_after_a_restart(
         assert outcomes(tmp_path, [waybill]) == [[PrintOutcome.SENT]]
         subprocess.run(["cupsenable", QUEUE], check=True)
         qtbot.waitUntil(lambda: row_states(window)[order] == "printed", timeout=60_000)
+        qtbot.waitUntil(lambda: outcomes(tmp_path, [waybill]) == [[PrintOutcome.PRINTED]])
         [[record]] = prints_of(tmp_path, [waybill])
         assert (record.outcome, record.cups_job) == (PrintOutcome.PRINTED, job)
     assert len(wait_for_own_pdfs(own_queue, before, [waybill], 1)) == 1
