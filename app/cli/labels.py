@@ -35,7 +35,8 @@ from app.core.print_outcome import OutcomeKind, PrintResult
 from app.core.print_policy import TARGET_PDF, TARGET_PRINTER
 from app.core.settings import Settings
 from app.printing.job_wait import PaperWait
-from app.wiring.qt_environment import prepare_headless
+from app.printing.label_proxy import LabelProxy
+from app.wiring.qt_environment import add_chromium_flags, prepare_headless
 
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _TEMP_SUFFIXES = (".part", ".tmp")  # this version's atomic writes use ".tmp"
@@ -58,11 +59,13 @@ def pdf_name(waybill_id: str) -> str:
 
 
 class QtSession:
-    """The application and label profile every sink of one command shares (started lazily)."""
+    """The application and label profile every sink of one command shares (started lazily),
+    and the label proxy Chromium's connections go through (`app.printing.label_proxy`)."""
 
     def __init__(self) -> None:
         self.app: Any = None
         self.profile: Any = None
+        self.proxy: LabelProxy | None = None
 
     @property
     def started(self) -> bool:
@@ -75,8 +78,12 @@ class QtSession:
 
             from app.printing.profile import make_label_profile
 
+            if QApplication.instance() is None:  # the flags count only before Qt starts
+                self.proxy = LabelProxy()
+                self.proxy.start()
+                add_chromium_flags(self.proxy.chromium_flags())
             self.app = QApplication.instance() or QApplication(["waybill-printer"])
-            self.profile = make_label_profile()
+            self.profile = make_label_profile(proxy=self.proxy)
         return self.profile
 
     def dispose(self, *objects: Any) -> None:
@@ -95,6 +102,8 @@ class QtSession:
         profile, self.profile = self.profile, None
         self.dispose(profile)
         self.app = None
+        if self.proxy is not None:
+            self.proxy.stop()
 
 
 class _ServiceSink:

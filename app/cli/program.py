@@ -147,10 +147,13 @@ def _run(args: argparse.Namespace, secrets: SecretRegistry) -> int:
     if blocker:  # before Qt, which would abort the process instead
         print(blocker, file=sys.stderr)
         return EXIT_USAGE
-    from app.ui.app_main import run_gui
+    from app.ui.app_main import run_gui, start_label_proxy
     from app.wiring.qt_environment import allow_webengine_as_root, keep_hidden_pages_running
 
     allow_webengine_as_root()
     keep_hidden_pages_running()
-
-    return run_gui(demo=args.demo, argv=[sys.argv[0]], secrets=secrets)
+    label_proxy = start_label_proxy()  # Chromium's sockets held to the label allow-list
+    try:
+        return run_gui(demo=args.demo, argv=[sys.argv[0]], secrets=secrets, label_proxy=label_proxy)
+    finally:
+        label_proxy.stop()

@@ -15,7 +15,9 @@ and styles load from the hosts the station allows — but inside a cage:
   else is blocked and its origin recorded against the label that asked for it;
 - network hints (preconnect, dns-prefetch, prefetch, preload), which Chromium acts on
   without asking the interceptor, are taken out of the document before it loads
-  (`label_html`) and out of anything its scripts insert (`cage_scripts.GUARD_JS`);
+  (`label_html`) and out of anything its scripts insert (`cage_scripts.GUARD_JS`); those
+  in `Link` headers of allowed answers are held by the socket-level allow-list of
+  `label_proxy`, when Chromium was started with it;
 - animations and transitions show their final state, and failed images leave no icon.
 """
 
@@ -38,6 +40,7 @@ from app.core.label_hosts import DEFAULT_LABEL_HOSTS, AllowList, origin_of
 from app.core.settings import Settings
 from app.printing.cage_scripts import NAVIGATION_REFUSED, cage_scripts
 from app.printing.label_html import prepare_label
+from app.printing.label_proxy import LabelProxy
 from app.printing.label_scheme import LABEL_SCHEME, LabelSchemeHandler, register_label_scheme
 
 #: A label bigger than this is refused rather than loaded (real labels are ~10–200 kB).
@@ -147,9 +150,10 @@ class LabelProfile(QWebEngineProfile):
     collect them, and Qt then silently stops calling them.)
     """
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, proxy: LabelProxy | None = None) -> None:
         register_label_scheme()
         super().__init__(parent)  # no storage name: off the record
+        self.proxy = proxy
         self.interceptor = CageInterceptor(self)
         self.setUrlRequestInterceptor(self.interceptor)
         self.scheme_handler = LabelSchemeHandler(self)
@@ -162,6 +166,8 @@ class LabelProfile(QWebEngineProfile):
             self.settings().setAttribute(QWebEngineSettings.WebAttribute.JavascriptEnabled, scripts)
         if allow is not None:
             self.interceptor.allow = allow
+            if self.proxy is not None:
+                self.proxy.allow(self, allow)
 
     def apply_settings(self, settings: Settings) -> None:
         """Label scripts and allowed hosts as the station's settings say."""
@@ -179,10 +185,18 @@ def _no_cookies(_request: QWebEngineCookieStore.FilterRequest) -> bool:
 
 
 def make_label_profile(
-    parent: QObject | None = None, *, scripts: bool = True, allow: AllowList | None = None
+    parent: QObject | None = None,
+    *,
+    scripts: bool = True,
+    allow: AllowList | None = None,
+    proxy: LabelProxy | None = None,
 ) -> LabelProfile:
-    """A caged profile for untrusted labels (see the module docstring)."""
-    profile = LabelProfile(parent)
+    """A caged profile for untrusted labels (see the module docstring).
+
+    `proxy`: the running `LabelProxy` Chromium was started with; it learns this profile's
+    allowed hosts, so sockets Chromium opens without asking the interceptor are held to
+    them too."""
+    profile = LabelProfile(parent, proxy)
     profile.setHttpCacheType(QWebEngineProfile.HttpCacheType.MemoryHttpCache)
     profile.setPersistentCookiesPolicy(
         QWebEngineProfile.PersistentCookiesPolicy.NoPersistentCookies

@@ -34,6 +34,7 @@ from app.core.paths import AppPaths
 from app.core.secret_registry import SecretRegistry
 from app.core.settings import Settings, TokenMode
 from app.core.settings_store import SettingsStore
+from app.printing.label_proxy import LabelProxy
 from app.printing.profile import make_label_profile
 from app.printing.queue import PrintQueue
 from app.ui.background import BackgroundRunner
@@ -45,6 +46,7 @@ from app.ui.ledger_startup import ChooseMoveAside, LedgerQuit, ask_move_aside, o
 from app.ui.main_window import MainWindow
 from app.ui.printer_state import printer_status_reader
 from app.ui.services import DEFAULT_CARRIERS, WindowServices
+from app.wiring.qt_environment import add_chromium_flags
 
 if TYPE_CHECKING:
     from app.sandbox.server import SandboxServer
@@ -123,6 +125,17 @@ def demo_carriers(make_source: Callable[[], WaybillSource]) -> list[tuple[str, s
         return list(DEFAULT_CARRIERS)
 
 
+def start_label_proxy() -> LabelProxy:
+    """The running label proxy, with Chromium told to send every connection through it.
+
+    Call before the QApplication exists (Chromium reads its flags once); stop it at exit.
+    """
+    proxy = LabelProxy()
+    proxy.start()
+    add_chromium_flags(proxy.chromium_flags())
+    return proxy
+
+
 def setup_application(argv: list[str]) -> QApplication:
     """The QApplication (made if there is none yet) with the program's names set."""
     app = QApplication.instance() or QApplication(argv)
@@ -198,6 +211,7 @@ def window_session(
     first_run: bool = False,
     pdf_dir: Path | None = None,
     choose_ledger: ChooseMoveAside | None = None,
+    label_proxy: LabelProxy | None = None,
 ) -> Iterator[MainWindow]:
     """A ready (not yet shown) main window and all it needs; torn down in order afterwards.
 
@@ -244,7 +258,7 @@ def window_session(
         make_source = setup.make_source or flow.make_source
         pdf_dir = setup.pdf_dir
         carriers = setup.carriers
-        profile = make_label_profile()
+        profile = make_label_profile(proxy=label_proxy)
         profile.apply_settings(holder.settings)
         queue = PrintQueue(profile, offload=runner.offload)
         services = WindowServices(
@@ -289,11 +303,18 @@ def window_session(
                 QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
-def run_gui(*, demo: bool, argv: list[str], secrets: SecretRegistry | None = None) -> int:
+def run_gui(
+    *,
+    demo: bool,
+    argv: list[str],
+    secrets: SecretRegistry | None = None,
+    label_proxy: LabelProxy | None = None,
+) -> int:
     """Show the window until it is closed; returns the exit status.
 
     Outside the demo, the Settings dialog opens first when nothing is configured.
-    `secrets` is the log filter's registry (`app.cli.program` makes it).
+    `secrets` is the log filter's registry (`app.cli.program` makes it); `label_proxy` the
+    running proxy Chromium was started with (`app.printing.label_proxy`).
     """
     app = setup_application(argv)
     paths = AppPaths.default().ensure()
@@ -301,7 +322,12 @@ def run_gui(*, demo: bool, argv: list[str], secrets: SecretRegistry | None = Non
     install_language(app, settings)
     try:
         with window_session(
-            paths, settings, demo=demo, secrets=secrets, first_run=not demo
+            paths,
+            settings,
+            demo=demo,
+            secrets=secrets,
+            first_run=not demo,
+            label_proxy=label_proxy,
         ) as window:
             window.show()
             return app.exec()

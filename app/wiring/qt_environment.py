@@ -3,14 +3,16 @@
 Chromium refuses to start as root unless its own sandbox is off (packing-station kiosks and
 CI run as root); headless commands render offscreen when there is no display. Labels stay
 confined by the label cage either way (no navigation, no sockets to hosts that are not
-allowed, no local loads). Timers of the hidden label pages run at full speed.
+allowed, no local loads). Timers of the hidden label pages run at full speed. Commands that
+render labels send Chromium's connections through the label proxy (`add_chromium_flags`
+with `LabelProxy.chromium_flags`).
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import MutableMapping
+from collections.abc import MutableMapping, Sequence
 
 
 def allow_webengine_as_root(
@@ -30,12 +32,23 @@ def allow_webengine_as_root(
 LABEL_RENDERER_FLAGS = ("--disable-background-timer-throttling", "--disable-renderer-backgrounding")
 
 
+def add_chromium_flags(extra: Sequence[str], env: MutableMapping[str, str] | None = None) -> None:
+    """Add `extra` to QtWebEngine's Chromium flags (before Qt starts); a switch already
+    there with another value (`--name=value`) is replaced."""
+    env = os.environ if env is None else env
+    names = {flag.partition("=")[0] for flag in extra}
+    flags = [
+        f
+        for f in env.get("QTWEBENGINE_CHROMIUM_FLAGS", "").split()
+        if f.partition("=")[0] not in names
+    ]
+    flags += list(extra)
+    env["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join(flags)
+
+
 def keep_hidden_pages_running(env: MutableMapping[str, str] | None = None) -> None:
     """Add `LABEL_RENDERER_FLAGS` to QtWebEngine's Chromium flags (before Qt starts)."""
-    env = os.environ if env is None else env
-    flags = env.get("QTWEBENGINE_CHROMIUM_FLAGS", "").split()
-    flags += [flag for flag in LABEL_RENDERER_FLAGS if flag not in flags]
-    env["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join(flags)
+    add_chromium_flags(LABEL_RENDERER_FLAGS, env)
 
 
 def prepare_headless(env: MutableMapping[str, str] | None = None) -> None:

@@ -15,7 +15,14 @@ import pytest
 from app.sandbox.server import SandboxServer
 from tests.fixtures.corpus_orders import serve_corpus
 from tests.fixtures.cups import CupsPdfQueue
-from tests.fixtures.label_corpus import CASES, STUCK, AllowedHost, ConnectionCounter, case
+from tests.fixtures.label_corpus import (
+    CASES,
+    LINK_HEADERS,
+    STUCK,
+    AllowedHost,
+    ConnectionCounter,
+    case,
+)
 from tests.fixtures.qt import read_barcodes_from_pdf
 from tests.integration.ledger_cli import cli_env, json_lines, ledger_prints, run_cli
 
@@ -165,3 +172,30 @@ def test_fetch_print_sends_only_verified_labels_to_cups(
     assert {p.name.split("_", 1)[0] for p in outputs.values()} == {forced[no_barcode].waybill}
     record = ledger_prints(home)[no_barcode][-1]  # the forced print, recorded as such
     assert "printed anyway, not verified: no barcode found" in record.message
+
+
+@pytest.mark.slow
+def test_a_preconnect_link_header_of_an_allowed_answer_reaches_no_socket(
+    sandbox: SandboxServer, tmp_path: Path, hosts: tuple[AllowedHost, ConnectionCounter]
+) -> None:
+    # The allowed host answers the style sheet, the font and the barcode with `Link:
+    # <listener>; rel=preconnect`, which Chromium acts on without asking the interceptor;
+    # the label proxy holds Chromium's sockets to the allow-list, so the listener is never
+    # reached while the label, whose images came through the proxy, verifies.
+    allowed, listener = hosts
+    station(tmp_path / "home", allowed)
+    orders = serve_corpus(sandbox, [LINK_HEADERS["preconnect"]], hosts, "LNK")
+    (c,) = orders.values()
+    result = run_cli(
+        [
+            *("fetch", "--json", "--api-base", sandbox.base_url),
+            *("--pdf-dir", str(tmp_path / "pdf"), *(f"{order},SF" for order in orders)),
+        ],
+        cli_env(tmp_path / "home", sandbox),
+    )
+    assert result.returncode == 0, result.stderr
+    (line,) = json_lines(result.stdout)
+    assert (line["status"], line["waybill_id"]) == ("ok", c.waybill), line
+    asked = {p.partition("?")[0] for p in allowed.paths() if "kind=preconnect" in p}
+    assert asked == {"/linked.css", "/fonts/label.ttf", f"/barcode/{c.waybill}.svg"}
+    assert listener.connections == 0

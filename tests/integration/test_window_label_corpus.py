@@ -4,6 +4,10 @@ sound); the packer prints one anyway only after seeing it and its reason."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +24,14 @@ from app.ui.feedback import Sound
 from app.ui.main_window import MainWindow
 from app.ui.queue_model import Column
 from tests.fixtures.corpus_orders import serve_corpus
-from tests.fixtures.label_corpus import CASES, AllowedHost, ConnectionCounter, case
+from tests.fixtures.label_corpus import (
+    CASES,
+    LINK_HEADERS,
+    AllowedHost,
+    Case,
+    ConnectionCounter,
+    case,
+)
 from tests.unit.ui.support import open_window, row_states, sandbox_settings
 
 
@@ -159,3 +170,53 @@ def test_print_on_scan_never_prints_an_unverified_label_and_sounds_the_error(
     assert Sound.ERROR in player.played
     assert confirmer.shown == []
     assert row_states(window)["SCAN-other-waybill"] == "unverified"
+
+
+def preview_in_own_process(
+    sandbox: SandboxServer,
+    hosts: tuple[AllowedHost, ConnectionCounter],
+    *extra: str,
+) -> tuple[Case, dict[str, object]]:
+    """The preconnect label in the window's preview, in a process whose Chromium starts as
+    the program's does (`preview_probe`: Chromium's flags count only once per process)."""
+    orders = serve_corpus(sandbox, [LINK_HEADERS["preconnect"]], hosts, "PRE")
+    ((order, c),) = orders.items()
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "tests.integration.preview_probe"),
+            *(sandbox.base_url, sandbox.appid, sandbox.secret, hosts[0].url, f"{order},SF"),
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return c, json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_a_preconnect_link_header_in_the_preview_reaches_no_socket(
+    sandbox: SandboxServer, hosts: tuple[AllowedHost, ConnectionCounter]
+) -> None:
+    # The allowed host answers the label's style sheet, font and barcode with `Link:
+    # <listener>; rel=preconnect`; through the label proxy the preview shows the label
+    # with all three (they came through it) and the listener is never reached.
+    allowed, listener = hosts
+    c, shown = preview_in_own_process(sandbox, hosts)
+    assert shown["loaded"] is True
+    assert c.waybill in str(shown["text"])
+    asked = {p.partition("?")[0] for p in allowed.paths() if "kind=preconnect" in p}
+    assert asked == {"/linked.css", "/fonts/label.ttf", f"/barcode/{c.waybill}.svg"}
+    assert listener.connections == 0
+
+
+def test_without_the_label_proxy_the_preview_does_reach_the_listener(
+    sandbox: SandboxServer, hosts: tuple[AllowedHost, ConnectionCounter]
+) -> None:
+    # The control: the same preview with Chromium started without the proxy connects,
+    # so a count of 0 above means the proxy held, not that the listener cannot count.
+    preview_in_own_process(sandbox, hosts, "--no-proxy")
+    deadline = time.monotonic() + 10
+    while hosts[1].connections == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)  # the accept thread may still be counting the last connection
+    assert hosts[1].connections > 0

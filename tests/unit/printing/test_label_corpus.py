@@ -197,13 +197,14 @@ def test_link_headers_that_fetch_are_blocked_and_reported(
     assert listener.connections == 0
 
 
-def test_known_gap_a_preconnect_link_header_still_opens_a_socket(
+def test_the_profile_alone_does_not_hold_a_preconnect_link_header(
     caged: LabelProfile, allowed_host: AllowedHost, qtbot: QtBot
 ) -> None:
-    # Known gap of the cage, kept visible: a `Link: rel=preconnect` header on an allowed
-    # host's answer makes Chromium open a socket to the named host and port without asking
-    # the interceptor. When the cage closes it (a socket-level allow-list), this test fails
-    # and turns into the check that the listener sees 0 connections.
+    # Why the label proxy exists: a `Link: rel=preconnect` header on an allowed host's
+    # answer makes Chromium open a socket to the named host and port without asking the
+    # interceptor, so the profile alone (this process's Chromium runs without the proxy)
+    # lets it through. The program starts Chromium through the proxy, which holds it:
+    # test_label_corpus_cli and test_window_label_corpus show 0 connections there.
     own = ConnectionCounter()
     own.start()
     try:

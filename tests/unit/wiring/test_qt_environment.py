@@ -8,6 +8,7 @@ import pytest
 
 from app.wiring.qt_environment import (
     LABEL_RENDERER_FLAGS,
+    add_chromium_flags,
     allow_webengine_as_root,
     keep_hidden_pages_running,
     prepare_headless,
@@ -47,3 +48,15 @@ def test_hidden_label_pages_keep_their_timers_and_other_flags_stay() -> None:
     bare: dict[str, str] = {}
     prepare_headless(bare)
     assert bare["QTWEBENGINE_CHROMIUM_FLAGS"].split() == list(LABEL_RENDERER_FLAGS)
+
+
+def test_added_flags_replace_the_same_switch_with_another_value() -> None:
+    env = {"QTWEBENGINE_CHROMIUM_FLAGS": "--disable-gpu --proxy-server=http://127.0.0.1:1"}
+    add_chromium_flags(
+        ("--proxy-server=http://127.0.0.1:2", "--proxy-bypass-list=<-loopback>"), env
+    )
+    assert env["QTWEBENGINE_CHROMIUM_FLAGS"].split() == [
+        "--disable-gpu",
+        "--proxy-server=http://127.0.0.1:2",
+        "--proxy-bypass-list=<-loopback>",
+    ]
