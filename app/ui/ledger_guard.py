@@ -57,10 +57,6 @@ LEDGER_ORDER_EXTRA = "ledger_order"
 Key = tuple[str, str]
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("LedgerPrintGuard", text)
-
-
 class LedgerRows:
     """Queue key (order id, carrier) → ledger order id; safe to use from several threads."""
 
@@ -142,7 +138,10 @@ class LedgerPrintGuard:
     ) -> object:
         if not waybill.waybill_id:
             raise PrintRefused(
-                _tr("the label has no waybill id, so it is not printed; fetch the order again")
+                QCoreApplication.translate(
+                    "LedgerPrintGuard",
+                    "the label has no waybill id, so it is not printed; fetch the order again",
+                )
             )
         self.record_late_outcomes()
         try:
@@ -155,16 +154,20 @@ class LedgerPrintGuard:
         except LedgerUnavailable as exc:
             log.error("the ledger could not record a print: %s", exc)
             raise LedgerAway(
-                _tr(
+                QCoreApplication.translate(
+                    "LedgerPrintGuard",
                     "the warehouse ledger cannot be reached, so nothing was printed ({0}); "
-                    "print again when it answers"
+                    "print again when it answers",
                 ).format(exc),
                 str(exc),
             ) from exc
         except LedgerError as exc:
             log.error("the ledger could not record a print: %s", exc)
             raise PrintRefused(
-                _tr("the print history could not record it ({0}); check the disk").format(exc)
+                QCoreApplication.translate(
+                    "LedgerPrintGuard",
+                    "the print history could not record it ({0}); check the disk",
+                ).format(exc)
             ) from exc
 
     def after_print(self, token: object, result: PrintResult) -> None:
@@ -212,7 +215,9 @@ class LedgerPrintGuard:
 def refusal_text(exc: PrintRefusal) -> str:
     """Why the policy refused a label, in the packer's words."""
     if exc.folder:
-        return _tr("{0} was written to {1} already").format(exc.waybill_id, exc.folder)
+        return QCoreApplication.translate(
+            "LedgerPrintGuard", "{0} was written to {1} already"
+        ).format(exc.waybill_id, exc.folder)
     assert exc.last_print is not None
     return already_printed_text(exc.waybill_id, exc.last_print)
 
@@ -222,14 +227,15 @@ def already_printed_text(waybill_id: str, record: PrintRecord) -> str:
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime(record.started_at))
     where = record.station or "?"
     if record.outcome is PrintOutcome.PENDING:
-        return _tr("{0} is being printed on {1} at station {2} (since {3})").format(
-            waybill_id, record.printer, where, when
-        )
-    if record.outcome is PrintOutcome.UNKNOWN:
-        return _tr(
-            "{0} may have been printed on {1} at station {2} at {3} already (the outcome is "
-            "unknown)"
+        return QCoreApplication.translate(
+            "LedgerPrintGuard", "{0} is being printed on {1} at station {2} (since {3})"
         ).format(waybill_id, record.printer, where, when)
-    return _tr("{0} was printed on {1} at station {2} at {3} already").format(
-        waybill_id, record.printer, where, when
-    )
+    if record.outcome is PrintOutcome.UNKNOWN:
+        return QCoreApplication.translate(
+            "LedgerPrintGuard",
+            "{0} may have been printed on {1} at station {2} at {3} already (the outcome is "
+            "unknown)",
+        ).format(waybill_id, record.printer, where, when)
+    return QCoreApplication.translate(
+        "LedgerPrintGuard", "{0} was printed on {1} at station {2} at {3} already"
+    ).format(waybill_id, record.printer, where, when)

@@ -31,10 +31,6 @@ class PrintTarget:
         return str(self.pdf_dir) if self.pdf_dir is not None else self.printer
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("PrintTarget", text)
-
-
 def find_target(printer_name: str, pdf_dir: Path | None) -> PrintTarget:
     """The configured printer (validated), else the PDF folder, else the default printer.
 
@@ -45,14 +41,19 @@ def find_target(printer_name: str, pdf_dir: Path | None) -> PrintTarget:
         return PrintTarget(pdf_dir=pdf_dir)
     name = name or default_printer_name() or ""
     if not name:
-        raise NoPrinter(_tr("No printer is set up. Choose the label printer in Settings."))
+        raise NoPrinter(
+            QCoreApplication.translate(
+                "PrintTarget", "No printer is set up. Choose the label printer in Settings."
+            )
+        )
     try:
         return PrintTarget(printer=resolve_printer(name).printerName())
     except PrinterNotFound as exc:
-        available = ", ".join(exc.available) or _tr("none")
+        available = ", ".join(exc.available) or QCoreApplication.translate("PrintTarget", "none")
         raise NoPrinter(
-            _tr(
+            QCoreApplication.translate(
+                "PrintTarget",
                 "The printer “{0}” is not available (available: {1}). "
-                "Check that it is switched on, or choose another one in Settings."
+                "Check that it is switched on, or choose another one in Settings.",
             ).format(name, available)
         ) from exc

@@ -38,10 +38,6 @@ from app.ui.ledger_guard import LedgerRows
 from app.ui.queue_model import OrderQueueModel
 
 
-def _tr(text: str, n: int = -1) -> str:
-    return QCoreApplication.translate("RecoveryDialog", text, "", n)
-
-
 @dataclass(frozen=True)
 class Restored:
     """How many rows `restore_unfinished` put back."""
@@ -77,16 +73,30 @@ def restore_unfinished(model: OrderQueueModel, recovery: Recovery, rows: LedgerR
 
 def recovery_notice(restored: Restored) -> str:
     """What to tell the packer about the work the last run left unfinished."""
-    parts = [_tr("Work left unfinished by the last run is back:")]
+    parts = [
+        QCoreApplication.translate(
+            "RecoveryDialog", "Work left unfinished by the last run is back:"
+        )
+    ]
     if restored.queued:
-        parts.append(_tr("%n order(s) to fetch,", n=restored.queued))
+        parts.append(
+            QCoreApplication.translate(
+                "RecoveryDialog", "%n order(s) to fetch,", "", restored.queued
+            )
+        )
     if restored.ready:
-        parts.append(_tr("%n label(s) ready to print,", n=restored.ready))
+        parts.append(
+            QCoreApplication.translate(
+                "RecoveryDialog", "%n label(s) ready to print,", "", restored.ready
+            )
+        )
     if restored.unknown:
         parts.append(
-            _tr(
+            QCoreApplication.translate(
+                "RecoveryDialog",
                 "%n print(s) with an unknown outcome: check the printer and answer.",
-                n=restored.unknown,
+                "",
+                restored.unknown,
             )
         )
     return " ".join(parts).rstrip(",") + ("" if restored.unknown else ".")

@@ -409,6 +409,37 @@ Retry, or print with this station&apos;s own guard only: those prints are record
     </message>
 </context>
 <context>
+    <name>LedgerPrintGuard</name>
+    <message>
+        <source>the label has no waybill id, so it is not printed; fetch the order again</source>
+        <translation>面单没有运单号，未打印；请重新获取该订单</translation>
+    </message>
+    <message>
+        <source>the warehouse ledger cannot be reached, so nothing was printed ({0}); print again when it answers</source>
+        <translation>无法连接仓库台账，未打印任何面单（{0}）；待其恢复后再打印</translation>
+    </message>
+    <message>
+        <source>the print history could not record it ({0}); check the disk</source>
+        <translation>打印记录无法保存（{0}）；请检查磁盘</translation>
+    </message>
+    <message>
+        <source>{0} was written to {1} already</source>
+        <translation>{0} 已写入 {1}</translation>
+    </message>
+    <message>
+        <source>{0} is being printed on {1} at station {2} (since {3})</source>
+        <translation>{0} 正在工位 {2} 的 {1} 上打印（自 {3} 起）</translation>
+    </message>
+    <message>
+        <source>{0} may have been printed on {1} at station {2} at {3} already (the outcome is unknown)</source>
+        <translation>{0} 可能已于 {3} 在工位 {2} 的 {1} 上打印过（结果未知）</translation>
+    </message>
+    <message>
+        <source>{0} was printed on {1} at station {2} at {3} already</source>
+        <translation>{0} 已于 {3} 在工位 {2} 的 {1} 上打印过</translation>
+    </message>
+</context>
+<context>
     <name>LedgerStartup</name>
     <message>
         <source>The ledger {0} cannot be used: {1}
@@ -1039,6 +1070,21 @@ Print again?</source>
     </message>
 </context>
 <context>
+    <name>PrintTarget</name>
+    <message>
+        <source>No printer is set up. Choose the label printer in Settings.</source>
+        <translation>尚未设置打印机。请在“设置”中选择面单打印机。</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>The printer “{0}” is not available (available: {1}). Check that it is switched on, or choose another one in Settings.</source>
+        <translation>打印机“{0}”不可用（可用的有：{1}）。请检查它是否已开机，或在“设置”中选择其他打印机。</translation>
+    </message>
+</context>
+<context>
     <name>PrinterPicker</name>
     <message>
         <source>Refresh</source>
@@ -1202,6 +1248,28 @@ Print again?</source>
 </context>
 <context>
     <name>RecoveryDialog</name>
+    <message>
+        <source>Work left unfinished by the last run is back:</source>
+        <translation>上次运行未完成的工作已恢复：</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n order(s) to fetch,</source>
+        <translation>
+            <numerusform>%n 个订单待获取，</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n label(s) ready to print,</source>
+        <translation>
+            <numerusform>%n 张面单待打印，</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n print(s) with an unknown outcome: check the printer and answer.</source>
+        <translation>
+            <numerusform>%n 次打印结果未知：请检查打印机并确认。</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Prints with an unknown outcome</source>
         <translation>打印结果未知</translation>
