@@ -8,6 +8,7 @@ per call after the server went away. See `app.core.ledger` for what is recorded.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -21,6 +22,8 @@ from app.core.ledger_db import Db, PgDb, SqliteDb, is_url
 from app.core.ledger_records import LedgerError
 from app.core.ledger_schema import migrate
 from app.core.ledger_url import mask_url
+
+log = logging.getLogger(__name__)
 
 
 class LedgerConnection:
@@ -99,7 +102,13 @@ class LedgerConnection:
         return self._url is not None
 
     def close(self) -> None:
-        """Mark this run ended and close the connection; further calls raise `LedgerError`."""
+        """Mark this run ended and close the connection; further calls raise `LedgerError`.
+
+        A database that cannot take the run's end (a server restarted under the open
+        connection, a disk gone) is logged, not raised: everything the run recorded is
+        already committed, and recovery settles a run whose process is gone. Closing is
+        what a program does on its way out, where an exception only hides the real exit.
+        """
         if self._heartbeat is not None:
             self._heartbeat.stop()
             self._heartbeat = None
@@ -116,7 +125,9 @@ class LedgerConnection:
                 wrapped = db.wrap(exc)
                 if wrapped is None:
                     raise
-                raise wrapped from exc
+                log.warning(
+                    "the ledger could not record the end of run %s: %s", self.run_id, wrapped
+                )
             finally:
                 db.close()
 

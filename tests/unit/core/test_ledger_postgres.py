@@ -199,6 +199,26 @@ def test_a_stopped_server_is_reported_and_the_ledger_reconnects() -> None:
         server.remove()
 
 
+def test_closing_after_the_server_restarted_under_it_logs_and_does_not_raise(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    server = PgServer.start_new()
+    try:
+        url = server.new_database()
+        ledger = Ledger(url, station="A")
+        row = fetched(ledger, "O1", "SF1")
+        server.stop()
+        server.start()  # the ledger's connection is cut; nothing has used it since
+        ledger.close()  # the program's way out: no traceback
+        assert "could not record the end of run" in caplog.text
+        with pytest.raises(LedgerError):
+            ledger.was_printed("SF1")  # closed is closed
+        with Ledger(url, station="B") as again:  # what the run wrote is all there
+            assert again.stored_waybill(row) is not None
+    finally:
+        server.remove()
+
+
 def test_prints_made_on_the_local_guard_are_written_to_the_warehouse_once(
     pg_url: str, tmp_path: Path
 ) -> None:
