@@ -284,7 +284,12 @@ def test_six_stations_when_the_server_stops_mid_run_and_starts_again(
         assert stopped, "no station process was running when the server stopped"
         for name in stopped:
             err = (tmp_path / f"{name}-1.err").read_text()
-            assert "the ledger went away during the run" in err, err[-2000:]
+            # A process that had its ledger open says the ledger went away; one still
+            # starting when the server stopped (slow under load) says it cannot be used
+            # and that nothing was printed. Either way it stops and says why.
+            went_away = "the ledger went away during the run" in err
+            never_opened = "cannot be used" in err and "Nothing was printed" in err
+            assert went_away or never_opened, err[-2000:]
 
         # Back: every station carries on.
         own_server.start()
