@@ -36,7 +36,8 @@ from dataclasses import dataclass
 
 import pypdfium2
 import pypdfium2.raw as pdfium_c
-import zxingcpp
+
+from app.printing.page_raster import grey_raster, read_code128
 
 _FONTS = b"/Font <<"
 _NO_FONTS = b"/Fonx <<"  # same length: the cross-reference offsets stay right
@@ -129,28 +130,9 @@ def _take_text(page: pypdfium2.PdfPage) -> list[_Line] | None:
 
 def _read(page: pypdfium2.PdfPage, dpi: int, wanted: str) -> _Box | None:
     """Where on the page (points) the text-free raster reads `wanted` as Code128, if it does."""
-    bitmap = page.render(
-        scale=dpi / 72,
-        grayscale=True,
-        no_smoothtext=True,
-        no_smoothpath=True,
-        no_smoothimage=True,
-    )
-    try:
-        width, height, stride = bitmap.width, bitmap.height, bitmap.stride
-        buffer = memoryview(bitmap.buffer).cast("B")
-        view = zxingcpp.ImageView(
-            buffer.cast("B", (height, stride)), width, height, zxingcpp.ImageFormat.Lum
-        )
-        found = zxingcpp.read_barcodes(
-            view,
-            formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.Code128),
-            try_rotate=False,
-            try_downscale=False,
-            try_invert=False,
-        )
-    finally:
-        bitmap.close()
+    with grey_raster(page, dpi) as raster:
+        found = read_code128(raster)
+        width, height = raster.width, raster.height
     boxes = [_page_box(page, width, height, r.position) for r in found if r.text == wanted]
     if not boxes:
         return None

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import pypdfium2
 import zxingcpp
 
+from app.printing.page_raster import grey_raster, read_code128
 from app.printing.quick_look import quick_look
 
 MM_PER_PT = 25.4 / 72
@@ -212,38 +213,19 @@ def _scan_page(
     """
     page = document[index]
     try:
-        bitmap = page.render(
-            scale=dpi / 72,
-            grayscale=True,
-            no_smoothtext=True,
-            no_smoothpath=True,
-            no_smoothimage=True,
-        )
-        try:
-            width, height, stride = bitmap.width, bitmap.height, bitmap.stride
-            buffer = memoryview(bitmap.buffer).cast("B")
-            view = zxingcpp.ImageView(
-                buffer.cast("B", (height, stride)), width, height, zxingcpp.ImageFormat.Lum
-            )
-            found = zxingcpp.read_barcodes(
-                view,
-                formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.Code128),
-                try_rotate=False,
-                try_downscale=False,
-                try_invert=False,
-            )
-            texts = [result.text for result in found]
+        with grey_raster(page, dpi) as raster:
+            texts = [result.text for result in read_code128(raster)]
             if (wanted is None and not texts) or (wanted is not None and wanted not in texts):
                 texts += [
                     r.text
-                    for r in zxingcpp.read_barcodes(view, formats=zxingcpp.BarcodeFormats(_ALL))
+                    for r in zxingcpp.read_barcodes(
+                        raster.view, formats=zxingcpp.BarcodeFormats(_ALL)
+                    )
                 ]
             blank = False
             if not texts:
-                dark = _dark_pixels(buffer, width, height, stride)
-                blank = dark / max(1, width * height) < BLANK_DARK_SHARE
-        finally:
-            bitmap.close()
+                dark = _dark_pixels(raster.buffer, raster.width, raster.height, raster.stride)
+                blank = dark / max(1, raster.width * raster.height) < BLANK_DARK_SHARE
     finally:
         page.close()
     return _PageScan(blank, tuple(dict.fromkeys(texts)))
