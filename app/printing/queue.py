@@ -41,23 +41,25 @@ Rendering ahead is speculative: a job rendered ahead but then cancelled, or whos
 turned out missing, never reaches CUPS. A job of the direct-PDF routes that takes longer
 than `print_timeout_s` ends `RENDER_FAILED` while it is still rendering (nothing was
 sent), else `TIMED_OUT` (it may be in CUPS).
+
+Rendering and checking labels ahead is `app.printing.label_prep.LabelPrep`'s job; this
+module owns the order, the routes and each job's one outcome.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
-from itertools import islice
-from threading import Lock
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWebEngineCore import QWebEngineProfile
 
 from app.core.print_outcome import OutcomeKind, PrintResult
 from app.printing.cups_backend import find_lp
+from app.printing.label_prep import LabelPrep, QueuedLabel
 from app.printing.offload import Offload, run_inline
-from app.printing.pdf_shift import PdfShiftError, shifted_pdf
+from app.printing.pdf_shift import PdfShiftError
 from app.printing.print_job import BACKEND_AUTO as BACKEND_AUTO
 from app.printing.print_job import BACKEND_CUPS as BACKEND_CUPS
 from app.printing.print_job import BACKEND_RASTER as BACKEND_RASTER
@@ -73,31 +75,7 @@ from app.printing.print_job import choose_resolution as choose_resolution
 from app.printing.print_job import route_for as route_for
 from app.printing.printers import PrinterNotFound
 from app.printing.profile import LabelTooLarge
-from app.printing.render import LabelRenderer, RenderResult
 from app.printing.routes import CupsRoute, PdfFileRoute, RasterRoute
-
-
-class _RenderSlot:
-    """One of the queue's renderers (made on first use) and its requests in flight."""
-
-    def __init__(self) -> None:
-        self.renderer: LabelRenderer | None = None
-        self.in_flight = 0
-        self.generation = 0
-
-
-@dataclass(eq=False)
-class _Entry:
-    """A job and, once rendered (possibly ahead of its turn), its PDF."""
-
-    job: PrintJob
-    rendered: RenderResult | None = None
-    rendering: _RenderSlot | None = None
-    dropped: bool = False
-    checking: bool = False
-    checked: tuple[CheckFailure | None] | None = None
-    """The check's verdict once known (a 1-tuple: None inside means it may go out)."""
-    check_error: BaseException | None = None
 
 
 class PrintQueue(QObject):
@@ -130,26 +108,32 @@ class PrintQueue(QObject):
         offload: Offload = run_inline,
     ) -> None:
         super().__init__(parent)
-        self._check = check or verify_job
-        self._offload = offload
-        self._check_lock = Lock()
         if backend not in BACKENDS:
             raise ValueError(f"unknown print backend {backend!r}; choose one of {BACKENDS}")
         self._profile = profile
         self._backend = backend
         self._lp_path = (find_lp() or "") if lp_path is None else lp_path
-        self._pending: deque[_Entry] = deque()
-        self._current: _Entry | None = None
+        self._pending: deque[QueuedLabel] = deque()
+        self._current: QueuedLabel | None = None
         self._last_job_id = 0
         self._route = ""
         self._printer_name = ""
-        self._load_timeout_s = load_timeout_s
         self._print_timeout_ms = int(print_timeout_s * 1000)
         self._watchdog = QTimer(self)
         self._watchdog.setSingleShot(True)
         self._watchdog.timeout.connect(self._on_timeout)
-        # The direct-PDF routes' renderers: made on first use (start-up stays light).
-        self._slots = [_RenderSlot() for _ in range(max(1, render_pages))]
+        # The direct-PDF routes' labels are rendered and checked ahead by `LabelPrep`.
+        self._prep = LabelPrep(
+            profile,
+            self,
+            self._pending,
+            render_pages=render_pages,
+            load_timeout_s=load_timeout_s,
+            check=check or verify_job,
+            offload=offload,
+            skip=self._renders_itself,
+            ready=self._on_ready,
+        )
         self._cups = CupsRoute(self._lp_path, self)
         self._pdf_file = PdfFileRoute(offload)
         self._raster = RasterRoute(
@@ -190,11 +174,11 @@ class PrintQueue(QObject):
 
     def submit(self, job: PrintJob) -> int:
         """Queue `job`; it starts when the jobs before it have ended. Returns its id."""
-        self._pending.append(_Entry(job))
+        self._pending.append(QueuedLabel(job))
         if self._current is None:
             QTimer.singleShot(0, self, self._next)
         else:
-            self._render_ahead()
+            self._prep.render_ahead()
         return job.job_id
 
     def cancel_pending(self, job_id: int) -> bool:
@@ -232,8 +216,7 @@ class PrintQueue(QObject):
         self._cups.shutdown()  # a job in `lp` ends as timed out: it may be in CUPS
         if self._current is not None and not (self._route == ROUTE_RASTER and self._raster.busy):
             self._finish(PrintResult(OutcomeKind.CANCELLED, "printing was stopped"))
-        for slot in self._slots:
-            self._drop_renderer(slot)
+        self._prep.shutdown()
         self._raster.shutdown()
 
     # -- one job at a time --------------------------------------------------------------
@@ -267,9 +250,9 @@ class PrintQueue(QObject):
         if entry.rendered is not None:
             self._spool(entry)
         elif entry.rendering is None:
-            self._render(entry)
-        # else: rendered ahead, still on its way; `_on_rendered` spools it.
-        self._render_ahead()
+            self._prep.render(entry)
+        # else: rendered ahead, still on its way; `_on_ready` spools it.
+        self._prep.render_ahead()
 
     def _emit_end(self, job_id: int, result: PrintResult) -> None:
         self.jobEnded.emit(job_id, result)
@@ -292,7 +275,7 @@ class PrintQueue(QObject):
         if entry.rendering is not None:
             # The renderer is stuck on this label: give it up (with whatever it had
             # queued) and carry on with a new one. Nothing was sent.
-            self._drop_renderer(entry.rendering)
+            self._prep.drop_renderer(entry.rendering)
             self._finish(PrintResult(OutcomeKind.RENDER_FAILED, "rendering timed out"))
             return
         self._finish(PrintResult(OutcomeKind.TIMED_OUT, "printing timed out"))
@@ -301,95 +284,16 @@ class PrintQueue(QObject):
 
     # -- the direct-PDF routes (CUPS, PDF file) -----------------------------------------
 
-    def _drop_renderer(self, slot: _RenderSlot) -> None:
-        if slot.renderer is not None:
-            slot.renderer.deleteLater()
-            slot.renderer = None
-        slot.generation += 1  # its late answers are ignored
-        slot.in_flight = 0
-        for entry in self._pending:
-            if entry.rendering is slot:
-                entry.rendering = None
+    def _renders_itself(self, job: PrintJob) -> bool:
+        """True for a job the raster route renders for itself (no check asked for)."""
+        return self.route(job) == ROUTE_RASTER and job.verify is None
 
-    def _render(self, entry: _Entry) -> None:
-        slot = min(self._slots, key=lambda s: s.in_flight)
-        if slot.renderer is None:
-            slot.renderer = LabelRenderer(self._profile, self, load_timeout_s=self._load_timeout_s)
-        slot.in_flight += 1
-        entry.rendering = slot
-        job = entry.job
-        slot.renderer.render_pdf(
-            job.html,
-            job.page_size,
-            partial(self._on_rendered, entry, slot, slot.generation),
-        )
-
-    def _render_ahead(self) -> None:
-        """Keep every renderer busy with the next pending labels (in order)."""
-        idle = len(self._slots) - sum(slot.in_flight for slot in self._slots)
-        for entry in islice(self._pending, len(self._slots)):
-            if idle <= 0:
-                return
-            if entry.rendered is not None or entry.rendering is not None or entry.job.copies < 1:
-                continue
-            try:
-                if self.route(entry.job) == ROUTE_RASTER and entry.job.verify is None:
-                    continue
-            except ValueError:
-                continue
-            self._render(entry)
-            idle -= 1
-
-    def _on_rendered(
-        self, entry: _Entry, slot: _RenderSlot, generation: int, result: RenderResult
-    ) -> None:
-        if generation != slot.generation:
-            return  # from a renderer given up on
-        slot.in_flight -= 1
-        entry.rendering = None
-        if not entry.dropped:
-            entry.rendered = result
-            self._start_check(entry)
-            if entry is self._current and entry.rendered is not None:
-                self._spool(entry)
-        self._render_ahead()
-
-    def _start_check(self, entry: _Entry) -> None:
-        """Check a rendered label now, whether or not it is its turn (module docstring)."""
-        result = entry.rendered
-        if result is None or result.pdf is None or entry.checking or entry.checked:
-            return
-        if entry.check_error is not None:
-            return
-        job, pdf = entry.job, result.pdf
-
-        def check() -> tuple[bytes, CheckFailure | None]:
-            # The calibration offset moves the rendered label first: the check, the
-            # printer and the file all get it where it will be on paper.
-            moved = shifted_pdf(pdf, job.offset_mm)
-            with self._check_lock:
-                return moved, self._check(job, replace(result, pdf=moved))
-
-        entry.checking = True
-        self._offload(
-            check, partial(self._on_checked, entry), partial(self._on_check_crashed, entry)
-        )
-
-    def _on_check_crashed(self, entry: _Entry, exc: BaseException) -> None:
-        entry.checking, entry.check_error = False, exc
+    def _on_ready(self, entry: QueuedLabel) -> None:
+        """A label was rendered or checked: spool it if it is its turn."""
         if entry is self._current and entry.rendered is not None:
             self._spool(entry)
 
-    def _on_checked(self, entry: _Entry, checked: tuple[bytes, CheckFailure | None]) -> None:
-        moved, failure = checked
-        entry.checking, entry.checked = False, (failure,)
-        if entry.rendered is not None:
-            entry.rendered = replace(entry.rendered, pdf=moved)
-        if entry is self._current and entry.rendered is not None:
-            self._spool(entry)
-        # else: not its turn yet (`_next` spools it), or it ended meanwhile
-
-    def _spool(self, entry: _Entry) -> None:
+    def _spool(self, entry: QueuedLabel) -> None:
         result = entry.rendered
         if result is None or result.pdf is None:
             entry.rendered = None
@@ -406,12 +310,12 @@ class PrintQueue(QObject):
             self._finish(PrintResult(OutcomeKind.UNVERIFIED, detail))
             return
         if entry.checked is None:
-            self._start_check(entry)
+            self._prep.start_check(entry)
             return  # `_on_checked` spools it
         entry.rendered = None
         self._deliver(entry, result.pdf, entry.checked[0])
 
-    def _deliver(self, entry: _Entry, pdf: bytes, failure: CheckFailure | None) -> None:
+    def _deliver(self, entry: QueuedLabel, pdf: bytes, failure: CheckFailure | None) -> None:
         job = entry.job
         note = "verified" if job.verify is not None else ""
         if failure is not None:
@@ -436,16 +340,16 @@ class PrintQueue(QObject):
             self._pdf_file.deliver(job, pdf, done)
             return
         self._cups.deliver(job, pdf, self._printer_name, done)
-        self._render_ahead()
+        self._prep.render_ahead()
 
-    def _on_delivered(self, entry: _Entry, note: str, result: PrintResult) -> None:
+    def _on_delivered(self, entry: QueuedLabel, note: str, result: PrintResult) -> None:
         if entry is not self._current:
             return  # it timed out meanwhile
         if note and result.ok:
             result = replace(result, detail=f"{result.detail}; {note}" if result.detail else note)
         self._finish(result)
 
-    def _unverified(self, entry: _Entry, failure: CheckFailure, written: PrintResult) -> None:
+    def _unverified(self, entry: QueuedLabel, failure: CheckFailure, written: PrintResult) -> None:
         if entry is not self._current:
             return
         if not written.ok:
