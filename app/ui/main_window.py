@@ -2,10 +2,10 @@
 
 `MainWindow` wires the pieces together — the central `StationPanel` (scan bar, carrier
 picker, queue table with the label preview, refused lines, progress rows), `OrderEntry`
-(scans and pasted lines into the queue), `QueuePrinting` (Print selected / all ready) and
-the printing extras of `PrintCommands` — and turns the shared `QAction`s into calls on
-them and on the `FetchController`. Everything slow runs on the `BackgroundRunner`; the
-window never waits for the network.
+(scans and pasted lines into the queue), `QueuePrinting` (Print selected / all ready),
+`FetchCommands` (Fetch and its feedback) and the printing extras of `PrintCommands` — and
+turns the shared `QAction`s into calls on them. Everything slow runs on the
+`BackgroundRunner`; the window never waits for the network.
 """
 
 from __future__ import annotations
@@ -21,14 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.credentials import KeyringUnavailable
 from app.core.model import Waybill
 from app.core.settings import Settings
 from app.printing.profile import LabelProfile
 from app.ui.actions import WindowActions, action_button
 from app.ui.carrier_refresh import start_carrier_refresh
 from app.ui.feedback import BeepPlayer, FeedbackSounds
-from app.ui.fetch_controller import FetchController, FetchSummary, describe_error
+from app.ui.fetch_commands import FetchCommands
+from app.ui.fetch_controller import FetchController
 from app.ui.import_files import install_file_import
 from app.ui.job_follow import connect_job_following
 from app.ui.order_entry import OrderEntry
@@ -49,7 +49,6 @@ from app.ui.station_panel import StationPanel
 from app.ui.unverified_dialog import confirm_print_anyway
 from app.ui.window_fit import fit_to_screen, set_large_text
 from app.ui.window_state import WindowStateStore
-from app.wechat.errors import WeChatError
 
 
 class MainWindow(QMainWindow):
@@ -123,6 +122,18 @@ class MainWindow(QMainWindow):
             parent=self,
         )
         self.print_commands = PrintCommands(self)
+        self.fetch_commands = FetchCommands(
+            self.model,
+            self.fetcher,
+            self.panel,
+            self.actions_,
+            self.scan_print,
+            tell=self.tell,
+            language=services.language,
+            update_counts=self._update_counts,
+            show_current=lambda: self._show_current(self.table.currentIndex()),
+            parent=self,
+        )
         cancel_printing = self.print_commands.cancel_printing
         self.print_progress.add_widget(action_button(cancel_printing, self.print_progress))
         self.importer = install_file_import(
@@ -205,9 +216,7 @@ class MainWindow(QMainWindow):
         self.scan_bar.pastedLines.connect(self.entry.add_text)
         self.rejections.dismissed.connect(self._refocus)
         self.carrier_box.activated.connect(self._refocus)
-        self.fetcher.started.connect(self._on_fetch_started)
-        self.fetcher.progressed.connect(self.panel.fetch_progressed)
-        self.fetcher.finished.connect(self._on_fetch_finished)
+        self.fetch_commands.follow_fetcher()
         connect_printer_state(self)
         self.job_watch = connect_job_following(self)
         self.printer.pendingChanged.connect(self.print_progress.pending_changed)
@@ -269,49 +278,7 @@ class MainWindow(QMainWindow):
     # --- fetching ------------------------------------------------------------------------
 
     def fetch(self) -> None:
-        if self.fetcher.running:
-            return
-        refs = self.model.fetchable_refs()
-        if not refs:
-            self.tell(self.tr("Nothing to fetch: scan or paste order ids first."))
-            return
-        try:
-            self.fetcher.start(refs)
-        except (WeChatError, KeyringUnavailable, ValueError, OSError) as exc:
-            # building the source: missing credentials or keyring, a bad address; a bug
-            # in the program is not one of these and is not dressed up as a fetch error
-            self.tell(
-                self.tr("Cannot fetch: {0}").format(describe_error(exc, self.services.language)),
-                Feedback.ERROR,
-            )
-
-    def _on_fetch_started(self, total: int) -> None:
-        self.panel.fetch_started(total)
-        self.actions_.cancel.setEnabled(True)
-        self.actions_.fetch.setEnabled(False)
-        self.tell(self.tr("Fetching %n order(s)…", "", total))
-
-    def _on_fetch_finished(self, summary: FetchSummary) -> None:
-        self.panel.fetch_ended()
-        self.actions_.cancel.setEnabled(False)
-        self._update_counts()
-        if summary.outage is not None:
-            banner = summary.outage.banner(self.services.language, summary.stopped)
-            self.tell(banner, Feedback.ERROR)
-        elif summary.failure:
-            self.tell(self.tr("Fetch failed: {0}").format(summary.failure), Feedback.ERROR)
-        else:
-            text = self.tr("Fetched: {0} ready, {1} cancelled, {2} with errors.").format(
-                summary.ready, summary.cancelled, summary.errors
-            )
-            if summary.stopped:
-                text += " " + self.tr("%n not fetched (stopped).", "", summary.stopped)
-            bad = summary.errors or summary.cancelled or summary.stopped
-            self.tell(text, Feedback.WARNING if bad else Feedback.OK)
-        # Print on scan first: the label reaches the printer before the preview takes the
-        # GUI thread to load the same label.
-        self.scan_print.fetch_finished(outage=summary.outage is not None)
-        self._show_current(self.table.currentIndex())
+        self.fetch_commands.fetch()
 
     # --- printing ------------------------------------------------------------------------
 

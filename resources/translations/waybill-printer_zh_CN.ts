@@ -126,6 +126,37 @@ Retry, or print with this station&apos;s own guard only: those prints are record
     </message>
 </context>
 <context>
+    <name>FetchCommands</name>
+    <message>
+        <source>Nothing to fetch: scan or paste order ids first.</source>
+        <translation>没有可获取的订单：请先扫描或粘贴订单号。</translation>
+    </message>
+    <message>
+        <source>Cannot fetch: {0}</source>
+        <translation>无法获取：{0}</translation>
+    </message>
+    <message numerus="yes">
+        <source>Fetching %n order(s)…</source>
+        <translation>
+            <numerusform>正在获取 %n 个订单…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Fetch failed: {0}</source>
+        <translation>获取失败：{0}</translation>
+    </message>
+    <message>
+        <source>Fetched: {0} ready, {1} cancelled, {2} with errors.</source>
+        <translation>获取完成：{0} 个待打印，{1} 个已取消，{2} 个出错。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n not fetched (stopped).</source>
+        <translation>
+            <numerusform>%n 个未获取（已停止）。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>FileImporter</name>
     <message>
         <source>Open a list of orders</source>
@@ -520,34 +551,6 @@ Move it aside and start a new ledger (the old file is kept, renamed), or quit an
     <message>
         <source>, </source>
         <translation>，</translation>
-    </message>
-    <message>
-        <source>Nothing to fetch: scan or paste order ids first.</source>
-        <translation>没有可获取的订单：请先扫描或粘贴订单号。</translation>
-    </message>
-    <message>
-        <source>Cannot fetch: {0}</source>
-        <translation>无法获取：{0}</translation>
-    </message>
-    <message numerus="yes">
-        <source>Fetching %n order(s)…</source>
-        <translation>
-            <numerusform>正在获取 %n 个订单…</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Fetch failed: {0}</source>
-        <translation>获取失败：{0}</translation>
-    </message>
-    <message>
-        <source>Fetched: {0} ready, {1} cancelled, {2} with errors.</source>
-        <translation>获取完成：{0} 个待打印，{1} 个已取消，{2} 个出错。</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n not fetched (stopped).</source>
-        <translation>
-            <numerusform>%n 个未获取（已停止）。</numerusform>
-        </translation>
     </message>
     <message>
         <source>Select the rows to remove.</source>
