@@ -2,7 +2,8 @@
 
 `FallbackPrintGuard` is the window's print guard on a warehouse ledger (PostgreSQL). Every
 print goes through the warehouse ledger's guard (`LedgerPrintGuard`) as long as it
-answers. When a claim finds it unreachable, the packer is asked at once (`ChooseOutage`):
+answers. When a claim finds it unreachable, the packer is asked at once (`ChooseOutage`,
+by default the question of `app.ui.ledger_outage_prompt`):
 
 - **Retry** — the claim is tried again (and the packer asked again if it still fails);
 - **Print with this station's guard only** — this and every next print is claimed on the
@@ -33,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow
 
 from app.core.ledger import Ledger
 from app.core.ledger_records import LedgerError
@@ -43,6 +44,7 @@ from app.core.print_outcome import PrintResult
 from app.core.print_policy import Claim
 from app.printing.guard import PrintRefused
 from app.ui.ledger_guard import LEDGER_ORDER_EXTRA, LedgerAway, LedgerPrintGuard, LedgerRows
+from app.ui.ledger_outage_prompt import LOCAL, RETRY, ChooseOutage, ask_outage
 from app.ui.ledger_watch import WATCH_EVERY_MS, watch_heartbeat
 
 if TYPE_CHECKING:
@@ -50,49 +52,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-RETRY = "retry"
-LOCAL = "local"
-CANCEL = "cancel"
-
-ChooseOutage = Callable[[str], str]
-"""`(what is wrong) -> RETRY, LOCAL or CANCEL`: the packer's answer to an outage."""
-
 LOOK_EVERY_MS = 5_000
 """How often the window looks whether the warehouse ledger is back."""
 _BANNER_STYLE = "QLabel { background: #ffd600; color: #222; font-weight: bold; padding: 2px 6px; }"
-
-
-def outage_text(problem: str) -> str:
-    return QCoreApplication.translate(
-        "FallbackPrintGuard",
-        "The warehouse ledger cannot be reached ({0}).\n\nWithout it, a waybill printed at "
-        "another station is not recognised here.\n\nRetry, or print with this station's "
-        "own guard only: those prints are recorded here and written to the warehouse "
-        "ledger when it is back, and any waybill printed elsewhere meanwhile is listed.",
-    ).format(problem)
-
-
-def ask_outage(parent: QWidget | None, problem: str) -> str:
-    """The blocking question: Retry / Print with this station's guard only / Cancel."""
-    box = QMessageBox(
-        QMessageBox.Icon.Warning,
-        QCoreApplication.translate("FallbackPrintGuard", "The warehouse ledger cannot be reached"),
-        "",
-        parent=parent,
-    )
-    box.setText(outage_text(problem))
-    retry = box.addButton(
-        QCoreApplication.translate("FallbackPrintGuard", "Retry"), QMessageBox.ButtonRole.AcceptRole
-    )
-    local = box.addButton(
-        QCoreApplication.translate("FallbackPrintGuard", "Print with this station's guard only"),
-        QMessageBox.ButtonRole.ActionRole,
-    )
-    box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(retry)
-    box.exec()
-    clicked = box.clickedButton()
-    return RETRY if clicked is retry else LOCAL if clicked is local else CANCEL
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,8 @@ from app.core.ledger_url import LedgerLocation
 from app.core.model import OrderRef
 from app.printing.queue import PrintQueue
 from app.sandbox.server import SandboxServer
-from app.ui.ledger_fallback import LOCAL, RETRY, FallbackPrintGuard
+from app.ui.ledger_fallback import FallbackPrintGuard
+from app.ui.ledger_outage_prompt import LOCAL, RETRY
 from app.ui.ledger_session import attach_ledger
 from app.ui.ledger_startup import open_window_ledger
 from tests.fixtures.cups import CupsPdfQueue
