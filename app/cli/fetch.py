@@ -50,6 +50,7 @@ from app.core.settings import Settings
 from app.core.settings_store import SettingsStore
 from app.printing.cups_status import CupsStatus, find_ipptool
 from app.printing.job_wait import PaperWait
+from app.printing.ledger_guard import command_line_guard
 from app.wechat.errors import WeChatError
 from app.wiring.client import credentials_from_env
 
@@ -258,7 +259,9 @@ def _fetch_with_ledger(
     if ledger is None:
         client.close()
         return EXIT_USAGE
-    stream = FetchStream(args, sinks, BatchRun(ledger), client, index, out, err)
+    stream = FetchStream(
+        args, sinks, BatchRun(ledger, command_line_guard(ledger)), client, index, out, err
+    )
     try:
         report_recovery(ledger.recover(), err)
         prune_history(ledger, settings, err)

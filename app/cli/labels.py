@@ -3,8 +3,9 @@
 Both go through the same `PrintService` as the window (`app.printing.print_service`), so a
 label comes out of `fetch --pdf-dir`, `fetch --print` and the window at the same page
 size, dpi, copies and offset — the station's settings and the label's own `@page` — and
-ends with the same typed `PrintResult`. The ledger's policy is applied around the sinks by
-`BatchRun` (`app.core.print_policy`), so the service here lets every label through.
+ends with the same typed `PrintResult`. The ledger's print guard (`app.printing.ledger_guard`,
+the window's too) is consulted around the sinks by `BatchRun`, so the service here lets
+every label through.
 
 Qt (a headless `QApplication` and the hardened label profile) is only started when the
 first label goes out, or when a printer name has to be checked, so a plain `fetch --json`

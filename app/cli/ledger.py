@@ -49,6 +49,7 @@ from app.core.model import OrderRef, Waybill
 from app.core.paths import AppPaths
 from app.core.secret_registry import SecretRegistry
 from app.core.settings import Settings
+from app.printing.ledger_guard import command_line_guard
 from app.wechat.errors import WeChatError
 from app.wiring.client import credentials_from_env
 
@@ -130,7 +131,7 @@ def _resume(
         print(f"{PROG} resume: nothing to resume", file=err)
         return EXIT_SOME_FAILED if waiting else EXIT_OK
 
-    run = BatchRun(ledger)
+    run = BatchRun(ledger, command_line_guard(ledger))
     followed = follow_in_printer(run, recovery.in_printer, sinks, err)
     todo: list[tuple[int, OrderRef, Waybill]] = [
         (r.order_row_id, r.waybill.ref, r.waybill) for r in recovery.unprinted
@@ -274,7 +275,7 @@ def run_reprint(args: argparse.Namespace, *, out: TextIO, err: TextIO, paths: Ap
             return EXIT_USAGE
         sinks, qt = made
         try:
-            run = BatchRun(ledger)
+            run = BatchRun(ledger, command_line_guard(ledger))
             report = waybill_report(waybill.ref, waybill)
             for sink in sinks:
                 result = run.put_out(

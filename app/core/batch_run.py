@@ -8,9 +8,12 @@ is written to the `Ledger` before and after it happens:
   stores each answer (label included) as its batch arrives, so a crash loses nothing that
   was fetched, and an order whose answer never arrived is fetched again by `resume`.
 - `put_out` claims a `pending` print before the label is sent and settles it with the
-  sink's `PrintResult` after, through the ledger's one print policy
-  (`app.core.print_policy`). A printer print interrupted in between becomes `unknown` on
-  the next start and is never printed again automatically (the packer checks and confirms).
+  sink's `PrintResult` after (and, for a label followed to paper, again when the CUPS job
+  ended), through the `LedgerGuard` the command line hands in: the ledger's print guard
+  (`app.printing.ledger_guard`), the same one the window prints through and the one
+  caller of the ledger's print policy (`app.core.print_policy`). A printer print
+  interrupted in between becomes `unknown` on the next start and is never printed again
+  automatically (the packer checks and confirms).
 
 PDF files are settled differently, because the file itself is the evidence. A `LabelSink`
 for PDFs writes `<folder>/<name>` atomically (temporary file, fsync, rename) under a name
@@ -43,10 +46,10 @@ from typing import Protocol
 from app.core.codes import WAYBILL_REUSED as WAYBILL_REUSED
 from app.core.engine import BatchSource, fetch_waybills
 from app.core.ledger import Ledger
-from app.core.ledger_records import PrintOutcome, PrintRecord
+from app.core.ledger_records import LedgerError, PrintOutcome, PrintRecord
 from app.core.model import OrderRef, Waybill
 from app.core.print_outcome import OutcomeKind, PrintResult
-from app.core.print_policy import TARGET_PDF, Claim, LedgerPrintPolicy, PrintRefusal
+from app.core.print_policy import TARGET_PDF, Claim, PrintRefusal, tag_order
 from app.core.waybill_owners import WaybillOwners
 
 ALREADY_PRINTED = -1101
@@ -82,6 +85,38 @@ class LabelSink(Protocol):
     def follow(self, result: PrintResult) -> PrintResult:
         """Block until the spooled label is on paper (`PRINTED`), failed or `STUCK`."""
         ...
+
+
+class LedgerGuard(Protocol):
+    """The ledger's print guard as `BatchRun` uses it (`app.printing.ledger_guard`,
+    built by the command line with `once_per_folder=False, defer_unrecorded=False`).
+
+    `before_print` claims the print of a label tagged with its ledger order
+    (`tag_order`) or raises a `PrintRefusal` (the guard's `PrintRefused`; one caused by
+    a `LedgerError` carries it as `__cause__`); `after_print` settles the claim once the
+    label was accepted or failed (`following`: it is followed to paper, recorded `sent`);
+    `followed` settles it again when the job ended; `token_for` is the claim of a print
+    on record.
+    """
+
+    def before_print(
+        self,
+        waybill: Waybill,
+        *,
+        printer: str,
+        copies: int,
+        target: str,
+        reprint: bool,
+        source: str,
+    ) -> Claim: ...
+
+    def after_print(
+        self, token: object, result: PrintResult, *, following: bool | None = None
+    ) -> None: ...
+
+    def followed(self, token: object, result: PrintResult) -> None: ...
+
+    def token_for(self, record: PrintRecord) -> Claim: ...
 
 
 @dataclass(frozen=True)
@@ -125,10 +160,12 @@ def already_printed_message(record: PrintRecord, printer_flag: str = "--reprint"
 class BatchRun:
     """Drives one batch of orders through fetch and output, recording every step."""
 
-    def __init__(self, ledger: Ledger, *, session_id: str | None = None) -> None:
+    def __init__(
+        self, ledger: Ledger, guard: LedgerGuard, *, session_id: str | None = None
+    ) -> None:
         self._ledger = ledger
+        self._guard = guard
         self._session_id = session_id
-        self._policy = LedgerPrintPolicy(ledger, once_per_folder=False)
 
     @property
     def ledger(self) -> Ledger:
@@ -215,9 +252,7 @@ class BatchRun:
             if settled is not None:
                 return settled
         try:
-            claim = self._policy.claim(
-                row, waybill, target=sink.target, name=sink.name, copies=copies, reprint=reprint
-            )
+            claim = self._claim(row, waybill, sink.target, sink.name, copies, reprint)
         except PrintRefusal as exc:
             if exc.no_waybill_id:
                 return PutOut(
@@ -233,10 +268,10 @@ class BatchRun:
             )
         result = sink.output(waybill, copies=copies)
         following = sink.follows(result)
-        self._policy.settle(claim, result, following=following)
+        self._guard.after_print(claim, result, following=following)
         if following:  # sent; now wait for the paper (printed, stuck or failed)
             result = sink.follow(result)
-            self._policy.settle(claim, result)
+            self._guard.followed(claim, result)
         if not result.ok:
             return PutOut(
                 False, OUTPUT_FAILED, result.detail, result.pdf_path, claim.print_id, result.kind
@@ -261,10 +296,28 @@ class BatchRun:
         ):
             return None
         result = sink.follow(spooled)
-        claim = Claim(record.id, record.order_row_id, record.target, record.is_reprint)
-        self._policy.settle(claim, result)
+        self._guard.followed(self._guard.token_for(record), result)
         errcode = 0 if result.ok else OUTPUT_FAILED
         return PutOut(result.ok, errcode, result.detail, None, record.id, result.kind)
+
+    def _claim(
+        self, row: int, waybill: Waybill, target: str, name: str, copies: int, reprint: bool
+    ) -> Claim:
+        """The guard's claim of this label's print; a ledger that failed is raised as
+        itself (the command line stops and says so), not as a refusal."""
+        try:
+            return self._guard.before_print(
+                tag_order(waybill, row),
+                printer=name,
+                copies=copies,
+                target=target,
+                reprint=reprint,
+                source="cli",
+            )
+        except PrintRefusal as exc:
+            if isinstance(exc.__cause__, LedgerError):
+                raise exc.__cause__ from None
+            raise
 
     def _settle_pdf(
         self, row: int, waybill: Waybill, sink: LabelSink, copies: int
@@ -283,11 +336,10 @@ class BatchRun:
         existing = sink.finished_file(waybill) if interrupted else None
         if existing is None:
             return None
-        claim = self._policy.claim(
-            row, waybill, target=TARGET_PDF, name=sink.name, copies=copies, reprint=False
-        )
+        claim = self._claim(row, waybill, TARGET_PDF, sink.name, copies, False)
         message = "the complete file was written before the program ended; kept as it is"
-        self._policy.settle(claim, PrintResult(OutcomeKind.SPOOLED, message, pdf_path=existing))
+        result = PrintResult(OutcomeKind.SPOOLED, message, pdf_path=existing)
+        self._guard.after_print(claim, result, following=False)
         return PutOut(True, 0, message, existing, claim.print_id, OutcomeKind.SPOOLED)
 
 

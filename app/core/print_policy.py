@@ -1,6 +1,6 @@
 """The ledger's print policy, in one place: refuse, claim, and settle one label's print.
 
-The window (`app.ui.ledger_guard`) and the command line (`app.core.batch_run`) put labels
+The window (`app.printing.ledger_guard`) and the command line (`app.core.batch_run`) put labels
 out through the same three steps:
 
 1. **refuse** what must not print: a label without a waybill id (nothing can tell its
@@ -20,6 +20,7 @@ Only `begin_print`, `settle_print`, `last_print` and `mark_done` of the ledger a
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from app.core.ledger import Ledger
@@ -29,6 +30,10 @@ from app.core.print_outcome import OutcomeKind, PrintResult, ledger_message
 
 TARGET_PRINTER = "printer"
 TARGET_PDF = "pdf"
+
+LEDGER_ORDER_EXTRA = "ledger_order"
+"""`Waybill.extra` key naming the ledger order a label belongs to (history reprints, the
+command line's labels)."""
 
 _PDF_BLOCKING = frozenset({PrintOutcome.PENDING, PrintOutcome.SPOOLED})
 
@@ -53,9 +58,11 @@ class PrintRefusal(Exception):
         self.no_waybill_id = no_waybill_id
         self.folder = folder
 
-    @property
-    def already_printed(self) -> bool:
-        return not self.no_waybill_id
+
+def tag_order(waybill: Waybill, order_row_id: int) -> Waybill:
+    """`waybill` naming its ledger order (for labels that are not rows of the queue)."""
+    extra = {**waybill.extra, LEDGER_ORDER_EXTRA: str(order_row_id)}
+    return dataclasses.replace(waybill, extra=extra)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ exactly once per token when the job ended, with its typed `PrintResult`
 `SessionPrintGuard` is the guard for a station without a ledger: it remembers, in memory,
 the waybills printed (or being printed) since the program started and refuses a second
 print unless it is asked for as a reprint. A ledger-backed guard has the same shape
-(`app.ui.ledger_guard`, over the ledger's one print policy `app.core.print_policy`).
+(`app.printing.ledger_guard`, over the ledger's one print policy `app.core.print_policy`).
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from app.core.model import Waybill
 from app.core.print_outcome import PrintResult
 from app.core.print_policy import TARGET_PDF as TARGET_PDF
 from app.core.print_policy import TARGET_PRINTER as TARGET_PRINTER
+from app.core.print_policy import PrintRefusal
 
 
-class PrintRefused(Exception):
+class PrintRefused(PrintRefusal):
     """The guard will not let this label print; `str(exc)` says why.
 
     `already_printed` means "it came out before (or may have)": the window then offers
@@ -32,9 +33,16 @@ class PrintRefused(Exception):
     `reprint=True`. Any other refusal is final for this request.
     """
 
-    def __init__(self, reason: str, *, already_printed: bool = False) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    def __init__(
+        self, reason: str, *, already_printed: bool = False, refusal: PrintRefusal | None = None
+    ) -> None:
+        super().__init__(
+            reason,
+            waybill_id=refusal.waybill_id if refusal else "",
+            last_print=refusal.last_print if refusal else None,
+            no_waybill_id=refusal.no_waybill_id if refusal else False,
+            folder=refusal.folder if refusal else "",
+        )
         self.already_printed = already_printed
 
 

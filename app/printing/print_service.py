@@ -3,8 +3,8 @@
 `PrintService` sits between its callers (`app.ui.print_controller`, the command line's
 label sinks) and the `PrintQueue`:
 
-1. **claim** — `claim(waybill, ...)` asks the `PrintGuard` (the ledger's print policy in
-   the window, `app.core.print_policy`) and returns its token, or raises `PrintRefused`
+1. **claim** — `claim(waybill, ...)` asks the `PrintGuard` (in the window the ledger's
+   guard, `app.printing.ledger_guard`) and returns its token, or raises `PrintRefused`
    (nothing is printed or recorded then);
 2. **job** — `send(waybill, token, printer=... | pdf_path=...)` builds the job from the
    station's settings (label size, orientation, custom size, dpi, copies, calibration
@@ -60,8 +60,8 @@ log = logging.getLogger(__name__)
 
 
 class PassThroughGuard:
-    """A guard that lets everything through and records nothing: for callers that apply
-    the ledger's policy around the service themselves (the command line's `BatchRun`)."""
+    """A guard that lets everything through and records nothing: for callers that consult
+    the ledger's guard around the service themselves (the command line's `BatchRun`)."""
 
     def before_print(
         self,

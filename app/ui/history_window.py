@@ -41,11 +41,11 @@ from app.core.ledger_records import HistoryRow, OrderState, PrintRecord
 from app.core.model import Waybill
 from app.core.settings import Settings
 from app.printing.export import ExportLabel, ExportResult, PdfExport
+from app.printing.ledger_guard import tag_order
 from app.printing.page_setup import job_title, page_size_for
 from app.printing.render import LabelRenderer
 from app.ui.background import BackgroundRunner
 from app.ui.history_tables import AttemptsTable, OrdersTable
-from app.ui.ledger_guard import tag_order
 from app.ui.print_controller import NoPrinter, PrintController, PrintRequestResult
 from app.ui.scan_catcher import TAKES_SCANS
 

@@ -35,12 +35,11 @@ from PySide6.QtWidgets import (
 from app.core.ledger_records import PrintRecord
 from app.core.model import Waybill
 from app.core.print_outcome import OutcomeKind, PrintResult
-from app.core.print_policy import Claim
 from app.core.settings import Settings
+from app.printing.ledger_guard import LedgerPrintGuard
 from app.printing.printers import list_printers
 from app.ui.feedback import Feedback
 from app.ui.job_watch import FollowedLabel, JobWatch, Key, Settle
-from app.ui.ledger_guard import LedgerPrintGuard
 from app.ui.print_controller import PrintController
 from app.ui.queue_model import OrderQueueModel
 from app.ui.recovery_dialog import add_ready_row
@@ -87,7 +86,7 @@ def connect_job_following(window: JobFollowHost) -> JobWatch | None:
 
         def settle(token: object, result: PrintResult) -> None:
             assert ledger_guard is not None
-            lane.run(ledger_guard.settle_write(token, result), on_error=_log_failed_write)
+            lane.run(ledger_guard.followed_write(token, result), on_error=_log_failed_write)
 
     watch = JobWatch(
         window.services.runner,
@@ -153,7 +152,7 @@ def follow_left_in_printer(window: RowsHost, records: Sequence[PrintRecord]) -> 
                 continue
             key = waybill.ref.key
             guard.rows.bind([(key, record.order_row_id)])
-            claim = Claim(record.id, record.order_row_id, record.target, record.is_reprint)
+            claim = guard.token_for(record)
             spooled = PrintResult(OutcomeKind.SPOOLED, record.message, cups_job=record.cups_job)
             window.model.mark_sent(key, record.printer)
             watch.follow(key, claim, record.printer, spooled)

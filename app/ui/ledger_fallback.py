@@ -43,7 +43,7 @@ from app.core.model import OrderRef, Waybill
 from app.core.print_outcome import PrintResult
 from app.core.print_policy import Claim
 from app.printing.guard import PrintRefused
-from app.ui.ledger_guard import LEDGER_ORDER_EXTRA, LedgerAway, LedgerPrintGuard, LedgerRows
+from app.printing.ledger_guard import LEDGER_ORDER_EXTRA, LedgerAway, LedgerPrintGuard, LedgerRows
 from app.ui.ledger_outage_prompt import LOCAL, RETRY, ChooseOutage, ask_outage
 from app.ui.ledger_watch import WATCH_EVERY_MS, watch_heartbeat
 

@@ -28,9 +28,9 @@ from app.core.engine import WaybillSource, fetch_waybills
 from app.core.ledger import Ledger
 from app.core.model import OrderRef, Waybill
 from app.core.waybill_owners import WaybillOwners
+from app.printing.ledger_guard import LedgerRows
 from app.ui.background import BackgroundRunner
 from app.ui.fetch_controller import FetchController
-from app.ui.ledger_guard import LedgerRows
 from app.ui.queue_model import OrderQueueModel
 
 log = logging.getLogger(__name__)

@@ -31,12 +31,12 @@ from app.core.ledger import Ledger
 from app.core.ledger_records import Recovery
 from app.core.ledger_runs import HEARTBEAT_S
 from app.core.settings import Settings
+from app.printing.ledger_guard import LedgerPrintGuard, LedgerRows
 from app.ui.actions import make_action
 from app.ui.fetch_controller import FetchController
 from app.ui.history_window import HistoryWindow
 from app.ui.job_follow import follow_left_in_printer
 from app.ui.ledger_fallback import FallbackParts, FallbackPrintGuard, attach_fallback
-from app.ui.ledger_guard import LedgerPrintGuard, LedgerRows
 from app.ui.ledger_recorder import LedgerRecorder, install_recorder
 from app.ui.print_controller import PrintController
 from app.ui.queue_model import OrderQueueModel

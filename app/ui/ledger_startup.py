@@ -31,8 +31,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.core.ledger_records import LedgerError, LedgerUnavailable
 from app.core.ledger_url import LedgerLocation
+from app.printing.ledger_guard import LedgerPrintGuard
 from app.ui.ledger_fallback import FallbackPrintGuard
-from app.ui.ledger_guard import LedgerPrintGuard
 from app.ui.ledger_session import LedgerSession, open_ledger_session
 
 log = logging.getLogger(__name__)

@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
 from app.core.ledger import Ledger
 from app.core.ledger_records import PrintRecord, Recovery
 from app.core.model import Waybill
+from app.printing.ledger_guard import LedgerRows
 from app.ui.background import BackgroundRunner
-from app.ui.ledger_guard import LedgerRows
 from app.ui.queue_model import OrderQueueModel
 
 

@@ -18,6 +18,7 @@ from app.core.ledger import Ledger
 from app.core.ledger_records import OrderState, PrintOutcome
 from app.core.model import OrderRef
 from app.core.settings import Settings
+from app.printing.ledger_guard import command_line_guard
 from app.sandbox.server import SandboxServer
 from app.wiring.client import Credentials, build_client
 from tests.fixtures.cups import CupsPdfQueue, CupsSnapshot
@@ -168,7 +169,7 @@ def test_resume_prints_stored_labels_offline_and_never_an_unknown_one(
     settings = Settings(api_base=sandbox.base_url)
     client = build_client(settings, Credentials(sandbox.appid, sandbox.secret))
     with Ledger(ledger_path(home)) as ledger, client:
-        run = BatchRun(ledger)
+        run = BatchRun(ledger, command_line_guard(ledger))
         refs = [OrderRef(order_id, "SF") for order_id in order_ids]
         rows = run.queue(refs)
         waybills = [str(w.waybill_id) for w in run.fetch(client, rows, refs)]

@@ -32,10 +32,10 @@ from app.core.ledger_records import PrintOutcome, PrintRecord
 from app.core.model import OrderRef, PageSizeMm, Waybill, WaybillStatus
 from app.core.print_outcome import OutcomeKind, PrintResult, kind_of_message
 from app.core.settings import Settings
+from app.printing.ledger_guard import LedgerPrintGuard
 from app.printing.print_service import PrintService
 from app.printing.profile import MAX_LABEL_BYTES
 from app.printing.queue import PrintQueue
-from app.ui.ledger_guard import LedgerPrintGuard
 from tests.fixtures.cups import CupsPdfQueue, start_cups
 from tests.fixtures.qt import barcode_label_html, dispose, read_barcodes_from_pdf
 from tests.integration.cups_support import wait_for_own_pdfs

@@ -23,6 +23,7 @@ from app.core.ledger import Ledger
 from app.core.ledger_records import OrderState, PrintOutcome
 from app.core.model import ApiItem, OrderRef, Waybill
 from app.core.print_outcome import OutcomeKind, PrintResult
+from app.printing.ledger_guard import command_line_guard
 from tests.unit.core.ledger_support import StepClock, error_waybill, ok_waybill
 
 REF = OrderRef("O1", "SF")
@@ -86,7 +87,7 @@ def test_pdf_written_and_recorded_closes_the_order_once(db: Path, tmp_path: Path
     clock = StepClock()
     sink = FileSink(tmp_path / "pdf")
     with Ledger(db, clock=clock) as ledger:
-        run = BatchRun(ledger)
+        run = _run(ledger)
         [row] = run.queue([REF])
         [wb] = run.fetch(_Source([ok_waybill(REF, "W1")]), [row], [REF])
         result = run.put_out(row, wb, sink)
@@ -109,7 +110,7 @@ def test_kill_after_the_file_before_the_record_is_settled_by_the_file(
     sink.outputs.clear()
     with _restart(db, clock) as ledger:
         [again] = ledger.recover().unprinted
-        result = BatchRun(ledger).put_out(again.order_row_id, again.waybill, sink)
+        result = _run(ledger).put_out(again.order_row_id, again.waybill, sink)
         assert result.ok and result.pdf_path == str(sink.path(wb))
         assert sink.outputs == []  # not written a second time
         attempts = ledger.attempts(row)
@@ -126,7 +127,7 @@ def test_kill_before_the_file_writes_it_on_resume(db: Path, tmp_path: Path) -> N
         ledger.begin_print(row, waybill_id="W1", printer=sink.name, copies=1, target="pdf")
     with _restart(db, clock) as ledger:
         [again] = ledger.recover().unprinted
-        assert BatchRun(ledger).put_out(again.order_row_id, again.waybill, sink).ok
+        assert _run(ledger).put_out(again.order_row_id, again.waybill, sink).ok
         assert sink.outputs == ["W1"]
 
 
@@ -140,7 +141,7 @@ def test_kill_after_the_record_before_closing_only_closes(db: Path, tmp_path: Pa
         ledger.finish_print(pid, ok=True, pdf_path=str(sink.path(wb)))
     with _restart(db, clock) as ledger:
         [again] = ledger.recover().unprinted
-        result = BatchRun(ledger).put_out(again.order_row_id, again.waybill, sink)
+        result = _run(ledger).put_out(again.order_row_id, again.waybill, sink)
         assert result.ok and result.print_id == pid
         assert sink.outputs == []
         assert len(ledger.attempts(row)) == 1
@@ -157,7 +158,7 @@ def test_a_file_of_another_folder_does_not_settle(db: Path, tmp_path: Path) -> N
     sink.output(wb, copies=1)  # a file from something else, same name
     with _restart(db, clock) as ledger:
         [again] = ledger.recover().unprinted
-        assert BatchRun(ledger).put_out(again.order_row_id, again.waybill, sink).ok
+        assert _run(ledger).put_out(again.order_row_id, again.waybill, sink).ok
         assert sink.outputs == ["W1", "W1"]
 
 
@@ -173,12 +174,12 @@ def test_printer_print_of_unknown_outcome_is_refused_not_reprinted(
     with _restart(db, clock) as ledger:
         recovery = ledger.recover()
         assert recovery.unprinted == () and len(recovery.unknown_prints) == 1
-        result = BatchRun(ledger).put_out(row, wb, sink)
+        result = _run(ledger).put_out(row, wb, sink)
         assert not result.ok and result.errcode == ALREADY_PRINTED
         assert "may already be printed on Bench" in result.message
         assert "--reprint" in result.message
         assert sink.outputs == []
-        reprinted = BatchRun(ledger).put_out(row, wb, sink, reprint=True)
+        reprinted = _run(ledger).put_out(row, wb, sink, reprint=True)
         assert reprinted.ok and sink.outputs == ["W1"]
         assert ledger.attempts(row)[-1].is_reprint
 
@@ -187,7 +188,7 @@ def test_printed_waybill_is_refused_with_printer_and_time(db: Path, tmp_path: Pa
     clock = StepClock()
     sink = FileSink(tmp_path, target="printer")
     with Ledger(db, clock=clock) as ledger:
-        run = BatchRun(ledger)
+        run = _run(ledger)
         [row] = run.queue([REF])
         [wb] = run.fetch(_Source([ok_waybill(REF, "W1")]), [row], [REF])
         assert run.put_out(row, wb, sink).ok
@@ -207,7 +208,7 @@ def test_failed_output_keeps_the_order_for_resume(db: Path, tmp_path: Path) -> N
     clock = StepClock()
     sink = FileSink(tmp_path, target="printer", fail=True)
     with Ledger(db, clock=clock) as ledger:
-        run = BatchRun(ledger)
+        run = _run(ledger)
         [row] = run.queue([REF])
         [wb] = run.fetch(_Source([ok_waybill(REF, "W1")]), [row], [REF])
         result = run.put_out(row, wb, sink)
@@ -220,7 +221,7 @@ def test_failed_output_keeps_the_order_for_resume(db: Path, tmp_path: Path) -> N
 def test_label_without_waybill_id_is_not_printed(db: Path, tmp_path: Path) -> None:
     sink = FileSink(tmp_path)
     with Ledger(db, clock=StepClock()) as ledger:
-        run = BatchRun(ledger)
+        run = _run(ledger)
         [row] = run.queue([REF])
         wb = ok_waybill(REF, "W1")
         no_id = Waybill(REF, wb.status, 0, "ok", None, wb.html, wb.page_size)
@@ -238,7 +239,7 @@ def test_answers_are_stored_as_batches_arrive_and_the_rest_is_recovered(db: Path
         raise RuntimeError("killed")
 
     with Ledger(db, clock=clock) as ledger:
-        run = BatchRun(ledger)
+        run = _run(ledger)
         rows = run.queue(refs)
         with pytest.raises(RuntimeError):
             run.fetch(_Source(first, then=crash_after_first_batch), rows, refs)
@@ -287,3 +288,8 @@ def _item(waybill: Waybill) -> ApiItem:
         print_html=html,
         hint=waybill.hint,
     )
+
+
+def _run(ledger: Ledger) -> BatchRun:
+    """A run through the command line's ledger guard, as `fetch`, `resume` and `reprint`."""
+    return BatchRun(ledger, command_line_guard(ledger))

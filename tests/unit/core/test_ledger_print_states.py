@@ -19,6 +19,7 @@ from app.core.ledger_records import AlreadyPrinted, LedgerError, OrderState, Pri
 from app.core.ledger_schema import MIGRATIONS, SCHEMA_VERSION
 from app.core.model import OrderRef, Waybill
 from app.core.print_outcome import OutcomeKind, PrintResult
+from app.printing.ledger_guard import command_line_guard
 from tests.unit.core.ledger_support import StepClock, ok_waybill
 
 
@@ -166,7 +167,7 @@ def test_a_batch_print_is_sent_while_followed_then_settled_by_the_printer(
         waybill = ledger.stored_waybill(row)
         assert waybill is not None
         sink = FollowingSink(ledger, end)
-        put = BatchRun(ledger).put_out(row, waybill, sink)
+        put = BatchRun(ledger, command_line_guard(ledger)).put_out(row, waybill, sink)
         assert sink.seen_while_following == [PrintOutcome.SENT]
         assert (put.ok, put.kind) == (ok, end)
         assert put.errcode == (0 if ok else OUTPUT_FAILED)

@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 from app.core.ledger import Ledger
 from app.core.ledger_records import PrintOutcome, Recovery
 from app.core.model import OrderRef
+from app.printing.ledger_guard import LedgerRows
 from app.ui.background import BackgroundRunner
-from app.ui.ledger_guard import LedgerRows
 from app.ui.queue_model import OrderQueueModel, RowState
 from app.ui.recovery_dialog import RecoveryDialog, recovery_notice, restore_unfinished
 from tests.unit.ui.ledger_support import stored_label

@@ -1,10 +1,16 @@
-"""The ledger-backed print guard: every print of the window is on record before it goes out.
+"""The ledger-backed print guard: every print is on record before it goes out.
 
-`LedgerPrintGuard` implements `app.printing.guard.PrintGuard` over the ledger's one print
-policy (`app.core.print_policy`, shared with the command line): `before_print` claims a
-`pending` print and returns the claim as the token; `after_print` settles it with the typed
-`PrintResult` (a CUPS job the window follows is `sent` first, then `printed`, `stuck` or
-`failed`). A waybill the ledger shows as printed (spooled, confirmed, with an unknown
+`LedgerPrintGuard` implements `app.printing.guard.PrintGuard` over the ledger's print policy
+(`app.core.print_policy`) and is that policy's one caller: the window's print service and
+the command line's `BatchRun` (`app.core.batch_run`) both put labels out through it.
+`before_print` claims a `pending` print and returns the claim as the token; `after_print`
+settles it with the typed `PrintResult` once the job was accepted or failed (a CUPS job
+that is followed to paper is `sent` then); `followed` settles such a job again when it
+ended (`printed`, `stuck` or `failed`) — the window's job watch (`app.ui.job_follow`) and
+`BatchRun` (`fetch --print` waiting for the paper, `resume`) use the same two methods;
+`token_for` is the token of a print an earlier run left sent or stuck.
+
+A waybill the ledger shows as printed (spooled, confirmed, with an unknown
 outcome, or sent or stuck in the printer) is refused with
 `PrintRefused(already_printed=True)`, so the window asks the packer and prints it again
 only as a recorded reprint.
@@ -27,6 +33,10 @@ server is unreachable). Moving it off the GUI thread needs the print controller 
 when the claim's answer comes back instead of waiting for it; not done yet. `unrecorded`
 has a lock because a settle in the lane may add to it while a claim writes the late ones.
 
+The command line builds its guard with `once_per_folder=False` (its PDF folders are
+exports, a file is rewritten under its fixed name) and `defer_unrecorded=False` (an end
+the ledger cannot take stops the command, as the print stays pending for the next start).
+
 PDF folders: a PDF folder is the "printer" of the demo and of stations without a label
 printer, so the policy refuses a second file of the same waybill in the same folder unless
 reprinted, and closes an order whose file was written (recovery does not bring it back).
@@ -34,7 +44,6 @@ reprinted, and closes an order whose file was written (recovery does not bring i
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import threading
 import time
@@ -46,13 +55,12 @@ from app.core.ledger import Ledger
 from app.core.ledger_records import LedgerError, LedgerUnavailable, PrintOutcome, PrintRecord
 from app.core.model import OrderRef, Waybill
 from app.core.print_outcome import PrintResult
+from app.core.print_policy import LEDGER_ORDER_EXTRA as LEDGER_ORDER_EXTRA
 from app.core.print_policy import TARGET_PRINTER, Claim, LedgerPrintPolicy, PrintRefusal
+from app.core.print_policy import tag_order as tag_order
 from app.printing.guard import PrintRefused
 
 log = logging.getLogger(__name__)
-
-LEDGER_ORDER_EXTRA = "ledger_order"
-"""`Waybill.extra` key naming the ledger order a label belongs to (history reprints)."""
 
 Key = tuple[str, str]
 
@@ -86,22 +94,23 @@ class LedgerAway(PrintRefused):
         self.problem = problem
 
 
-def tag_order(waybill: Waybill, order_row_id: int) -> Waybill:
-    """`waybill` naming its ledger order (for labels that are not rows of the queue)."""
-    extra = {**waybill.extra, LEDGER_ORDER_EXTRA: str(order_row_id)}
-    return dataclasses.replace(waybill, extra=extra)
-
-
 class LedgerPrintGuard:
     """Puts every print on the ledger before it is sent (see the module docstring)."""
 
     def __init__(
-        self, ledger: Ledger, rows: LedgerRows | None = None, *, session_id: str | None = None
+        self,
+        ledger: Ledger,
+        rows: LedgerRows | None = None,
+        *,
+        session_id: str | None = None,
+        once_per_folder: bool = True,
+        defer_unrecorded: bool = True,
     ) -> None:
         self._ledger = ledger
         self.rows = rows if rows is not None else LedgerRows()
         self._session_id = session_id
-        self._policy = LedgerPrintPolicy(ledger)
+        self._policy = LedgerPrintPolicy(ledger, once_per_folder=once_per_folder)
+        self._defer_unrecorded = defer_unrecorded
         self._unrecorded_lock = threading.Lock()
         self.unrecorded: list[tuple[Claim, PrintResult]] = []
         """Outcomes the warehouse ledger could not take (it was away); written later."""
@@ -135,13 +144,14 @@ class LedgerPrintGuard:
         target: str,
         reprint: bool,
         source: str,
-    ) -> object:
+    ) -> Claim:
         if not waybill.waybill_id:
             raise PrintRefused(
                 QCoreApplication.translate(
                     "LedgerPrintGuard",
                     "the label has no waybill id, so it is not printed; fetch the order again",
-                )
+                ),
+                refusal=PrintRefusal("the label has no waybill id", no_waybill_id=True),
             )
         self.record_late_outcomes()
         try:
@@ -150,7 +160,7 @@ class LedgerPrintGuard:
                 row, waybill, target=target, name=printer, copies=copies, reprint=reprint
             )
         except PrintRefusal as exc:
-            raise PrintRefused(refusal_text(exc), already_printed=True) from exc
+            raise PrintRefused(refusal_text(exc), already_printed=True, refusal=exc) from exc
         except LedgerUnavailable as exc:
             log.error("the ledger could not record a print: %s", exc)
             raise LedgerAway(
@@ -170,22 +180,43 @@ class LedgerPrintGuard:
                 ).format(exc)
             ) from exc
 
-    def after_print(self, token: object, result: PrintResult) -> None:
-        self.settle_write(token, result)()
+    def after_print(
+        self, token: object, result: PrintResult, *, following: bool | None = None
+    ) -> None:
+        """The job was accepted (or failed). `following`: whether a spooled job will be
+        followed to paper (recorded `sent`, then `followed`); None asks `follows`."""
+        self.settle_write(token, result, following=following)()
 
-    def settle_write(self, token: object, result: PrintResult) -> Callable[[], None]:
+    def followed(self, token: object, result: PrintResult) -> None:
+        """A job followed to paper ended so (`printed`, `stuck`, `failed`, ...)."""
+        self.followed_write(token, result)()
+
+    def token_for(self, record: PrintRecord) -> Claim:
+        """The token of a print on record (one an earlier run left sent or stuck)."""
+        return Claim(record.id, record.order_row_id, record.target, record.is_reprint)
+
+    def settle_write(
+        self, token: object, result: PrintResult, *, following: bool | None = None
+    ) -> Callable[[], None]:
         """The settle as a function that may run on any thread (`SettlesOffThread`)."""
-        if not isinstance(token, Claim):
-            raise ValueError(f"unknown print token {token!r}")
-        claim = token
-        following = (
-            self.follows is not None and claim.target == TARGET_PRINTER and self.follows(result)
-        )
+        claim = _claim(token)
+        if following is None:
+            following = (
+                self.follows is not None and claim.target == TARGET_PRINTER and self.follows(result)
+            )
+        return self._write(claim, result, following)
 
+    def followed_write(self, token: object, result: PrintResult) -> Callable[[], None]:
+        """`followed` as a function that may run on any thread (the window's serial lane)."""
+        return self._write(_claim(token), result, False)
+
+    def _write(self, claim: Claim, result: PrintResult, following: bool) -> Callable[[], None]:
         def write() -> None:
             try:
                 self._policy.settle(claim, result, following=following)
             except LedgerUnavailable as exc:  # the label is out (or not); say so when back
+                if not self._defer_unrecorded:
+                    raise
                 log.warning("print #%d ended while the ledger was away: %s", claim.print_id, exc)
                 with self._unrecorded_lock:
                     self.unrecorded.append((claim, result))
@@ -210,6 +241,12 @@ class LedgerPrintGuard:
         with self._unrecorded_lock:
             self.unrecorded[:0] = left
             return len(self.unrecorded)
+
+
+def _claim(token: object) -> Claim:
+    if not isinstance(token, Claim):
+        raise ValueError(f"unknown print token {token!r}")
+    return token
 
 
 def refusal_text(exc: PrintRefusal) -> str:
@@ -239,3 +276,8 @@ def already_printed_text(waybill_id: str, record: PrintRecord) -> str:
     return QCoreApplication.translate(
         "LedgerPrintGuard", "{0} was printed on {1} at station {2} at {3} already"
     ).format(waybill_id, record.printer, where, when)
+
+
+def command_line_guard(ledger: Ledger) -> LedgerPrintGuard:
+    """The guard the command line's `BatchRun` prints through (see the module docstring)."""
+    return LedgerPrintGuard(ledger, once_per_folder=False, defer_unrecorded=False)

@@ -15,7 +15,7 @@ from app.core.model import OrderRef, Waybill, WaybillStatus
 from app.core.print_outcome import OutcomeKind, PrintResult
 from app.core.print_policy import Claim
 from app.printing.guard import TARGET_PDF, TARGET_PRINTER, PrintRefused
-from app.ui.ledger_guard import LedgerPrintGuard, LedgerRows, tag_order
+from app.printing.ledger_guard import LedgerPrintGuard, LedgerRows, tag_order
 from tests.unit.ui.ledger_support import stored_label
 
 
