@@ -10,10 +10,8 @@ it answers again.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from PySide6.QtWebEngineCore import QWebEngineProfile
 from pytestqt.qtbot import QtBot
 
@@ -26,15 +24,6 @@ from app.ui.ledger_session import attach_ledger
 from app.ui.ledger_startup import open_window_ledger
 from tests.fixtures.postgres import PgServer
 from tests.unit.ui.support import open_window, sandbox_settings
-
-
-@pytest.fixture
-def own_server() -> Iterator[PgServer]:
-    server = PgServer.start_new()
-    try:
-        yield server
-    finally:
-        server.remove()
 
 
 def never_choose(problem: str) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import random
 import subprocess
-from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -207,15 +206,6 @@ def start_station(
             stderr=err,
             text=True,
         )
-
-
-@pytest.fixture
-def own_server() -> Iterator[PgServer]:
-    server = PgServer.start_new()
-    try:
-        yield server
-    finally:
-        server.remove()
 
 
 def test_six_stations_when_the_server_stops_mid_run_and_starts_again(

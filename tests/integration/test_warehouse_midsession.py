@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,15 +39,6 @@ from tests.unit.core.ledger_support import ok_waybill
 from tests.unit.ui.support import open_window, row_states, sandbox_settings
 
 pytestmark = [pytest.mark.cups, pytest.mark.slow]
-
-
-@pytest.fixture
-def own_server() -> Iterator[PgServer]:
-    server = PgServer.start_new()
-    try:
-        yield server
-    finally:
-        server.remove()
 
 
 def never_ask(title: str, question: str) -> bool:

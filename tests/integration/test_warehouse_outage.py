@@ -8,7 +8,6 @@ exactly once on paper, and on the ledger every print final (spooled), none left 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,15 +25,6 @@ from tests.unit.ui.ledger_support import ledger_window
 from tests.unit.ui.support import row_states, sandbox_settings
 
 pytestmark = [pytest.mark.cups, pytest.mark.slow]
-
-
-@pytest.fixture
-def own_server() -> Iterator[PgServer]:
-    server = PgServer.start_new()
-    try:
-        yield server
-    finally:
-        server.remove()
 
 
 def never_ask(title: str, question: str) -> bool:
