@@ -146,18 +146,18 @@ def _history_where(
     clauses: list[str] = []
     params: list[object] = []
     if order_id:
-        clauses.append("o.order_id LIKE ? ESCAPE '\\'")
+        clauses.append("lower(o.order_id) LIKE lower(?) ESCAPE '\\'")
         params.append(_like(order_id))
     if delivery_id:
-        clauses.append("o.delivery_id LIKE ? ESCAPE '\\'")
+        clauses.append("lower(o.delivery_id) LIKE lower(?) ESCAPE '\\'")
         params.append(_like(delivery_id))
     if waybill_id:
         clauses.append(
-            "(o.waybill_id_requested LIKE ? ESCAPE '\\'"
+            "(lower(o.waybill_id_requested) LIKE lower(?) ESCAPE '\\'"
             " OR EXISTS (SELECT 1 FROM fetches x WHERE x.order_row = o.id"
-            "            AND x.waybill_id LIKE ? ESCAPE '\\')"
+            "            AND lower(x.waybill_id) LIKE lower(?) ESCAPE '\\')"
             " OR EXISTS (SELECT 1 FROM prints x WHERE x.order_row = o.id"
-            "            AND x.waybill_id LIKE ? ESCAPE '\\'))"
+            "            AND lower(x.waybill_id) LIKE lower(?) ESCAPE '\\'))"
         )
         params.extend([_like(waybill_id)] * 3)
     if since is not None:

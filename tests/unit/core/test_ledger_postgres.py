@@ -82,6 +82,16 @@ def test_history_counts_and_pages_on_the_server(pg_url: str) -> None:
         assert [r.order_row_id for r in third] == [newest, *reversed(rows)][1_000:]
 
 
+def test_history_search_ignores_case_as_on_sqlite(pg_url: str, tmp_path: Path) -> None:
+    """A packer typing `sf12` finds `SF12` on the warehouse ledger as on the station's own."""
+    for url in (pg_url, str(tmp_path / "ledger.sqlite3")):
+        with Ledger(url, station="A") as ledger:
+            fetched(ledger, "Ab-7", "SF12")
+            assert [r.order_id for r in ledger.search(order_id="aB-")] == ["Ab-7"], url
+            assert ledger.count(waybill_id="sf1") == 1, url
+            assert ledger.count(waybill_id="sf2") == 0, url
+
+
 def test_a_claim_and_its_end_are_one_statement_each(
     pg_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
