@@ -5,27 +5,65 @@ rel=preconnect` header on an allowed host's answer is one. Pointed at this proxy
 (`chromium_flags`, loopback included), Chromium opens every connection to the proxy
 instead, and the proxy opens an upstream connection only for an allowed
 `scheme://host:port` (HTTPS through `CONNECT`, plain HTTP forwarded); everything else is
-refused with 403 and its origin recorded in `refused`. A preconnect to a host that is
-not allowed thus ends as a socket to the proxy on loopback.
+refused with 403. A preconnect to a host that is not allowed thus ends as a socket to the
+proxy on loopback.
 
-Which hosts are allowed is asked of the allow-lists the label profiles hand in
-(`allow`, one per owner). Threads only: start it before Qt, stop it at exit.
+Every refusal is recorded as a `Refusal` (when, which origin, and — when known — which
+allowed answer asked for it), so that the label that caused it can report it
+(`LabelProfile.proxy_refusals`, `app.printing.profile`):
+
+- a plain-HTTP answer is read by the proxy before Chromium sees it: its `Link` headers
+  (preconnect, dns-prefetch, prefetch, preload, …) are taken out, and every hinted origin
+  that is not allowed is recorded with `via`, the URL of the answer — exactly the URL the
+  interceptor allowed for one label, so the refusal belongs to that label and no other,
+  and it is recorded before the label can have finished loading;
+- a `CONNECT` or request to a host that is not allowed (what Chromium does with a hint
+  in an HTTPS answer, which the proxy cannot read) is recorded without `via`: it belongs
+  to every label being rendered at that moment. Chromium's flags are process-wide and a
+  `CONNECT` says nothing of the page that caused it, so when two labels render at the
+  same time both report it (a label may be held back that did nothing wrong, never the
+  other way round), and one that reaches the proxy after its label was printed is only
+  logged (`refused`).
+
+Chromium preconnects a plain-HTTP origin through an HTTP proxy as an idle socket to the
+proxy that names no host; taking hints out of plain-HTTP answers means it is never asked
+to. Which hosts are allowed is asked of the allow-lists the label profiles hand in
+(`allow`, one per owner). Threads only: start it before Qt (`chromium_flags`), stop it at
+exit.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 import select
 import socket
 import socketserver
 import threading
-from urllib.parse import urlsplit
+import time
+from collections import deque
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
 
 from app.core.label_hosts import AllowList, origin_of
 
 _MAX_HEAD = 64 * 1024
 _UPSTREAM_TIMEOUT_S = 15.0
 _DROPPED_HEADERS = {"proxy-connection", "connection", "keep-alive", "proxy-authorization"}
+#: How many refusals are kept for the labels to ask about.
+_REMEMBERED_REFUSALS = 1024
+#: The target of each link in a `Link` header value: `<url>; rel=...`.
+_LINK_TARGET = re.compile(r"<([^>]*)>")
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A connection the proxy refused: when (`time.monotonic()`), to which origin, and the
+    URL of the allowed answer whose `Link` header asked for it (None: not known)."""
+
+    at: float
+    origin: str
+    via: str | None = None
 
 
 class LabelProxy:
@@ -35,6 +73,7 @@ class LabelProxy:
         self._lock = threading.Lock()
         self._allow: dict[int, AllowList] = {}
         self.refused: list[str] = []
+        self._refusals: deque[Refusal] = deque(maxlen=_REMEMBERED_REFUSALS)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -53,11 +92,38 @@ class LabelProxy:
             lists = list(self._allow.values())
         return any(allow.allows(scheme, host, port) for allow in lists)
 
-    def _refuse(self, scheme: str, host: str, port: int) -> None:
+    def _refuse(self, scheme: str, host: str, port: int, via: str | None = None) -> None:
         origin = origin_of(scheme, host, port)
         with self._lock:
+            self._refusals.append(Refusal(time.monotonic(), origin, via))
             if origin not in self.refused:
                 self.refused.append(origin)
+
+    def refusals_since(self, since: float) -> list[Refusal]:
+        """Every refusal recorded at or after `since` (a `time.monotonic()` reading)."""
+        with self._lock:
+            return [refusal for refusal in self._refusals if refusal.at >= since]
+
+    def _refuse_hints(self, head: bytes, via: str) -> bytes:
+        """`head` of a plain-HTTP answer without its `Link` headers; their targets that
+        are not allowed are recorded as refused by way of `via` (the module docstring)."""
+        lines = head.decode("latin-1").split("\r\n")
+        kept = [lines[0]]
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            if name.strip().lower() != "link":
+                kept.append(line)
+                continue
+            for target in _LINK_TARGET.findall(value):
+                parts = urlsplit(urljoin(via, target.strip()))
+                scheme, host = parts.scheme.lower(), parts.hostname or ""
+                try:
+                    port = parts.port or (443 if scheme == "https" else 80)
+                except ValueError:
+                    port = -1
+                if not host or port <= 0 or not self.allows(scheme, host, port):
+                    self._refuse(scheme or "?", host or "?", port, via)
+        return "\r\n".join(kept).encode("latin-1")
 
     # -- lifetime -------------------------------------------------------------------
     @property
@@ -155,12 +221,22 @@ class _Handler(socketserver.BaseRequestHandler):
                 ]
                 request = "\r\n".join([f"{method} {path} {version}", *kept, "Connection: close"])
                 upstream.sendall(request.encode("latin-1") + b"\r\n\r\n" + rest)
+                body = b""
+                while True:  # informational answers (103 Early Hints) first, then the answer
+                    answer = _read_head(upstream, body)
+                    if answer is None:
+                        return
+                    answer_head, body = answer
+                    client.sendall(proxy._refuse_hints(answer_head, target) + b"\r\n\r\n")
+                    status = answer_head.split(b" ", 2)[1:2]
+                    if not status or not status[0].startswith(b"1") or status[0] == b"101":
+                        break
+                client.sendall(body)
             _relay(client, upstream)
 
 
-def _read_head(client: socket.socket) -> tuple[bytes, bytes] | None:
-    """The request head (up to the blank line) and whatever came after it."""
-    data = b""
+def _read_head(client: socket.socket, data: bytes = b"") -> tuple[bytes, bytes] | None:
+    """The head (up to the blank line) and whatever came after it; `data` was read already."""
     while b"\r\n\r\n" not in data:
         if len(data) > _MAX_HEAD:
             return None

@@ -17,12 +17,14 @@ and styles load from the hosts the station allows — but inside a cage:
   without asking the interceptor, are taken out of the document before it loads
   (`label_html`) and out of anything its scripts insert (`cage_scripts.GUARD_JS`); those
   in `Link` headers of allowed answers are held by the socket-level allow-list of
-  `label_proxy`, when Chromium was started with it;
+  `label_proxy`, when Chromium was started with it, and what it refused is reported
+  with the label that caused it (`LabelProfile.proxy_refusals`);
 - animations and transitions show their final state, and failed images leave no icon.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections import OrderedDict
 
@@ -102,7 +104,9 @@ class CageInterceptor(QWebEngineUrlRequestInterceptor):
     """Allows the label document, local data and allowed hosts' images, fonts and styles.
 
     Every blocked origin is remembered twice: in `blocked` (all of them, in order) and
-    per label (`blocked_for(label_url)`, keyed by the label's own URL).
+    per label (`blocked_for(label_url)`, keyed by the label's own URL). The URLs it let
+    through are remembered per label too (`allowed_for`), as the label proxy names them:
+    how a host the proxy refused on behalf of an allowed answer finds its label.
     """
 
     def __init__(self, parent: QObject | None = None, allow: AllowList | None = None) -> None:
@@ -111,12 +115,31 @@ class CageInterceptor(QWebEngineUrlRequestInterceptor):
         self.documents: set[str] = set()
         self.blocked: list[str] = []
         self._by_label: OrderedDict[str, list[str]] = OrderedDict()
+        self._allowed: OrderedDict[str, set[str]] = OrderedDict()
 
     def blocked_for(self, label_url: str) -> tuple[str, ...]:
         return tuple(self._by_label.get(label_url, ()))
 
+    def allowed_for(self, label_url: str) -> frozenset[str]:
+        """The remote URLs (encoded, without fragment) let through for this label."""
+        return frozenset(self._allowed.get(label_url, ()))
+
+    def allowed_anywhere(self, url: str) -> bool:
+        """True when `url` was let through for any label still remembered."""
+        return any(url in urls for urls in self._allowed.values())
+
     def forget(self, label_url: str) -> None:
+        # What was allowed stays (for the last labels): a late answer of this label is
+        # still known as its own, not taken for the next one's.
         self._by_label.pop(label_url, None)
+
+    def _remember_allowed(self, info: QWebEngineUrlRequestInfo, url: QUrl) -> None:
+        label = info.firstPartyUrl().toString()
+        encoded = bytes(url.toEncoded().data()).decode("ascii").partition("#")[0]
+        self._allowed.setdefault(label, set()).add(encoded)
+        self._allowed.move_to_end(label)
+        while len(self._allowed) > _REMEMBERED_LABELS:
+            self._allowed.popitem(last=False)
 
     def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:
         url = info.requestUrl()
@@ -130,6 +153,7 @@ class CageInterceptor(QWebEngineUrlRequestInterceptor):
         if info.resourceType() in ALLOWED_REMOTE_TYPES and self.allow.allows(
             scheme, url.host(), url.port()
         ):
+            self._remember_allowed(info, url)
             return
         info.block(True)
         origin = origin_of(scheme, url.host(), url.port()) if url.host() else f"{scheme}:"
@@ -174,6 +198,25 @@ class LabelProfile(QWebEngineProfile):
         self.configure(
             scripts=settings.label_scripts, allow=AllowList.from_text(settings.label_hosts)
         )
+
+    def proxy_refusals(self, label_url: str, since: float) -> tuple[str, ...]:
+        """The origins the label proxy refused on behalf of the label at `label_url`, which
+        started loading at `since` (`time.monotonic()`): those hinted by an answer this
+        label was allowed, and those the proxy cannot trace to an answer (`via` unknown,
+        or an answer no label of this profile asked for) refused while it was loading —
+        see `app.printing.label_proxy`."""
+        if self.proxy is None:
+            return ()
+        mine = self.interceptor.allowed_for(label_url)
+        origins: list[str] = []
+        for refusal in self.proxy.refusals_since(since):
+            if refusal.via is None or refusal.via in mine:
+                ours = True
+            else:
+                ours = not self.interceptor.allowed_anywhere(refusal.via)
+            if ours and refusal.origin not in origins:
+                origins.append(refusal.origin)
+        return tuple(origins)
 
     @property
     def scripts_enabled(self) -> bool:
@@ -241,6 +284,8 @@ class LabelPage(QWebEnginePage):
         self._recycle_after = recycle_after
         self._expecting: QUrl | None = None
         self.label_url = ""
+        self.started_at = 0.0
+        """When the current label started loading (`time.monotonic()`)."""
         self.hint_hosts: tuple[str, ...] = ()
         self.refused: list[str] = []
         self.loads = 0
@@ -256,9 +301,13 @@ class LabelPage(QWebEnginePage):
 
     @property
     def blocked_hosts(self) -> tuple[str, ...]:
-        """Every origin the current label asked for and did not get (hints included)."""
+        """Every origin the current label asked for and did not get: hints taken out of
+        it, requests the interceptor blocked, sockets the label proxy refused for it."""
         hosts = list(self.hint_hosts)
-        for host in self._cage.interceptor.blocked_for(self.label_url):
+        for host in (
+            *self._cage.interceptor.blocked_for(self.label_url),
+            *self._cage.proxy_refusals(self.label_url, self.started_at),
+        ):
             if host not in hosts:
                 hosts.append(host)
         return tuple(hosts)
@@ -280,6 +329,7 @@ class LabelPage(QWebEnginePage):
             interceptor.forget(self.label_url)
         url = QUrl(f"{LABEL_SCHEME.decode()}://label/{uuid.uuid4().hex}")
         self.label_url = url.toString()
+        self.started_at = time.monotonic()
         self.hint_hosts = prepared.hint_hosts
         handler.serve(self.label_url, prepared.html.encode("utf-8"))
         interceptor.documents.add(self.label_url)

@@ -4,9 +4,11 @@ as JSON on stdout what the preview loaded. Run by
 tests/integration/test_window_label_corpus.py:
 
     python -m tests.integration.preview_probe API_BASE APPID SECRET ALLOWED ORDER,SF
-        [--no-proxy]
+        [--no-proxy] [--print-to DIR]
 
 `--no-proxy` starts Chromium without the proxy: the control that shows what it holds.
+`--print-to DIR` then has the window print the label (as PDF files to DIR) and adds the
+row's state and message and the reason the window keeps for "Print anyway".
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu")
@@ -37,6 +40,7 @@ def main(argv: list[str]) -> int:
     from app.ui.app_main import start_label_proxy
 
     proxy = None if "--no-proxy" in argv else start_label_proxy()
+    print_to = argv[argv.index("--print-to") + 1] if "--print-to" in argv else None
     from PySide6.QtCore import QCoreApplication, QEvent
     from PySide6.QtWidgets import QApplication
 
@@ -60,7 +64,7 @@ def main(argv: list[str]) -> int:
         runner=runner,
         label_profile=profile,
         print_queue=queue,
-        pdf_dir=None,
+        pdf_dir=Path(print_to) if print_to else None,
     )
     window = MainWindow(services)
     window.show()
@@ -74,7 +78,17 @@ def main(argv: list[str]) -> int:
     text: list[str] = []
     window.preview.page.toPlainText(text.append)
     wait_until(lambda: text, "the preview's text")
-    print(json.dumps({"loaded": loaded[0], "text": text[0]}), flush=True)
+    report: dict[str, object] = {"loaded": loaded[0], "text": text[0]}
+    if print_to:
+        window.print_all_ready()
+        wait_until(lambda: window.printer.pending == 0, "the print", timeout=60.0)
+        row = window.model.row_at(0)
+        report.update(
+            state=row.state.value,
+            message=row.message,
+            reason=window.printer.unverified_reason(row.key),
+        )
+    print(json.dumps(report), flush=True)
     window.fetcher.cancel()
     runner.shutdown()
     window.fetcher.close()

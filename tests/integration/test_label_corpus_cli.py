@@ -181,11 +181,12 @@ def test_a_preconnect_link_header_of_an_allowed_answer_reaches_no_socket(
     # The allowed host answers the style sheet, the font and the barcode with `Link:
     # <listener>; rel=preconnect`, which Chromium acts on without asking the interceptor;
     # the label proxy holds Chromium's sockets to the allow-list, so the listener is never
-    # reached while the label, whose images came through the proxy, verifies.
+    # reached, and reports the listener as a blocked host of that label and of no other:
+    # the labels before and after it (rendered two at a time, as `--pdf-dir` does) verify.
     allowed, listener = hosts
     station(tmp_path / "home", allowed)
-    orders = serve_corpus(sandbox, [LINK_HEADERS["preconnect"]], hosts, "LNK")
-    (c,) = orders.values()
+    cases = [case("canvas"), LINK_HEADERS["preconnect"], case("allowed-host"), case("qr-only")]
+    orders = serve_corpus(sandbox, cases, hosts, "LNK")
     result = run_cli(
         [
             *("fetch", "--json", "--api-base", sandbox.base_url),
@@ -193,9 +194,52 @@ def test_a_preconnect_link_header_of_an_allowed_answer_reaches_no_socket(
         ],
         cli_env(tmp_path / "home", sandbox),
     )
-    assert result.returncode == 0, result.stderr
-    (line,) = json_lines(result.stdout)
-    assert (line["status"], line["waybill_id"]) == ("ok", c.waybill), line
+    assert result.returncode == 1, result.stderr
+    lines = {line["order_id"]: line for line in json_lines(result.stdout)}
+    statuses = {orders[o].name: (line["status"], line["waybill_id"]) for o, line in lines.items()}
+    assert statuses == {c.name: (c.status, c.waybill) for c in orders.values()}, lines
+    (linked,) = (line for o, line in lines.items() if orders[o].name == "link-headers-preconnect")
+    assert linked["errmsg"].startswith("label not verified: "), linked
+    assert f"blocked hosts: {listener.url}" in linked["errmsg"], linked
+    assert linked["pdf"] and Path(linked["pdf"]).is_file()  # written for inspection
     asked = {p.partition("?")[0] for p in allowed.paths() if "kind=preconnect" in p}
-    assert asked == {"/linked.css", "/fonts/label.ttf", f"/barcode/{c.waybill}.svg"}
+    assert asked == {"/linked.css", "/fonts/label.ttf", f"/barcode/{linked['waybill_id']}.svg"}
+    assert listener.connections == 0
+
+
+@pytest.mark.cups
+@pytest.mark.slow
+def test_fetch_print_holds_back_a_label_whose_allowed_host_hinted_a_blocked_one(
+    sandbox: SandboxServer,
+    cups_pdf_queue: CupsPdfQueue,
+    tmp_path: Path,
+    hosts: tuple[AllowedHost, ConnectionCounter],
+) -> None:
+    # The same preconnect label on the real cups-pdf queue: no job for it, the blocked
+    # host in its errmsg and in the ledger's verification result; the label beside it
+    # prints; the listener is never reached.
+    home = tmp_path / "home"
+    allowed, listener = hosts
+    station(home, allowed)
+    orders = serve_corpus(sandbox, [LINK_HEADERS["preconnect"], case("canvas")], hosts, "LPL")
+    before = cups_pdf_queue.snapshot()
+    result = run_cli(
+        [
+            *("fetch", "--json", "--api-base", sandbox.base_url),
+            *("--print", cups_pdf_queue.name, *(f"{order},SF" for order in orders)),
+        ],
+        cli_env(home, sandbox),
+    )
+    assert result.returncode == 1, result.stderr
+    lines = {line["order_id"]: line for line in json_lines(result.stdout)}
+    linked, canvas = list(orders)
+    assert (lines[linked]["status"], lines[canvas]["status"]) == ("unverified", "ok"), lines
+    assert f"blocked hosts: {listener.url}" in lines[linked]["errmsg"]
+    assert "(not printed;" in lines[linked]["errmsg"]
+    jobs = cups_pdf_queue.new_jobs_since(before)
+    outputs = cups_pdf_queue.wait_for_jobs(len(jobs), before) if jobs else {}
+    assert {p.name.split("_", 1)[0] for p in outputs.values()} == {orders[canvas].waybill}
+    (record,) = ledger_prints(home)[linked]
+    assert record.message.startswith("unverified:"), record
+    assert f"blocked hosts: {listener.url}" in record.message
     assert listener.connections == 0

@@ -196,17 +196,22 @@ def preview_in_own_process(
 
 
 def test_a_preconnect_link_header_in_the_preview_reaches_no_socket(
-    sandbox: SandboxServer, hosts: tuple[AllowedHost, ConnectionCounter]
+    sandbox: SandboxServer, hosts: tuple[AllowedHost, ConnectionCounter], tmp_path: Path
 ) -> None:
     # The allowed host answers the label's style sheet, font and barcode with `Link:
     # <listener>; rel=preconnect`; through the label proxy the preview shows the label
-    # with all three (they came through it) and the listener is never reached.
+    # with all three (they came through it) and the listener is never reached. Printed
+    # from the window, the label is unverified and its row names the listener as a
+    # blocked host, as does the reason "Print anyway" shows the packer.
     allowed, listener = hosts
-    c, shown = preview_in_own_process(sandbox, hosts)
+    c, shown = preview_in_own_process(sandbox, hosts, "--print-to", str(tmp_path / "out"))
     assert shown["loaded"] is True
     assert c.waybill in str(shown["text"])
     asked = {p.partition("?")[0] for p in allowed.paths() if "kind=preconnect" in p}
-    assert asked == {"/linked.css", "/fonts/label.ttf", f"/barcode/{c.waybill}.svg"}
+    assert asked >= {"/linked.css", "/fonts/label.ttf", f"/barcode/{c.waybill}.svg"}
+    assert shown["state"] == "unverified", shown
+    assert f"blocked hosts: {listener.url}" in str(shown["message"]), shown
+    assert f"blocked hosts: {listener.url}" in str(shown["reason"]), shown
     assert listener.connections == 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -68,3 +69,40 @@ def test_its_chromium_flags_send_loopback_through_it_too(proxy: LabelProxy) -> N
         f"--proxy-server=http://127.0.0.1:{proxy.port}",
         "--proxy-bypass-list=<-loopback>",
     )
+
+
+def test_hints_in_a_plain_http_answer_are_taken_out_and_refused_by_way_of_it(
+    proxy: LabelProxy,
+) -> None:
+    # Chromium never sees the `Link` header, and each hinted host that is not allowed is
+    # recorded with the answer that asked for it (how it finds its label).
+    allowed, listener = AllowedHost(), ConnectionCounter()
+    allowed.start()
+    listener.start()
+    try:
+        proxy.allow("profile", AllowList.from_text(allowed.url))
+        host = allowed.url.removeprefix("http://")
+        url = f"{allowed.url}/linked.css?link={listener.url}&kind=fetch"
+        before = time.monotonic()
+        answer = ask(proxy, f"GET {url} HTTP/1.1\r\nHost: {host}\r\n\r\n")
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.0 200") and body == b".label { border: 0.4mm solid #000 }"
+        assert b"link:" not in head.lower()
+        refusals = proxy.refusals_since(before)
+        assert {(r.origin, r.via) for r in refusals} == {(listener.url, url)}
+        assert all(r.at >= before for r in refusals)
+        assert proxy.refusals_since(time.monotonic()) == []
+        assert listener.connections == 0
+    finally:
+        listener.stop()
+        allowed.stop()
+
+
+def test_a_refused_tunnel_is_recorded_without_an_answer_to_trace_it_to(
+    proxy: LabelProxy,
+) -> None:
+    before = time.monotonic()
+    answer = ask(proxy, "CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 403")
+    (refusal,) = proxy.refusals_since(before)
+    assert (refusal.origin, refusal.via) == ("https://evil.example", None)
