@@ -146,11 +146,29 @@ def test_fuzz_answers_that_are_almost_valid() -> None:
     )
 
 
-def check_bytes(body: bytes) -> None:
+def standard_library_json(body: bytes) -> Any:
+    """What the standard library makes of `body` (the reference `parse_json` must match:
+    it parses with orjson only where the result is the same); None when it refuses it."""
+
+    def no_constant(name: str) -> Any:
+        raise ValueError(name)
+
     try:
-        parse_json(body)
+        return json.loads(body.decode("utf-8-sig"), parse_constant=no_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+
+
+def check_bytes(body: bytes) -> None:
+    expected = standard_library_json(body)
+    try:
+        parsed = parse_json(body)
     except AnswerProblem as problem:
         assert len(str(problem)) < 100
+        assert expected is None
+        return
+    assert parsed == expected
+    assert type(parsed) is type(expected)
 
 
 def test_fuzz_answer_bytes() -> None:
@@ -159,6 +177,14 @@ def test_fuzz_answer_bytes() -> None:
         st.builds(lambda v: json.dumps(v).encode(), json_values),
         st.integers(1, 5000).map(lambda n: b"[" * n + b"]" * n),
         st.integers(1, 3000).map(lambda n: b'{"errcode": ' + b"9" * n + b"}"),
+        # integers just past 64 bits (orjson would make them floats), BOMs, lone surrogates
+        st.builds(
+            lambda n, bom: bom + json.dumps({"errcode": n, "errmsg": n}).encode(),
+            st.integers(-(2**66), 2**66) | st.sampled_from([2**63, 2**64, -(2**63) - 1]),
+            st.sampled_from([b"", b"\xef\xbb\xbf"]),
+        ),
+        st.builds(lambda text: json.dumps({"errmsg": text}).encode(), st.text(max_size=20)),
+        st.sampled_from([b'{"errmsg": "\\ud800"}', b'{"e": 1e400}', b'{"e": 1, "e": 2}']),
     )
     counted("answer_bytes", bodies, check_bytes)
 
