@@ -6,6 +6,12 @@ for (a second order answered with the same waybill id is an error, never an over
 of the first order's PDF; the rule is `app.core.waybill_owners`). Both live in a private
 temporary SQLite database that SQLite deletes when it is closed, so memory stays flat
 however long the input is.
+
+Asking SQLite once per line would cost more than everything else a line needs, so each
+table has a fixed-size Bloom filter in front (`_FirstWins`): a key whose bits are not all
+set is certainly new and is only buffered, to be written with the next few thousand in one
+`executemany`. Only a key the filter may have seen (a repeat, or about one in ten thousand
+new keys at a million lines) is looked up, in the buffer and then on disk.
 """
 
 from __future__ import annotations
@@ -13,23 +19,88 @@ from __future__ import annotations
 import sqlite3
 import threading
 
+#: Bits of each table's Bloom filter (8 MiB; zero pages cost nothing until a bit is set).
+BLOOM_BITS = 1 << 26
+#: New rows buffered before they are written to disk in one statement.
+FLUSH_ROWS = 4096
+
+Row = tuple[object, ...]
+
+
+class _FirstWins:
+    """A table of `key → value` where the first value stored for a key stays."""
+
+    def __init__(
+        self,
+        db: sqlite3.Connection,
+        table: str,
+        keys: tuple[str, ...],
+        values: tuple[str, ...],
+        *,
+        bloom_bits: int,
+        flush_rows: int,
+    ) -> None:
+        if bloom_bits < 8 or bloom_bits & (bloom_bits - 1):
+            raise ValueError("bloom_bits must be a power of two, at least 8")
+        columns = ", ".join((*keys, *values))  # no type: values come back as stored
+        db.execute(
+            f"CREATE TABLE {table} ({columns}, PRIMARY KEY ({', '.join(keys)})) WITHOUT ROWID"
+        )
+        self._db = db
+        self._insert = (
+            f"INSERT INTO {table} VALUES ({', '.join('?' * (len(keys) + len(values)))})"
+            " ON CONFLICT DO NOTHING"
+        )
+        self._select = f"SELECT {', '.join(values)} FROM {table} WHERE " + " AND ".join(
+            f"{name} = ?" for name in keys
+        )
+        self._bits = bytearray(bloom_bits // 8)
+        self._mask = bloom_bits - 1
+        self._pending: dict[Row, Row] = {}
+        self._flush_rows = flush_rows
+
+    def setdefault(self, key: Row, value: Row) -> Row | None:
+        """The value stored for `key`; None when `key` is new (`value` is now stored)."""
+        h = hash(key)
+        step = (h >> 32) | 1
+        mask, bits = self._mask, self._bits
+        p1, p2, p3 = h & mask, (h + step) & mask, (h + 2 * step) & mask
+        b1, b2, b3 = 1 << (p1 & 7), 1 << (p2 & 7), 1 << (p3 & 7)
+        p1, p2, p3 = p1 >> 3, p2 >> 3, p3 >> 3
+        if bits[p1] & b1 and bits[p2] & b2 and bits[p3] & b3:  # seen, or a false positive
+            found = self._pending.get(key)
+            if found is not None:
+                return found
+            row = self._db.execute(self._select, key).fetchone()
+            if row is not None:
+                return tuple(row)
+        bits[p1] |= b1
+        bits[p2] |= b2
+        bits[p3] |= b3
+        self._pending[key] = value
+        if len(self._pending) >= self._flush_rows:
+            self.flush()
+        return None
+
+    def flush(self) -> None:
+        if self._pending:
+            self._db.executemany(self._insert, [(*k, *v) for k, v in self._pending.items()])
+            self._pending.clear()
+
 
 class RunIndex:
     """Seen references and waybill owners of one run: `SeenKeys` for `OrderParser` and
     `WaybillOwners` for the engine (`app.core.waybill_owners`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, bloom_bits: int = BLOOM_BITS, flush_rows: int = FLUSH_ROWS) -> None:
         self._lock = threading.Lock()  # `claim` runs in the fetch's worker threads
         self._db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode = OFF")
         self._db.execute("PRAGMA synchronous = OFF")
-        self._db.execute(
-            "CREATE TABLE seen (order_id TEXT, delivery_id TEXT, line INTEGER,"
-            " PRIMARY KEY (order_id, delivery_id)) WITHOUT ROWID"
-        )
-        self._db.execute(
-            "CREATE TABLE waybills (waybill_id TEXT PRIMARY KEY, order_id TEXT,"
-            " delivery_id TEXT) WITHOUT ROWID"
+        sizes = {"bloom_bits": bloom_bits, "flush_rows": flush_rows}
+        self._seen = _FirstWins(self._db, "seen", ("order_id", "delivery_id"), ("line",), **sizes)
+        self._waybills = _FirstWins(
+            self._db, "waybills", ("waybill_id",), ("order_id", "delivery_id"), **sizes
         )
 
     def close(self) -> None:
@@ -44,23 +115,15 @@ class RunIndex:
     def first_line(self, key: tuple[str, str], line_no: int) -> int | None:
         """The line `key` was first seen on, or None (and remember `line_no` for it)."""
         with self._lock:
-            found = self._db.execute(
-                "INSERT INTO seen VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING line",
-                (*key, line_no),
-            ).fetchone()
-            if found is not None:
-                return None  # inserted: first time
-            row = self._db.execute(
-                "SELECT line FROM seen WHERE order_id = ? AND delivery_id = ?", key
-            ).fetchone()
-        return int(row[0])
+            found = self._seen.setdefault(key, (line_no,))
+        if found is None:
+            return None
+        line = found[0]
+        assert isinstance(line, int)
+        return line
 
     def claim(self, waybill_id: str, key: tuple[str, str]) -> tuple[str, str]:
         """The order `waybill_id` was first answered for (`key` if new): `WaybillOwners`."""
         with self._lock:
-            owner = self._db.execute(
-                "INSERT INTO waybills VALUES (?, ?, ?) ON CONFLICT (waybill_id) DO UPDATE"
-                " SET waybill_id = waybill_id RETURNING order_id, delivery_id",
-                (waybill_id, *key),
-            ).fetchone()
-        return (str(owner[0]), str(owner[1]))
+            owner = self._waybills.setdefault((waybill_id,), key)
+        return key if owner is None else (str(owner[0]), str(owner[1]))
