@@ -53,7 +53,7 @@ from app.core.ledger_records import (
     Recovery,
 )
 from app.core.ledger_recovery import recover_earlier_runs
-from app.core.model import OrderRef, Waybill
+from app.core.model import Waybill
 from app.core.print_outcome import OutcomeKind
 
 DEFAULT_FILENAME = "ledger.sqlite3"
@@ -204,34 +204,41 @@ class Ledger(LedgerOrders):
             self._touch(conn, record.order_row_id, now)
             prints.refresh_printed(conn, record.order_row_id)
 
-    def import_print(self, record: PrintRecord, ref: OrderRef, waybill: Waybill | None) -> str:
-        """Copy a print of the station's own ledger into this one, with a new order row
-        and its stored label; "present", "copied" or "elsewhere" (`app.core.ledger_sync`).
-        """
+    def import_print(self, item: ledger_sync.LocalPrint) -> str:
+        """Copy a print of the station's own ledger into this one, onto the row of the same
+        order when there is one (else a new row with its stored label); "present",
+        "copied" or "elsewhere" (`app.core.ledger_sync`)."""
+        record, ref = item.record, item.ref
         now = self._clock()
         with self._tx() as conn:
-            row = conn.insert(
-                "INSERT INTO orders (order_id, delivery_id, waybill_id_requested, queued_at,"
-                " updated_at, state, session_id, run_id) VALUES (?, ?, ?, ?, ?, 'fetched', ?, ?)"
-                " RETURNING id",
-                (
-                    *ref.key,
-                    ref.waybill_id,
-                    record.started_at,
-                    now,
-                    record.packer_session,
-                    self.run_id,
-                ),
-            )
-            assert row is not None
+            if ledger_sync.is_present(conn, record):
+                return "present"
+            row = ledger_sync.order_row_for(conn, ref, record)
+            if row is None:
+                row = conn.insert(
+                    "INSERT INTO orders (order_id, delivery_id, waybill_id_requested, queued_at,"
+                    " updated_at, state, session_id, run_id)"
+                    " VALUES (?, ?, ?, ?, ?, 'fetched', ?, ?) RETURNING id",
+                    (
+                        *ref.key,
+                        ref.waybill_id,
+                        record.started_at,
+                        now,
+                        record.packer_session,
+                        self.run_id,
+                    ),
+                )
+                assert row is not None
+            else:
+                self._touch(conn, row, now)
             result = ledger_sync.import_print(conn, row, record, self.run_id)
-            if result == "present":
-                conn.execute("DELETE FROM orders WHERE id = ?", (row,))
-                return result
-        if waybill is not None:
-            self.record_fetch_result(row, waybill)
+            labelled = q.stored_waybill(conn, row) is not None
+        if item.waybill is not None and not labelled:
+            self.record_fetch_result(row, item.waybill)
         with self._tx() as conn:
             prints.refresh_printed(conn, row)
+            if item.closed:
+                conn.execute("UPDATE orders SET state = 'done' WHERE id = ?", (row,))
         return result
 
     def was_printed(self, waybill_id: str) -> bool:

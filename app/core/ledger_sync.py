@@ -2,10 +2,19 @@
 
 While the warehouse ledger (PostgreSQL) is away, a window prints against the station's
 own SQLite ledger — the local guard. `sync_local_prints` later copies every print of the
-local file that the warehouse ledger does not have yet: the order, its stored label and
-the print with its original time, station and session. A print whose waybill the
-warehouse shows as printed by someone else meanwhile is still recorded (as a reprint, so
-the claim of the first stays) and listed in `SyncReport.elsewhere` for the packer.
+local file that the warehouse ledger does not have yet, with its original time, station,
+session and outcome: labels on a printer and files written to a PDF folder alike (a PDF
+folder is the station's printer too, and the window refuses a second file of a waybill
+there by what the ledger says). A print still on its way (`pending`) waits for the next
+sync.
+
+The print lands on the warehouse's row of the same order when there is one (same order
+id and carrier, and that waybill fetched, requested or printed on it: the row the window
+fetched before the warehouse went away), so History lists the order once with all its
+prints; otherwise on a new row with the stored label. An order the station closed is
+closed on the warehouse too. A print whose waybill the warehouse shows as printed by
+someone else meanwhile is still recorded (as a reprint, so the claim of the first stays)
+and listed in `SyncReport.elsewhere` for the packer.
 
 Progress is remembered beside the local file (``<ledger>.synced``: the highest local
 print id copied), so each print is copied once and a start reads only what is new.
@@ -29,7 +38,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_SYNCABLE = "('spooled', 'confirmed_printed', 'unknown', 'confirmed_not_printed', 'failed')"
+_SETTLED = "outcome != 'pending'"
 
 
 @dataclass
@@ -37,6 +46,18 @@ class SyncReport:
     copied: int = 0
     elsewhere: list[str] = field(default_factory=list)
     """Waybills printed here while away that another station had printed too."""
+
+
+@dataclass(frozen=True)
+class LocalPrint:
+    """One print of the station's own ledger, with what its order needs on the warehouse."""
+
+    record: PrintRecord
+    ref: OrderRef
+    waybill: Waybill | None
+    """The stored label of its order (None: none was stored)."""
+    closed: bool
+    """The station closed the order (a PDF written, or nothing more to do)."""
 
 
 def _mark_file(local: Path) -> Path:
@@ -56,21 +77,19 @@ def sync_local_prints(local: Path, shared: Ledger) -> SyncReport:
     after = _synced_up_to(local)
     db = SqliteDb(local)
     try:
-        pending = q.prints_where(
-            db,
-            f"id > ? AND target = 'printer' AND outcome IN {_SYNCABLE} ORDER BY id",
-            (after,),
-        )
-        items = [(record, *_order_of(db, record)) for record in pending]
+        items = [
+            _local_print(db, record)
+            for record in q.prints_where(db, f"id > ? AND {_SETTLED} ORDER BY id", (after,))
+        ]
     finally:
         db.close()
-    for record, ref, waybill in items:
-        if ref is None:
+    for item in items:
+        if item is None:
             continue
-        if shared.import_print(record, ref, waybill) == "elsewhere":
-            report.elsewhere.append(record.waybill_id)
+        if shared.import_print(item) == "elsewhere":
+            report.elsewhere.append(item.record.waybill_id)
         report.copied += 1
-        write_atomically(_mark_file(local), str(record.id).encode())
+        write_atomically(_mark_file(local), str(item.record.id).encode())
     if report.copied:
         log.info(
             "wrote %d prints of the station's own ledger to the warehouse ledger (%d printed "
@@ -81,14 +100,39 @@ def sync_local_prints(local: Path, shared: Ledger) -> SyncReport:
     return report
 
 
-def _order_of(db: Db, record: PrintRecord) -> tuple[OrderRef | None, Waybill | None]:
+def _local_print(db: Db, record: PrintRecord) -> LocalPrint | None:
     row = db.execute(
-        "SELECT order_id, delivery_id, waybill_id_requested FROM orders WHERE id = ?",
+        "SELECT order_id, delivery_id, waybill_id_requested, state FROM orders WHERE id = ?",
         (record.order_row_id,),
     ).fetchone()
     if row is None:
-        return None, None
-    return OrderRef(row[0], row[1], row[2]), q.stored_waybill(db, record.order_row_id)
+        return None
+    ref = OrderRef(row[0], row[1], row[2])
+    waybill = q.stored_waybill(db, record.order_row_id)
+    return LocalPrint(record, ref, waybill, closed=row[3] == "done")
+
+
+def order_row_for(db: Db, ref: OrderRef, record: PrintRecord) -> int | None:
+    """The warehouse's row of this order with the print's waybill on it, if any: the
+    packer session's own (the window's queue row), else the newest."""
+    found = db.execute(
+        "SELECT o.id FROM orders o WHERE o.order_id = ? AND o.delivery_id = ?"
+        " AND (o.waybill_id_requested = ?"
+        " OR EXISTS (SELECT 1 FROM fetches f WHERE f.order_row = o.id AND f.waybill_id = ?)"
+        " OR EXISTS (SELECT 1 FROM prints p WHERE p.order_row = o.id AND p.waybill_id = ?))"
+        " ORDER BY CASE WHEN o.session_id = ? THEN 0 ELSE 1 END, o.id DESC LIMIT 1",
+        (*ref.key, *(record.waybill_id,) * 3, record.packer_session),
+    ).fetchone()
+    return None if found is None else int(found[0])
+
+
+def is_present(db: Db, record: PrintRecord) -> bool:
+    """True when the warehouse has this print already (copied by an earlier sync)."""
+    found = db.execute(
+        "SELECT 1 FROM prints WHERE waybill_id = ? AND station = ? AND started_at = ?",
+        (record.waybill_id, record.station, record.started_at),
+    ).fetchone()
+    return found is not None
 
 
 def import_print(db: Db, order_row: int, record: PrintRecord, run_id: int) -> str:
@@ -97,11 +141,7 @@ def import_print(db: Db, order_row: int, record: PrintRecord, run_id: int) -> st
     Returns "present" (copied before), "copied", or "elsewhere" (the waybill's claim was
     taken by another print meanwhile; recorded as a reprint).
     """
-    found = db.execute(
-        "SELECT 1 FROM prints WHERE waybill_id = ? AND station = ? AND started_at = ?",
-        (record.waybill_id, record.station, record.started_at),
-    ).fetchone()
-    if found is not None:
+    if is_present(db, record):
         return "present"
     values = (
         order_row,
@@ -116,11 +156,15 @@ def import_print(db: Db, order_row: int, record: PrintRecord, run_id: int) -> st
         run_id,
         record.station,
         record.packer_session,
+        record.pdf_path,
+        None if record.kind is None else record.kind.value,
+        record.cups_job,
     )
     sql = (
         "INSERT INTO prints (order_row, waybill_id, printer, copies, started_at, finished_at,"
-        " outcome, message, target, run_id, station, packer_session, is_reprint)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id"
+        " outcome, message, target, run_id, station, packer_session, pdf_path, kind, cups_job,"
+        " is_reprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT DO NOTHING RETURNING id"
     )
     if db.insert(sql, (*values, int(record.is_reprint))) is not None:
         return "copied"

@@ -145,9 +145,17 @@ def test_the_packer_prints_on_the_local_guard_and_hears_of_a_double_print_after(
     )
     assert {p.outcome for p in shared} <= {PrintOutcome.SPOOLED, PrintOutcome.PRINTED}
     with Ledger(url, station="checker") as ledger:  # nothing left open for recovery
-        states = {(r.order_id, r.state) for r in ledger.search(limit=1000)}
+        history = ledger.search(limit=1000)
+        states = {(r.order_id, r.state) for r in history}
+        stations = {r.order_row_id: r.last_station for r in history}
     assert {o for o, state in states if state is OrderState.FETCHED} == set()
     assert {o for o, _state in states} == set(orders)
+    # History lists each print once, on the window's own row of its order (win-B's row of
+    # the third order has win-B's print): no order row without its print.
+    assert sorted((r.order_id, r.attempts) for r in history) == sorted(
+        [(orders[0], 1), (orders[1], 1), (orders[2], 1), (orders[2], 1)]
+    )
+    assert sorted(stations.values()) == ["win-A", "win-A", "win-A", "win-B"]
     # On paper: this window's three labels, each once.
     jobs = sorted(cups_pdf_queue.new_jobs_since(before))
     names = [pdf.name for job in jobs if (pdf := cups_pdf_queue.pdf_for_job(job)) is not None]

@@ -16,6 +16,7 @@ from app.core.ledger_records import AlreadyPrinted, LedgerError, OrderState, Pri
 from app.core.ledger_schema import SCHEMA_VERSION
 from app.core.ledger_sync import sync_local_prints
 from app.core.model import OrderRef
+from app.core.print_outcome import OutcomeKind
 from tests.fixtures.postgres import PgServer
 from tests.unit.core.ledger_support import StepClock, ok_waybill
 
@@ -252,6 +253,72 @@ def test_prints_made_on_the_local_guard_are_written_to_the_warehouse_once(
         sf2 = [p for r in shared.search(order_id="O2") for p in shared.attempts(r.order_row_id)]
         assert sorted((p.station, p.is_reprint) for p in sf2) == [("A", True), ("B", False)]
         assert [p.packer_session for p in sf2 if p.station == "A"] == ["s-local"]
+
+
+def test_local_prints_land_on_the_warehouse_rows_of_their_orders(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """A window fetched three orders on the warehouse ledger, which then went away: the
+    labels were printed (one followed to paper) and one written to the PDF folder on the
+    station's own guard. After the sync every order is listed once, at any station, with
+    its print on it — none on a second row."""
+    local = tmp_path / "ledger.sqlite3"
+    orders = {"O1": "SF1", "O2": "SF2", "O3": "SF3"}
+    with Ledger(pg_url, station="A", session_id="s-A") as shared:
+        refs = [OrderRef(order, "SF") for order in orders]
+        rows = dict(zip(orders, shared.record_queued(refs, session_id="s-A"), strict=True))
+        shared.record_fetch_results(
+            [(rows[o], ok_waybill(OrderRef(o, "SF"), w)) for o, w in orders.items()]
+        )
+    with Ledger(local, station="A", session_id="s-A") as own:  # as the window's local guard
+        for (order, waybill), target in zip(
+            orders.items(), ("printer", "printer", "pdf"), strict=True
+        ):
+            (row,) = own.record_queued([OrderRef(order, "SF", waybill)], session_id="s-A")
+            own.record_fetch_results([(row, ok_waybill(OrderRef(order, "SF"), waybill))])
+            print_id = own.begin_print(
+                row,
+                waybill_id=waybill,
+                printer="/labels" if target == "pdf" else "P",
+                copies=1,
+                target=target,
+            )
+            if order == "O2":  # followed to paper
+                own.settle_print(print_id, PrintOutcome.PRINTED, kind=OutcomeKind.PRINTED)
+            else:
+                own.finish_print(
+                    print_id,
+                    ok=True,
+                    pdf_path=f"/labels/{waybill}.pdf" if target == "pdf" else None,
+                )
+            if target == "pdf":
+                own.mark_done(row)  # a PDF original written closes its order
+    with Ledger(pg_url, station="A", session_id="s-A2") as shared:
+        assert sync_local_prints(local, shared).copied == 3
+        assert sync_local_prints(local, shared).copied == 0
+    with Ledger(pg_url, station="B") as other:  # History at another station
+        history = other.search(limit=100)
+        assert sorted(h.order_id for h in history) == ["O1", "O2", "O3"]
+        assert other.count() == 3
+        by_order = {h.order_id: h for h in history}
+        assert {o: by_order[o].order_row_id for o in orders} == rows  # the window's rows
+        assert [(h.state, h.attempts, h.last_station) for h in history] == [
+            (OrderState.DONE if h.order_id == "O3" else OrderState.PRINTED, 1, "A") for h in history
+        ]
+        assert [by_order[o].prints for o in orders] == [1, 1, 0]  # a PDF is not a label out
+        (pdf,) = other.attempts(rows["O3"])
+        assert (pdf.target, pdf.pdf_path, pdf.outcome) == (
+            "pdf",
+            "/labels/SF3.pdf",
+            PrintOutcome.SPOOLED,
+        )
+        (paper,) = other.attempts(rows["O2"])
+        assert (paper.outcome, paper.kind) == (PrintOutcome.PRINTED, OutcomeKind.PRINTED)
+        assert other.was_printed("SF1") and other.was_printed("SF2")
+        with pytest.raises(AlreadyPrinted):  # the claim holds on the warehouse now
+            other.begin_print(rows["O1"], waybill_id="SF1", printer="P", copies=1)
+        last = other.last_print("SF3")  # the window's PDF folder check sees the file
+        assert last is not None and (last.target, last.printer) == ("pdf", "/labels")
 
 
 def test_a_station_role_with_the_documented_rights_is_enough(pg_server: PgServer) -> None:
