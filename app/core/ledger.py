@@ -43,6 +43,7 @@ from app.core import ledger_queries as q
 from app.core import ledger_runs as runs
 from app.core import ledger_sync
 from app.core.history_export import export_csv
+from app.core.ledger_labels import UNUSED_LABELS_SQL
 from app.core.ledger_orders import LedgerOrders
 from app.core.ledger_records import (
     AlreadyPrinted,
@@ -352,13 +353,16 @@ class Ledger(LedgerOrders):
     def prune(self, older_than_days: int) -> int:
         """Delete orders (with their fetches and prints) idle for more than N days.
 
-        Returns how many orders were deleted. Ended runs that old go too.
+        Returns how many orders were deleted. Ended runs that old go too, and the labels
+        no remaining fetch names.
         """
         if older_than_days < 0:
             raise ValueError("older_than_days must not be negative")
         cutoff = self._clock() - older_than_days * _DAY_S
         with self._tx() as conn:
             deleted = conn.execute("DELETE FROM orders WHERE updated_at < ?", (cutoff,)).rowcount
+            if deleted:  # (their fetches went with them)
+                conn.execute(UNUSED_LABELS_SQL)
             conn.execute(
                 "DELETE FROM runs WHERE ended_at IS NOT NULL AND ended_at < ? AND id != ?",
                 (cutoff, self.run_id),

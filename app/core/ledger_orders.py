@@ -2,7 +2,8 @@
 
 `LedgerOrders` records the orders about to be fetched (`record_queued`), the start and the
 answers of each fetch (`record_fetch_started`, `record_fetch_results` with the decoded
-label, page size and waybill data) and closes orders (`mark_done`). `app.core.ledger.Ledger`
+label — each distinct label stored once, `app.core.ledger_labels` — page size and waybill
+data) and closes orders (`mark_done`). `app.core.ledger.Ledger`
 adds the prints, recovery and history on top; see its docstring for the guarantees.
 """
 
@@ -13,6 +14,7 @@ from collections.abc import Iterator, Sequence, Sized
 
 from app.core.ledger_connection import LedgerConnection
 from app.core.ledger_db import Db
+from app.core.ledger_labels import LabelStore
 from app.core.ledger_records import LedgerError, OrderState
 from app.core.model import OrderRef, Waybill, WaybillStatus
 
@@ -33,6 +35,15 @@ def _marks(items: Sized) -> str:
 
 class LedgerOrders(LedgerConnection):
     """Orders and their fetches (`Ledger` adds prints, recovery and history)."""
+
+    _labels: LabelStore | None = None
+
+    @property
+    def labels(self) -> LabelStore:
+        """Where the fetches' labels are written, each distinct text once."""
+        if self._labels is None:
+            self._labels = LabelStore()
+        return self._labels
 
     def _touch(self, conn: Db, order_row: int, now: float) -> None:
         cur = conn.execute(
@@ -171,6 +182,7 @@ class LedgerOrders(LedgerConnection):
                         f"ledger order #{order_id} is {keys[order_id]}, the answer is for "
                         f"{waybill.ref.key}"
                     )
+            digests = self.labels.store(conn, (waybill.html for _, waybill in results))
             by_state: dict[str, list[int]] = {}
             updates = []
             for order_id, waybill in results:
@@ -180,14 +192,15 @@ class LedgerOrders(LedgerConnection):
                         "INSERT INTO fetches (order_row, started_at) VALUES (?, ?) RETURNING id",
                         (order_id, now),
                     )
-                updates.append((*_fetch_values(waybill, now), fetch_id))
+                digest = digests.get(id(waybill.html)) if waybill.html else None
+                updates.append((*_fetch_values(waybill, now, digest), fetch_id))
                 state = _state_after_fetch(waybill)
                 if close_printable and waybill.printable:
                     state = "done"
                 by_state.setdefault(state, []).append(order_id)
             conn.executemany(
                 "UPDATE fetches SET finished_at = ?, status = ?, errcode = ?, errmsg = ?,"
-                " waybill_id = ?, label_html = ?, page_w_mm = ?, page_h_mm = ?,"
+                " waybill_id = ?, label_digest = ?, page_w_mm = ?, page_h_mm = ?,"
                 " waybill_data = ?, hint_en = ?, hint_zh = ?, extra = ? WHERE id = ?",
                 updates,
             )
@@ -220,8 +233,9 @@ def _state_after_fetch(waybill: Waybill) -> str:
     return str(state.value)
 
 
-def _fetch_values(waybill: Waybill, now: float) -> tuple[object, ...]:
-    """A fetch row's columns from `finished_at` to `extra`, for one answer."""
+def _fetch_values(waybill: Waybill, now: float, label_digest: str | None) -> tuple[object, ...]:
+    """A fetch row's columns from `finished_at` to `extra`, for one answer (its label
+    named by `label_digest`, stored in `labels`)."""
     page = waybill.page_size
     return (
         now,
@@ -229,7 +243,7 @@ def _fetch_values(waybill: Waybill, now: float) -> tuple[object, ...]:
         waybill.errcode,
         waybill.errmsg,
         waybill.waybill_id,
-        waybill.html,
+        label_digest,
         None if page is None else page.width,
         None if page is None else page.height,
         json.dumps(waybill.waybill_data, ensure_ascii=False) if waybill.waybill_data else "[]",

@@ -73,9 +73,10 @@ def blocking_print(conn: Db, waybill_id: str) -> PrintRecord | None:
 
 _WAYBILL_SELECT = """
     SELECT o.order_id, o.delivery_id, o.waybill_id_requested, f.status, f.errcode, f.errmsg,
-           f.waybill_id, f.label_html, f.page_w_mm, f.page_h_mm, f.waybill_data,
-           f.hint_en, f.hint_zh, f.extra
+           f.waybill_id, coalesce(l.html, f.label_html) AS label_html, f.page_w_mm,
+           f.page_h_mm, f.waybill_data, f.hint_en, f.hint_zh, f.extra
     FROM fetches f JOIN orders o ON o.id = f.order_row
+    LEFT JOIN labels l ON l.digest = f.label_digest
 """
 
 

@@ -241,6 +241,17 @@ _V4_POSTGRESQL = (
         WHERE trim(split_part(message, ':', 1)) IN {_KINDS}""",
 )
 
+# v5, both engines: each distinct label is stored once, in `labels`, keyed by the SHA-256
+# of its text; a fetch names its label by that digest. A run that fetches thousands of
+# orders with one carrier's blank or sample label, or fetches an order again, writes the
+# label once instead of once per fetch. Rows written before keep their `label_html`
+# (readers take whichever is set); `prune` drops the labels no fetch names any more (no
+# index on `label_digest`: it would cost every fetch a write for a rare sweep).
+_V5 = (
+    "CREATE TABLE labels (digest TEXT PRIMARY KEY, html TEXT NOT NULL)",
+    "ALTER TABLE fetches ADD COLUMN label_digest TEXT REFERENCES labels (digest)",
+)
+
 Step = dict[str, Sequence[str]]
 """A migration step: statements per engine ("sqlite", "postgresql"; "*" for both)."""
 
@@ -249,6 +260,7 @@ MIGRATIONS: tuple[Step, ...] = (
     {SQLITE: _V2, "postgresql": _PG_BASELINE},
     {"*": _V3},
     {SQLITE: _V4_SQLITE, "postgresql": _V4_POSTGRESQL},
+    {"*": _V5},
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 _PG_LOCK = 0x57A7B111  # advisory lock id: "waybill" ledger migrations
