@@ -11,10 +11,12 @@ How a job reaches paper is a route (`app.printing.routes`), chosen per job by `r
 (`app.printing.print_job`) from the queue's `backend`:
 
 - "cups-pdf": the label is rendered once to a vector PDF at its page size and `CupsRoute`
-  hands that PDF to CUPS with `lp`; the printer's own driver rasterises it. While `lp`
-  hands one label to CUPS, the next pending labels are already being rendered (on
-  `render_pages` hidden pages); CUPS still sees one job at a time, in order. A PDF-file
-  job (`PrintJob.pdf_path`) gets the same vector PDF written by `PdfFileRoute`.
+  hands that PDF to CUPS — to this machine's own scheduler as one IPP Print-Job
+  (`ipp_submit`, no process per label), else with `lp`; the printer's own driver
+  rasterises it. While one label is handed to CUPS, the next pending labels are already
+  being rendered (on `render_pages` hidden pages); CUPS still sees one job at a time, in
+  order. A PDF-file job (`PrintJob.pdf_path`) gets the same vector PDF written by
+  `PdfFileRoute`.
 - "qt-raster": `RasterRoute` has Qt print the label into a `QPrinter` at the job's dpi. The
   fallback where there is no CUPS (Windows) or no `lp`.
 - "auto" (the default): "cups-pdf" where `lp` exists, else "qt-raster".
@@ -57,6 +59,7 @@ from PySide6.QtWebEngineCore import QWebEngineProfile
 
 from app.core.print_outcome import OutcomeKind, PrintResult
 from app.printing.cups_backend import find_lp
+from app.printing.ipp_submit import local_ipp_server
 from app.printing.label_prep import LabelPrep, QueuedLabel
 from app.printing.offload import Offload, run_inline
 from app.printing.pdf_shift import PdfShiftError
@@ -82,7 +85,10 @@ class PrintQueue(QObject):
     """Prints `PrintJob`s one at a time; see the module docstring.
 
     `lp_path` is the `lp` command; None looks it up (`cups_backend.find_lp`), "" means
-    there is none (so "auto" falls back to "qt-raster"). `render_pages` hidden pages render
+    there is none (so "auto" falls back to "qt-raster"). `ipp_server` is where labels are
+    spooled over IPP instead of with `lp` (`ipp_submit`): None means this machine's own
+    scheduler when `lp` was looked up (`local_ipp_server`), "" always `lp` — a given
+    `lp_path` is a stand-in that spools every label itself. `render_pages` hidden pages render
     labels side by side for the direct-PDF routes (each page has its own renderer
     process: while one lays out a label, the GUI thread finishes the other's PDF).
     `offload` runs the label check, PDF-file writing and the raster route's painting
@@ -103,6 +109,7 @@ class PrintQueue(QObject):
         print_timeout_s: float = 120.0,
         backend: str = BACKEND_AUTO,
         lp_path: str | None = None,
+        ipp_server: str | None = None,
         render_pages: int = 2,
         check: LabelCheck | None = None,
         offload: Offload = run_inline,
@@ -113,6 +120,8 @@ class PrintQueue(QObject):
         self._profile = profile
         self._backend = backend
         self._lp_path = (find_lp() or "") if lp_path is None else lp_path
+        if ipp_server is None:
+            ipp_server = (local_ipp_server() or "") if lp_path is None else ""
         self._pending: deque[QueuedLabel] = deque()
         self._current: QueuedLabel | None = None
         self._last_job_id = 0
@@ -134,7 +143,7 @@ class PrintQueue(QObject):
             skip=self._renders_itself,
             ready=self._on_ready,
         )
-        self._cups = CupsRoute(self._lp_path, self)
+        self._cups = CupsRoute(self._lp_path, self, ipp_server=ipp_server, offload=offload)
         self._pdf_file = PdfFileRoute(offload)
         self._raster = RasterRoute(
             profile,

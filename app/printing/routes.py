@@ -3,9 +3,11 @@
 Every route ends each job it was given exactly once, through the `Done` callback, with a
 typed `PrintResult` (`app.core.print_outcome`):
 
-- `CupsRoute` spools the label's rendered vector PDF to a CUPS queue with `lp`
-  (`cups_backend.LpSubmitter`, a `QProcess`: the GUI thread never waits). CUPS refusing the
-  job is `REFUSED`; `lp` never answering is `TIMED_OUT` (the job may be in CUPS).
+- `CupsRoute` spools the label's rendered vector PDF to a CUPS queue: with one IPP
+  Print-Job to the scheduler on this machine (`ipp_submit.IppSubmitter`, when the queue
+  was given its address), else with `lp` (`cups_backend.LpSubmitter`, a `QProcess`);
+  either way the GUI thread never waits. CUPS refusing the job is `REFUSED`; no answer is
+  `TIMED_OUT` (the job may be in CUPS).
 - `PdfFileRoute` writes the rendered PDF to the job's file, titled and with its copies
   (atomically: a complete file exists exactly when it was written).
 - `RasterRoute` loads the label into a hidden label page, renders it to PDF, moves it by
@@ -40,6 +42,7 @@ from app.printing.cups_backend import (
     pdf_page_size_mm,
 )
 from app.printing.cups_status import job_number
+from app.printing.ipp_submit import IppSubmitter
 from app.printing.offload import Offload, run_inline
 from app.printing.pdf_output import label_pdf_file
 from app.printing.pdf_shift import PdfShiftError, shifted_pdf
@@ -78,12 +81,22 @@ class PdfFileRoute:
 
 
 class CupsRoute:
-    """Spools rendered labels to CUPS with `lp`, one at a time (see the module docstring)."""
+    """Spools rendered labels to CUPS, one at a time (see the module docstring): over IPP
+    to `ipp_server` ("host:port" of this machine's scheduler) if given, else with `lp`."""
 
-    def __init__(self, lp_path: str, parent: QObject) -> None:
+    def __init__(
+        self,
+        lp_path: str,
+        parent: QObject,
+        *,
+        ipp_server: str | None = None,
+        offload: Offload = run_inline,
+    ) -> None:
         self._lp_path = lp_path
+        self._ipp_server = ipp_server
+        self._offload = offload
         self._parent = parent
-        self._lp: LpSubmitter | None = None
+        self._lp: LpSubmitter | IppSubmitter | None = None
 
     @property
     def busy(self) -> bool:
@@ -96,7 +109,12 @@ class CupsRoute:
 
     def deliver(self, job: PrintJob, pdf: bytes, printer: str, done: Done) -> None:
         if self._lp is None:
-            self._lp = LpSubmitter(self._lp_path, self._parent)
+            if self._ipp_server:
+                self._lp = IppSubmitter(
+                    self._ipp_server, self._lp_path, self._parent, offload=self._offload
+                )
+            else:
+                self._lp = LpSubmitter(self._lp_path, self._parent)
         request = LpRequest(
             printer=printer,
             title=job.name,
