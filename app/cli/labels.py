@@ -9,7 +9,8 @@ every label through.
 
 Qt (a headless `QApplication` and the hardened label profile) is only started when the
 first label goes out, or when a printer name has to be checked, so a plain `fetch --json`
-stays a pure-Python command.
+stays a pure-Python command. Every command that renders labels (these sinks, the window,
+`--self-test`) starts Chromium through the label proxy with `start_label_proxy`.
 
 - `PdfSink` writes `<folder>/<pdf_name(waybill id)>` atomically (the queue's PDF-file
   route: temporary file, fsync, rename). A complete file therefore exists exactly when
@@ -59,6 +60,18 @@ def pdf_name(waybill_id: str) -> str:
     return f"{stem}.pdf"
 
 
+def start_label_proxy() -> LabelProxy:
+    """The running label proxy (`app.printing.label_proxy`), with Chromium told to send
+    every connection through it: the one way the program's commands start it.
+
+    Call before the QApplication exists (Chromium reads its flags once); stop it at exit.
+    """
+    proxy = LabelProxy()
+    proxy.start()
+    add_chromium_flags(proxy.chromium_flags())
+    return proxy
+
+
 class QtSession:
     """The application and label profile every sink of one command shares (started lazily),
     and the label proxy Chromium's connections go through (`app.printing.label_proxy`)."""
@@ -80,9 +93,7 @@ class QtSession:
             from app.printing.profile import make_label_profile
 
             if QApplication.instance() is None:  # the flags count only before Qt starts
-                self.proxy = LabelProxy()
-                self.proxy.start()
-                add_chromium_flags(self.proxy.chromium_flags())
+                self.proxy = start_label_proxy()
             self.app = QApplication.instance() or QApplication(["waybill-printer"])
             self.profile = make_label_profile(proxy=self.proxy)
         return self.profile

@@ -147,7 +147,8 @@ def _run(args: argparse.Namespace, secrets: SecretRegistry) -> int:
     if blocker:  # before Qt, which would abort the process instead
         print(blocker, file=sys.stderr)
         return EXIT_USAGE
-    from app.ui.app_main import run_gui, start_label_proxy
+    from app.cli.labels import start_label_proxy
+    from app.ui.app_main import run_gui
     from app.wiring.qt_environment import allow_webengine_as_root, keep_hidden_pages_running
 
     allow_webengine_as_root()

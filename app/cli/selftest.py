@@ -10,6 +10,9 @@ bundle must carry), and the barcode read back from the rendered image — after 
 check that every shared library of the Qt parts the program loads resolves
 (`app.system.shared_libraries`). Prints one PASS/FAIL line per check, where the PDF and
 the image were written, and how long it took; returns 0 when every check passed, else 1.
+Chromium starts through the label proxy, as for every command that renders labels, and
+the last check (`app.cli.selftest_cage`) shows the label cage holds: a preconnect to a
+host that is not allowed reaches no socket and is reported with its label.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from app import __version__
+from app.cli.selftest_cage import cage_check
 from app.cli.selftest_checks import (
     CheckResult,
     check_image_barcode,
@@ -36,6 +40,8 @@ from app.cli.selftest_checks import (
 if TYPE_CHECKING:
     from PySide6.QtGui import QImage
     from PySide6.QtWebEngineCore import QWebEngineProfile
+
+    from app.printing.label_proxy import LabelProxy
 
 SELFTEST_CODE = "SELFTEST-0123456789"
 LABEL_SIZE_MM = (100.0, 150.0)
@@ -170,8 +176,9 @@ def _dispose_later_objects() -> None:
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
-def run_checks(out: TextIO, workdir: Path) -> list[CheckResult]:
-    """Render the sample label to `workdir/label.pdf` and `label.png`; every check's result."""
+def run_checks(out: TextIO, workdir: Path, proxy: LabelProxy | None = None) -> list[CheckResult]:
+    """Render the sample label to `workdir/label.pdf` and `label.png`, then check the cage;
+    every check's result. `proxy`: the label proxy Chromium was started with."""
     from PySide6.QtWidgets import QApplication
 
     from app.core.labels import page_size_from_css
@@ -180,7 +187,7 @@ def run_checks(out: TextIO, workdir: Path) -> list[CheckResult]:
 
     app = QApplication.instance() or QApplication(["waybill-printer", "--self-test"])
     html = sample_label_html(SELFTEST_CODE)
-    profile = make_label_profile()
+    profile = make_label_profile(proxy=proxy)
     renderer = LabelRenderer(profile)
     results: list[CheckResult] = []
     try:
@@ -207,6 +214,10 @@ def run_checks(out: TextIO, workdir: Path) -> list[CheckResult]:
             out.write(f"  rendered {png_path} in {time.monotonic() - started:.2f} s\n")
         results.append(result)
         _print_result(out, result)
+
+        cage = cage_check(profile, RENDER_TIMEOUT_S)
+        results.append(cage)
+        _print_result(out, cage)
     finally:
         # Pages must be gone before their profile, or QtWebEngine crashes on exit.
         renderer.deleteLater()
@@ -244,11 +255,20 @@ def shared_libraries_check() -> CheckResult:
 
 def run_self_test(out: TextIO) -> int:
     """Run every check, print a PASS/FAIL report to `out`; 0 if all passed, else 1."""
+    from app.cli.labels import start_label_proxy
     from app.wiring.qt_environment import prepare_headless
 
     prepare_headless()
     # Offscreen even on a desktop, unless the caller chose a platform: nothing flashes up.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    proxy = start_label_proxy()
+    try:
+        return _run_all(out, proxy)
+    finally:
+        proxy.stop()
+
+
+def _run_all(out: TextIO, proxy: LabelProxy) -> int:
     started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="waybill-selftest-"))
     out.write(f"waybill-printer {__version__} self-test\n")
@@ -257,7 +277,7 @@ def run_self_test(out: TextIO) -> int:
     libraries = shared_libraries_check()  # first: it needs no Qt, and names what Qt lacks
     _print_result(out, libraries)
     try:
-        results = [libraries, *run_checks(out, workdir)]
+        results = [libraries, *run_checks(out, workdir, proxy)]
     except Exception as exc:
         traceback.print_exc(file=out)
         results = [libraries, CheckResult("render", False, f"{type(exc).__name__}: {exc}")]

@@ -46,7 +46,6 @@ from app.ui.ledger_startup import ChooseMoveAside, LedgerQuit, ask_move_aside, o
 from app.ui.main_window import MainWindow
 from app.ui.printer_state import printer_status_reader
 from app.ui.services import DEFAULT_CARRIERS, WindowServices
-from app.wiring.qt_environment import add_chromium_flags
 
 if TYPE_CHECKING:
     from app.sandbox.server import SandboxServer
@@ -123,17 +122,6 @@ def demo_carriers(make_source: Callable[[], WaybillSource]) -> list[tuple[str, s
     except Exception:
         log.warning("could not read the sandbox's carriers", exc_info=True)
         return list(DEFAULT_CARRIERS)
-
-
-def start_label_proxy() -> LabelProxy:
-    """The running label proxy, with Chromium told to send every connection through it.
-
-    Call before the QApplication exists (Chromium reads its flags once); stop it at exit.
-    """
-    proxy = LabelProxy()
-    proxy.start()
-    add_chromium_flags(proxy.chromium_flags())
-    return proxy
 
 
 def setup_application(argv: list[str]) -> QApplication:

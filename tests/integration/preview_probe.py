@@ -37,7 +37,7 @@ def wait_until(condition: Callable[[], object], what: str, timeout: float = 30.0
 
 def main(argv: list[str]) -> int:
     api_base, appid, secret, allowed, order = argv[:5]
-    from app.ui.app_main import start_label_proxy
+    from app.cli.labels import start_label_proxy
 
     proxy = None if "--no-proxy" in argv else start_label_proxy()
     print_to = argv[argv.index("--print-to") + 1] if "--print-to" in argv else None

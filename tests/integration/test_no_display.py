@@ -80,4 +80,4 @@ def test_the_self_test_renders_offscreen_without_a_display(tmp_path: Path) -> No
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "PASS  shared libraries: " in done.stdout
-    assert "PASS: 5 of 5 checks passed" in done.stdout
+    assert "PASS: 6 of 6 checks passed" in done.stdout

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from app.cli.selftest import SELFTEST_CODE, sample_label_html, verification_check
+from app.cli.selftest_cage import cage_check
 from app.cli.selftest_checks import (
     check_image_barcode,
     check_page_size,
@@ -19,6 +20,7 @@ from app.cli.selftest_checks import (
 )
 from app.core.labels import page_size_from_css
 from app.core.model import PageSizeMm
+from app.printing.profile import LabelProfile
 from app.printing.render import LabelRenderer
 from tests.fixtures.qt import barcode_label_html, read_barcodes_from_image, read_barcodes_from_pdf
 
@@ -48,10 +50,17 @@ def test_self_test_command_passes_and_its_pdf_scans(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     checks = ("shared libraries", "page size", "barcode in PDF", "label verification")
-    for check in (*checks, "barcode in image"):
+    for check in (*checks, "barcode in image", "label cage"):
         assert re.search(rf"^  PASS  {check}: ", done.stdout, re.M), done.stdout
     assert "FAIL" not in done.stdout
-    assert re.search(r"^PASS: 5 of 5 checks passed", done.stdout, re.M)
+    assert re.search(r"^PASS: 6 of 6 checks passed", done.stdout, re.M)
+    # the cage: Chromium ran through the label proxy, which held and reported the hint
+    assert re.search(
+        r"^  PASS  label cage: a preconnect to http://127\.0\.0\.1:\d+ was blocked and "
+        r"reported; 0 connections$",
+        done.stdout,
+        re.M,
+    ), done.stdout
     # An independent reader agrees: the PDF the self-test wrote scans back to the code.
     match = re.search(r"rendered (\S+\.pdf) ", done.stdout)
     assert match, done.stdout
@@ -59,6 +68,16 @@ def test_self_test_command_passes_and_its_pdf_scans(tmp_path: Path) -> None:
     assert pdf_path.is_relative_to(tmp_path)
     assert read_barcodes_from_pdf(pdf_path) == [SELFTEST_CODE]
     assert read_barcodes_from_image(pdf_path.parent / "label.png") == [SELFTEST_CODE]
+
+
+def test_the_cage_check_fails_where_chromium_runs_without_the_label_proxy(
+    label_profile: LabelProfile,
+) -> None:
+    # This process's Chromium was started without the proxy: the allowed host's
+    # preconnect hint reaches Chromium, which reports nothing blocked (and connects).
+    result = cage_check(label_profile, 30.0)
+    assert result.name == "label cage" and not result.ok
+    assert "was not reported as blocked" in result.detail or "reached" in result.detail
 
 
 def test_sample_label_names_its_page_size() -> None:
