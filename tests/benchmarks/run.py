@@ -34,6 +34,7 @@ BENCHMARKS = (
     "memory",
     "startup",
     "million",
+    "sandbox",
     "ledger",
 )
 DOC = REPO / "docs" / "PERFORMANCE.md"
