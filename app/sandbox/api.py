@@ -21,13 +21,14 @@ so clients must match items by `(order_id, delivery_id)`.
 
 from __future__ import annotations
 
+import hashlib
 import json
-import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from app.sandbox.carriers import CARRIERS, order_hash
+from app.sandbox.carriers import CARRIERS
+from app.sandbox.encoding import encode
 from app.sandbox.faults import Faults
 from app.sandbox.orders import answer_order, is_dropped
 from app.sandbox.stats import SandboxStats
@@ -60,7 +61,7 @@ class Reply:
 
 
 def json_reply(payload: dict[str, Any], status: int = 200) -> Reply:
-    return Reply(status, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+    return Reply(status, encode(payload))
 
 
 def error_reply(errcode: int, errmsg: str, status: int = 200) -> Reply:
@@ -71,6 +72,24 @@ class _BadRequest(Exception):
     def __init__(self, errcode: int, errmsg: str) -> None:
         super().__init__(errcode, errmsg)
         self.reply = error_reply(errcode, errmsg)
+
+
+class _Body:
+    """A request body, parsed as a JSON object at most once (`parse` raises `_BadRequest`)."""
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+        self._parsed: dict[str, Any] | _BadRequest | None = None
+
+    def parse(self) -> dict[str, Any]:
+        if self._parsed is None:
+            try:
+                self._parsed = _parse_object(self.raw)
+            except _BadRequest as exc:
+                self._parsed = exc
+        if isinstance(self._parsed, _BadRequest):
+            raise self._parsed
+        return self._parsed
 
 
 class SandboxApi:
@@ -111,7 +130,7 @@ class SandboxApi:
     ) -> Reply:
         if self.latency > 0:
             self._sleep(self.latency)
-        calls: dict[str, tuple[str, Callable[[bytes], Reply]]] = {
+        calls: dict[str, tuple[str, Callable[[_Body], Reply]]] = {
             BATCHGET: ("POST", self._batchget),
             GET_ORDER: ("POST", self._get_order),
             GETALL: ("GET", self._getall),
@@ -123,7 +142,9 @@ class SandboxApi:
                 return self._stable_token(method, body, client_ip)
             if path in calls:
                 wanted_method, answer = calls[path]
-                return self._api_call(path, method, wanted_method, query, body, client_ip, answer)
+                return self._api_call(
+                    path, method, wanted_method, query, _Body(body), client_ip, answer
+                )
         except _BadRequest as exc:
             return exc.reply
         return error_reply(40066, "invalid url", status=404)
@@ -179,9 +200,9 @@ class SandboxApi:
         method: str,
         wanted_method: str,
         query: dict[str, str],
-        body: bytes,
+        body: _Body,
         client_ip: str,
-        answer: Callable[[bytes], Reply],
+        answer: Callable[[_Body], Reply],
     ) -> Reply:
         if method != wanted_method:
             if wanted_method == "GET":
@@ -200,13 +221,13 @@ class SandboxApi:
             return error_reply(exc.errcode, exc.errmsg)
         return answer(body)
 
-    def _record_batch(self, body: bytes) -> None:
+    def _record_batch(self, body: _Body) -> None:
         try:
-            request = json.loads(body)
-        except ValueError:
+            orders = body.parse().get("order_list")
+        except _BadRequest:
             return
-        if isinstance(request, dict) and isinstance(request.get("order_list"), list):
-            self.stats.record_batch(len(request["order_list"]))
+        if isinstance(orders, list):
+            self.stats.record_batch(len(orders))
 
     def _fault_reply(self, client_ip: str) -> Reply | None:
         faults = self.faults
@@ -227,8 +248,8 @@ class SandboxApi:
         if self.faults.slow_seconds > 0:
             self._sleep(self.faults.slow_seconds)
 
-    def _batchget(self, body: bytes) -> Reply:
-        request = _parse_object(body)
+    def _batchget(self, body: _Body) -> Reply:
+        request = body.parse()
         orders = request.get("order_list")
         if not isinstance(orders, list) or not all(isinstance(o, dict) for o in orders):
             raise _BadRequest(47001, "data format error: order_list must be a list of objects")
@@ -242,14 +263,14 @@ class SandboxApi:
         answers = [answer_order(order, self.faults) for order in orders if not is_dropped(order)]
         if self.faults.drop_item and answers:
             answers.pop()
-        _shuffle(answers, orders)
+        _shuffle(answers, body.raw)
         reply = json_reply({"errcode": 0, "errmsg": "ok", "order_list": answers})
         if self.faults.batch_succeeded():
             self.tokens.expire_all()
         return reply
 
-    def _get_order(self, body: bytes) -> Reply:
-        request = _parse_object(body)
+    def _get_order(self, body: _Body) -> Reply:
+        request = body.parse()
         print_type = request.get("print_type", 0)
         if print_type not in (0, 1) or isinstance(print_type, bool):
             raise _BadRequest(930561, "argument error: print_type must be 0 or 1")
@@ -260,7 +281,7 @@ class SandboxApi:
             item = answer_order(request, self.faults)
         return json_reply(item)
 
-    def _getall(self, _body: bytes) -> Reply:
+    def _getall(self, _body: _Body) -> Reply:
         data = [
             {
                 "delivery_id": c.delivery_id,
@@ -287,10 +308,16 @@ def _parse_object(body: bytes) -> dict[str, Any]:
     return request
 
 
-def _shuffle(answers: list[dict[str, Any]], orders: list[dict[str, Any]]) -> None:
-    """Shuffle `answers` in place, deterministically per request, never left in order."""
-    seed = order_hash(json.dumps(orders, sort_keys=True, ensure_ascii=False))
-    before = list(answers)
-    random.Random(seed).shuffle(answers)
-    if len(answers) > 1 and answers == before:
-        answers.append(answers.pop(0))
+def _shuffle(answers: list[dict[str, Any]], request: bytes) -> None:
+    """Shuffle `answers` in place, deterministically per request body, never left in order.
+
+    Each position gets a 32-bit key from SHAKE-256 of the body; sorting by the keys (ties
+    keep their order) is one C-level sort instead of a Python loop of random draws."""
+    count = len(answers)
+    if count < 2:
+        return
+    keys = memoryview(hashlib.shake_256(request).digest(4 * count)).cast("I").tolist()
+    order = sorted(range(count), key=keys.__getitem__)
+    if order == list(range(count)):
+        order = order[1:] + order[:1]
+    answers[:] = [answers[i] for i in order]

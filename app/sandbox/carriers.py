@@ -7,6 +7,7 @@ derived from a hash of the order id, so the same order always gets the same wayb
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Mapping
@@ -17,9 +18,12 @@ TEST_TS_BASE = 1_700_000_000
 """TEST waybill timestamps fall in the 30 million seconds after this (late 2023 – 2024)."""
 
 
+_sha256 = hashlib.sha256
+
+
 def order_hash(*parts: str) -> int:
     """A stable 256-bit integer for the given strings (never Python's salted `hash`)."""
-    return int.from_bytes(hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest(), "big")
+    return int.from_bytes(_sha256("\x1f".join(parts).encode("utf-8")).digest(), "big")
 
 
 @dataclass(frozen=True)
@@ -46,14 +50,19 @@ class Carrier:
         rest = self.digits - len(self.lead)
         return re.compile(rf"{re.escape(self.prefix)}{re.escape(self.lead)}\d{{{rest}}}")
 
+    @functools.cached_property
+    def _number_shape(self) -> tuple[str, int, int]:
+        """What `make_waybill` puts before the hashed number, its modulus and its width."""
+        rest = self.digits - len(self.lead)
+        return self.prefix + self.lead, 10**rest, rest
+
     def make_waybill(self, order_id: str) -> str:
         """The waybill id this carrier assigns to `order_id` (deterministic)."""
         h = order_hash(self.delivery_id, order_id)
         if self.delivery_id == "TEST":
             return f"{order_id}_{TEST_TS_BASE + h % 30_000_000}_waybill_id"
-        rest = self.digits - len(self.lead)
-        number = str(h % 10**rest).zfill(rest)
-        return f"{self.prefix}{self.lead}{number}"
+        start, modulus, width = self._number_shape
+        return f"{start}{h % modulus:0{width}d}"
 
     def fits(self, order_id: str, waybill_id: str) -> bool:
         """Whether `waybill_id` has this carrier's shape (for TEST: belongs to `order_id`)."""

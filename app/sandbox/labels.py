@@ -17,7 +17,7 @@ from html import escape
 
 from app.sandbox.barcodes import code128_svg
 from app.sandbox.carriers import CARRIERS, Carrier, order_hash
-from app.sandbox.people import receiver_for, route_mark, sender_for
+from app.sandbox.people import receiver_city, receiver_for, route_mark, sender_for
 
 PADDING_MM = 2.0
 _FONTS = '"Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei", sans-serif'
@@ -25,25 +25,23 @@ _FONTS = '"Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", "Microsoft 
 
 def waybill_data_for(carrier: Carrier, order_id: str) -> list[dict[str, str]]:
     """The carrier-specific `waybill_data` key/value pairs of an order."""
-    receiver = receiver_for(order_id)
-    if carrier.delivery_id == "SF":
-        return [
-            {"key": "SF_bagAddr", "value": receiver.city.short},
-            {"key": "SF_mark", "value": route_mark(order_id)},
-        ]
     if carrier.delivery_id == "TEST":
         return []
+    city = receiver_city(order_id)
+    mark = route_mark(order_id, city)
+    if carrier.delivery_id == "SF":
+        return [{"key": "SF_bagAddr", "value": city.short}, {"key": "SF_mark", "value": mark}]
     h = order_hash("2d", carrier.delivery_id, order_id)
     return [
-        {"key": "destRouteLabel", "value": f"{receiver.city.short} {route_mark(order_id)}"},
+        {"key": "destRouteLabel", "value": f"{city.short} {mark}"},
         {"key": "twoDimensionCode", "value": f"{carrier.delivery_id}{h % 10**16:016d}"},
     ]
 
 
 def route_text(order_id: str) -> str:
     """The big destination/route line printed under the carrier name."""
-    receiver = receiver_for(order_id)
-    return f"{receiver.city.short} {route_mark(order_id)}"
+    city = receiver_city(order_id)
+    return f"{city.short} {route_mark(order_id, city)}"
 
 
 def _spaced(waybill_id: str) -> str:

@@ -27,6 +27,8 @@ EMS 13 digits starting 9, …). The same request always gets the same answer.
 from __future__ import annotations
 
 import base64
+import functools
+import re
 from typing import Any
 
 from app.sandbox.barcodes import BarcodeError
@@ -35,12 +37,20 @@ from app.sandbox.faults import Faults
 from app.sandbox.labels import label_base64, waybill_data_for
 
 MAX_ORDER_ID = 64
+_STEERING = re.compile("MISSING|NOTFOUND|CARRIERERR|CARRIERSYS|RENDERFAIL|NOLABEL|BADB64|CANCEL")
+"""The order-id prefixes of steps 5–11 (none is a prefix of another): one match an order."""
 BAD_BASE64 = "PGh0bWw+!!not*base64**PC9odG1sPg"
 """What a corrupt `print_html` looks like: characters outside the Base64 alphabet."""
 
 
 def _error(base: dict[str, Any], errcode: int, errmsg: str, **extra: Any) -> dict[str, Any]:
     return {"errcode": errcode, "errmsg": errmsg, **base, **extra}
+
+
+@functools.cache
+def _sample_label(delivery_id: str) -> str:
+    """The one label every order of a carrier gets with `Faults.shared_labels`."""
+    return label_base64(delivery_id, "SAMPLE", CARRIERS[delivery_id].make_waybill("SAMPLE"))
 
 
 def is_dropped(order: dict[str, Any]) -> bool:
@@ -70,9 +80,11 @@ def answer_order(order: dict[str, Any], faults: Faults) -> dict[str, Any]:
         return _error(base, 9300526, "field length error: order_id")
     if wanted and not carrier.fits(order_id, wanted):
         return _error(base, 40199, "waybill id not found")
-    if order_id.startswith(("MISSING", "NOTFOUND")):
+    steered = _STEERING.match(order_id)
+    prefix = steered[0] if steered else ""
+    if prefix in ("MISSING", "NOTFOUND"):
         return _error(base, 930563, "order not exists")
-    if order_id.startswith("CARRIERERR"):
+    if prefix == "CARRIERERR":
         return _error(
             base,
             9300501,
@@ -80,27 +92,28 @@ def answer_order(order: dict[str, Any], faults: Faults) -> dict[str, Any]:
             delivery_resultcode=10002,
             delivery_resultmsg="月结卡号不存在或已停用",
         )
-    if order_id.startswith("CARRIERSYS"):
+    if prefix == "CARRIERSYS":
         return _error(base, 9300502, "delivery system error")
     waybill_id = wanted or carrier.make_waybill(order_id)
-    base["waybill_id"] = waybill_id
-    if order_id.startswith("RENDERFAIL"):
+    if prefix == "RENDERFAIL":
+        base["waybill_id"] = waybill_id
         return _error(base, 9300512, "template render failed")
-    if faults.empty_label or order_id.startswith("NOLABEL"):
+    if faults.empty_label or prefix == "NOLABEL":
         print_html = ""
-    elif faults.corrupt_base64 or order_id.startswith("BADB64"):
+    elif faults.corrupt_base64 or prefix == "BADB64":
         print_html = BAD_BASE64
-    elif order_id in faults.templates:
+    elif faults.templates and order_id in faults.templates:
         template = faults.templates[order_id].replace("{{WAYBILL}}", waybill_id)
         print_html = base64.b64encode(template.encode("utf-8")).decode("ascii")
     elif faults.shared_labels:
-        print_html = label_base64(delivery_id, "SAMPLE", carrier.make_waybill("SAMPLE"))
+        print_html = _sample_label(delivery_id)
     else:
         try:
             print_html = label_base64(delivery_id, order_id, waybill_id)
         except BarcodeError:
+            base["waybill_id"] = waybill_id
             return _error(base, 9300512, "template render failed")
-    cancelled = faults.cancel_all or order_id.startswith("CANCEL")
+    cancelled = faults.cancel_all or prefix == "CANCEL"
     return {
         "errcode": 0,
         "errmsg": "ok",
