@@ -6,6 +6,13 @@ raises `PrintRefused` (nothing is printed). `after_print(token, result)` is call
 exactly once per token when the job ended, with its typed `PrintResult`
 (`app.core.print_outcome`: spooled, refused, timed out, render failed, cancelled, ...).
 
+A guard on a disk or a server claims off the GUI thread: one that `ClaimsOffThread` hands
+the window's print service the claim as a function (`claim_write`) that runs in the
+background helper's serial lane, the lane its settles run in, so the claim of a label is
+on record before its job is submitted and before its settle is written. A guard that
+`RetriesClaims` may turn a refusal into a second claim of the same label (the warehouse
+ledger is away and the packer chose to retry, or to print with the station's own guard).
+
 `SessionPrintGuard` is the guard for a station without a ledger: it remembers, in memory,
 the waybills printed (or being printed) since the program started and refuses a second
 print unless it is asked for as a reprint. A ledger-backed guard has the same shape
@@ -69,6 +76,37 @@ class PrintGuard(Protocol):
 
     def after_print(self, token: object, result: PrintResult) -> None:
         """The print with this token ended so."""
+        ...
+
+
+@runtime_checkable
+class ClaimsOffThread(Protocol):
+    """A guard whose claim may run off the GUI thread (a ledger on disk or the network):
+    `before_print(...)` is `claim_write(...)()`."""
+
+    def claim_write(
+        self,
+        waybill: Waybill,
+        *,
+        printer: str,
+        copies: int,
+        target: str,
+        reprint: bool,
+        source: str,
+    ) -> Callable[[], object]:
+        """The claim as a function (built on the GUI thread; it runs on any thread, after
+        the claims and settles given before it): it returns the token or raises
+        `PrintRefused`, like `before_print`."""
+        ...
+
+
+@runtime_checkable
+class RetriesClaims(Protocol):
+    """A guard that may try a refused claim again, asking the packer (on the GUI thread)."""
+
+    def retry_claim(self, refusal: PrintRefused) -> bool | None:
+        """True: claim the same label again; False: the packer declined (not asked again
+        for the rest of the request); None: not a refusal this guard retries."""
         ...
 
 

@@ -20,18 +20,16 @@ Which ledger order a label belongs to: a waybill tagged with `LEDGER_ORDER_EXTRA
 `LedgerRows` holds for its queue key (filled when rows are recorded as queued, see
 `app.ui.ledger_recorder`), else the order is recorded as queued now.
 
-Threading decision: the settle runs off the GUI thread. In the window the print service
-(`app.printing.print_service`) hands `settle_write`'s function to a serial lane of the
-background helper (`app.ui.background.SerialLane`), so outcomes are recorded one after
-another in the order the jobs ended and the window hears of a job's end only once its
-outcome is on record; a warehouse ledger on a slow or unreachable server no longer holds
-the window at the end of every print. The claim (`before_print`) still runs on the GUI
-thread, synchronously: the pending print must be durable *before* the job is submitted and
-the print controller takes the answer (print / refuse / ask) right there: one transaction,
-but on a PostgreSQL ledger a network round trip (and up to the connect timeout when the
-server is unreachable). Moving it off the GUI thread needs the print controller to go on
-when the claim's answer comes back instead of waiting for it; not done yet. `unrecorded`
-has a lock because a settle in the lane may add to it while a claim writes the late ones.
+Threading decision: the claim and the settle run off the GUI thread. In the window the
+print service (`app.printing.print_service`) hands `claim_write`'s and `settle_write`'s
+functions to one serial lane of the background helper (`app.ui.background.SerialLane`):
+a label's claim runs there and the print controller submits its job when the claim's
+answer (token, refusal) comes back to the GUI thread; outcomes are recorded one after
+another in the order the jobs ended, after the claims given before them, and the window
+hears of a job's end only once its outcome is on record. So a warehouse ledger on a slow
+or unreachable server (a network round trip per claim, up to the connect timeout when it
+is away) never holds the window, neither before nor after a print. `unrecorded` has a
+lock because a settle in the lane may add to it while a claim writes the late ones.
 
 The command line builds its guard with `once_per_folder=False` (its PDF folders are
 exports, a file is rewritten under its fixed name) and `defer_unrecorded=False` (an end
@@ -179,6 +177,30 @@ class LedgerPrintGuard:
                     "the print history could not record it ({0}); check the disk",
                 ).format(exc)
             ) from exc
+
+    def claim_write(
+        self,
+        waybill: Waybill,
+        *,
+        printer: str,
+        copies: int,
+        target: str,
+        reprint: bool,
+        source: str,
+    ) -> Callable[[], object]:
+        """`before_print` as a function that may run on any thread (`ClaimsOffThread`)."""
+
+        def claim() -> object:
+            return self.before_print(
+                waybill,
+                printer=printer,
+                copies=copies,
+                target=target,
+                reprint=reprint,
+                source=source,
+            )
+
+        return claim
 
     def after_print(
         self, token: object, result: PrintResult, *, following: bool | None = None

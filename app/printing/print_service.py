@@ -5,7 +5,8 @@ label sinks) and the `PrintQueue`:
 
 1. **claim** — `claim(waybill, ...)` asks the `PrintGuard` (in the window the ledger's
    guard, `app.printing.ledger_guard`) and returns its token, or raises `PrintRefused`
-   (nothing is printed or recorded then);
+   (nothing is printed or recorded then); `claim_in_lane` is the same off the caller's
+   thread (see below);
 2. **job** — `send(waybill, token, printer=... | pdf_path=...)` builds the job from the
    station's settings (label size, orientation, custom size, dpi, copies, calibration
    offset; `page_setup.job_for`) and the label's own `@page` size, and queues it;
@@ -26,6 +27,9 @@ that lane, one after another in the order the jobs ended, and `ended` is announc
 write has run — so whoever hears `ended` finds the outcome on record, and the GUI thread
 never waits on the ledger's disk or server for it. `flush_settles` finishes the writes not
 started yet (closing). Without a lane the guard is told right away, on the caller's thread.
+A guard that `ClaimsOffThread` claims in the same lane (`claims_off_thread`,
+`claim_in_lane`): a label's claim is written after the claims and settles given before
+it, and its token (or refusal) comes back to the GUI thread, which submits the job then.
 
 `print_now` is the blocking form for the command line: claim, send and wait for the
 outcome in a local event loop.
@@ -34,6 +38,7 @@ outcome in a local event loop.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -47,6 +52,7 @@ from app.core.settings import Settings
 from app.printing.guard import (
     TARGET_PDF,
     TARGET_PRINTER,
+    ClaimsOffThread,
     PrintGuard,
     PrintRefused,
     SettlesOffThread,
@@ -164,6 +170,46 @@ class PrintService(QObject):
             reprint=reprint,
             source=source,
         )
+
+    @property
+    def claims_off_thread(self) -> bool:
+        """True when `claim_in_lane` claims in the lane (else claim with `claim`)."""
+        return self._lane is not None and isinstance(self._guard, ClaimsOffThread)
+
+    def claim_in_lane(
+        self,
+        waybill: Waybill,
+        *,
+        where: str,
+        pdf: bool,
+        reprint: bool,
+        source: str,
+        on_done: Callable[[object], None],
+        on_error: Callable[[BaseException], None],
+        dropped: threading.Event | None = None,
+    ) -> None:
+        """`claim` in the settle lane: `on_done(token)` or `on_error(PrintRefused | ...)`
+        later, on the GUI thread. Only when `claims_off_thread`. A claim whose `dropped`
+        is set before it starts is not made (it raises `PrintRefused`): a request
+        cancelled, or a window closing, leaves no print on record that never went out."""
+        guard, lane = self._guard, self._lane
+        if lane is None or not isinstance(guard, ClaimsOffThread):
+            raise RuntimeError("this print service claims on the caller's thread")
+        write = guard.claim_write(
+            waybill,
+            printer=where,
+            copies=self._settings.copies,
+            target=TARGET_PDF if pdf else TARGET_PRINTER,
+            reprint=reprint,
+            source=source,
+        )
+
+        def claim() -> object:
+            if dropped is not None and dropped.is_set():
+                raise PrintRefused("cancelled before it was claimed")
+            return write()
+
+        lane.run(claim, on_done=on_done, on_error=on_error)
 
     def job(
         self,

@@ -321,12 +321,15 @@ class HistoryWindow(QDialog):
 
     def _reprint(self, waybill: Waybill) -> None:
         try:
-            result = self._printer.print_waybills([waybill], reprint=True, source=SOURCE)
+            self.last_print = self._printer.print_waybills(
+                [waybill], reprint=True, source=SOURCE, then=self._reprinted
+            )
         except NoPrinter as exc:
             self.tell(str(exc))
-            return
-        self.last_print = result
-        self.tell(self._printer.describe(result, explain=True)[0])
+
+    def _reprinted(self, result: PrintRequestResult) -> None:
+        if not result.cancelled:
+            self.tell(self._printer.describe(result, explain=True)[0])
 
     def ask_export_pdf(self) -> None:
         start = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)

@@ -40,7 +40,7 @@ from app.printing.ledger_guard import LedgerPrintGuard
 from app.printing.printers import list_printers
 from app.ui.feedback import Feedback
 from app.ui.job_watch import FollowedLabel, JobWatch, Key, Settle
-from app.ui.print_controller import PrintController
+from app.ui.print_controller import PrintController, PrintRequestResult
 from app.ui.queue_model import OrderQueueModel
 from app.ui.recovery_dialog import add_ready_row
 from app.ui.services import WindowServices
@@ -117,7 +117,7 @@ def connect_job_following(window: JobFollowHost) -> JobWatch | None:
         stuck = len(watch.stuck)
         button.setText(QCoreApplication.translate("JobFollow", "Stuck labels ({0})").format(stuck))
         button.setVisible(stuck > 0)
-        window.printer.pendingChanged.emit(window.printer.pending)
+        window.printer.tell_pending()
 
     watch.ended.connect(ended)
     watch.changed.connect(changed)
@@ -184,7 +184,9 @@ def mark_stuck_printed(window: JobFollowHost, watch: JobWatch, key: Key) -> bool
 
 def retry_stuck(window: JobFollowHost, watch: JobWatch, key: Key, printer: str) -> bool:
     """Print the stuck label again on `printer` as a recorded reprint; its stuck job is
-    cancelled and its print recorded failed, so it cannot come out as well."""
+    cancelled and its print recorded failed, so it cannot come out as well (once the
+    reprint's claim is back and its job submitted; a refused one stays stuck). False when
+    it is known at once that nothing is printed."""
     position = window.model.row_for_key(key)
     label = watch.label_for(key)
     if position is None or label is None:
@@ -196,13 +198,18 @@ def retry_stuck(window: JobFollowHost, watch: JobWatch, key: Key, printer: str) 
         "JobFollow", "cancelled by the packer and printed again on {0}"
     ).format(printer)
     window.model.mark_print_failed(key, why)  # the row may print again
+
+    def claimed(result: PrintRequestResult) -> None:
+        if not result.submitted:
+            window.model.mark_stuck(key, label.stuck_reason)
+            return
+        watch.give_up(key, why)
+
     # claimed while the stuck print still holds the waybill: recorded as a reprint
-    result = window.printer.print_waybills([waybill], reprint=True, source="retry", printer=printer)
-    if not result.submitted:
-        window.model.mark_stuck(key, label.stuck_reason)
-        return False
-    watch.give_up(key, why)
-    return True
+    result = window.printer.print_waybills(
+        [waybill], reprint=True, source="retry", printer=printer, then=claimed
+    )
+    return result.submitted > 0 or not result.finished
 
 
 class StuckLabelsDialog(QDialog):

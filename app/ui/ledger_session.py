@@ -36,7 +36,8 @@ from app.ui.actions import make_action
 from app.ui.fetch_controller import FetchController
 from app.ui.history_window import HistoryWindow
 from app.ui.job_follow import follow_left_in_printer
-from app.ui.ledger_fallback import FallbackParts, FallbackPrintGuard, attach_fallback
+from app.ui.ledger_fallback import FallbackPrintGuard
+from app.ui.ledger_fallback_bar import FallbackParts, attach_fallback
 from app.ui.ledger_recorder import LedgerRecorder, install_recorder
 from app.ui.print_controller import PrintController
 from app.ui.queue_model import OrderQueueModel

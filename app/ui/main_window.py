@@ -366,6 +366,7 @@ class MainWindow(QMainWindow):
         self.carrier_box.set_carriers(self.services.carriers, settings.default_carrier)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.printer.drop_claims()  # a claim not made yet is not made now
         self.printer_watch.stop()
         if self.job_watch is not None:
             self.job_watch.stop()

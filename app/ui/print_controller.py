@@ -9,7 +9,12 @@ every print of the window takes (Print, Print all, print on scan). It
    tests), else the system's default printer;
 2. asks the `PrintGuard` (`app.printing.guard`) about each label; a label the guard says
    was printed already is only printed again when the packer says so (`ask`), and then as
-   a reprint;
+   a reprint. A ledger's guard is asked off the GUI thread, in the background helper's
+   serial lane (`app.ui.print_request`): the request goes on when the answers are back,
+   so `print_keys` / `print_waybills` may return before their result is `finished` and
+   call `then(result)` once it is. Requests run one after another, in the order they were
+   made (a scan's label after the one scanned before); a label of a request still being
+   claimed counts as printing (`pending`, and it is not asked for twice);
 3. sends each label through the `PrintService` (`app.printing.print_service`), which
    builds the job from the settings, queues it, retries a refused job once and settles
    it with the guard; each ticket's typed outcome moves its row to printed, or back to
@@ -18,28 +23,31 @@ every print of the window takes (Print, Print all, print on scan). It
 `print_keys` is the row-based front door (checks row states: a cancelled waybill is never
 printed). A label that failed verification (its row `UNVERIFIED`) is printed only when the
 packer chose its row and confirmed "Print anyway" after seeing it (`confirm_unverified`);
-never by Print all or a scan. `cancel_pending` drops jobs that have not started yet.
+never by Print all or a scan. `cancel_pending` drops jobs that have not started yet, and
+the labels of requests still being claimed.
 What the packer is told about a request is worded by `app.ui.print_report`.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.core.model import Waybill
 from app.core.print_outcome import OutcomeKind, PrintResult
 from app.core.settings import Settings
-from app.printing.guard import PrintGuard, PrintRefused, SessionPrintGuard
+from app.printing.guard import PrintGuard, SessionPrintGuard
 from app.printing.page_setup import job_title, page_size_for, pdf_file_for
 from app.printing.print_service import PrintService
 from app.printing.queue import PrintQueue
 from app.ui.job_watch import JobWatch
 from app.ui.print_report import PrintReport, PrintRequestResult
+from app.ui.print_request import PrintRequest
 from app.ui.print_target import NoPrinter, PrintTarget, find_target
 from app.ui.queue_model import Key, OrderQueueModel, RowState
 from app.ui.scan_bar import Feedback
@@ -101,6 +109,8 @@ class PrintController(QObject):
         self._language = language
         self._report = PrintReport(self)
         self._jobs: dict[int, _Job] = {}
+        self._requests: deque[PrintRequest] = deque()
+        self._told_pending = 0
         self.last_output = ""
         """Where the last label that printed went: a printer's name or a PDF file's path."""
         self._service.ended.connect(self._on_job_ended)
@@ -110,8 +120,9 @@ class PrintController(QObject):
 
     @property
     def pending(self) -> int:
-        """Jobs submitted and not yet ended (on paper, or failed)."""
-        return len(self._jobs) + (self.watch.pending if self.watch is not None else 0)
+        """Labels asked for and not yet ended (being claimed, submitted, followed)."""
+        watched = self.watch.pending if self.watch is not None else 0
+        return self.claiming + len(self._jobs) + watched
 
     @property
     def guard(self) -> PrintGuard:
@@ -150,12 +161,19 @@ class PrintController(QObject):
     # --- printing --------------------------------------------------------------------------
 
     def print_keys(
-        self, keys: Iterable[Key], *, reprint: bool = False, source: str = "selected"
+        self,
+        keys: Iterable[Key],
+        *,
+        reprint: bool = False,
+        source: str = "selected",
+        then: Callable[[PrintRequestResult], None] | None = None,
     ) -> PrintRequestResult:
         """Print these rows. Ready rows print; rows marked printed only with `reprint`
         (they are then printed again as reprints: the packer chose them knowingly).
 
-        Raises `NoPrinter` (nothing is submitted then).
+        The result is final once `finished` (the claims may come back later: see the
+        module docstring); `then(result)` is called then. Raises `NoPrinter` (nothing is
+        submitted then).
         """
         result = PrintRequestResult()
         chosen: list[tuple[Waybill, bool, bool]] = []
@@ -172,6 +190,8 @@ class PrintController(QObject):
                     result.refused.append((key, self._report.not_verified(why)))
                 continue
             reason = self._report.row_refusal(row.state, reprint)
+            if reason is None and row.waybill is not None and self._being_claimed(key):
+                reason = self._report.waybill_refusal(row.waybill, printing_now=True)
             if row.state is RowState.CANCELLED:
                 result.cancelled_skipped += 1
             if reason is None and (row.waybill is None or not row.waybill.printable):
@@ -180,8 +200,7 @@ class PrintController(QObject):
                 result.refused.append((key, reason))
             elif row.waybill is not None:
                 chosen.append((row.waybill, row.state is RowState.PRINTED, False))
-        if chosen:
-            self._print(chosen, source, result)
+        self._print(chosen, source, result, then=then)
         return result
 
     def _forced(self, waybill: Waybill, source: str) -> bool:
@@ -199,6 +218,7 @@ class PrintController(QObject):
         reprint: bool,
         source: str,
         printer: str | None = None,
+        then: Callable[[PrintRequestResult], None] | None = None,
     ) -> PrintRequestResult:
         """The one print path: print these labels through the guard.
 
@@ -207,7 +227,8 @@ class PrintController(QObject):
         printed already is printed again only if the packer answers yes to `ask`.
         A waybill that is not printable (cancelled, no label) or whose row is printing now
         is refused. `printer`: print there instead of the configured printer (a stuck
-        label printed again on another one). Raises `NoPrinter` (nothing is submitted or
+        label printed again on another one). The result is final once `finished`;
+        `then(result)` is called then. Raises `NoPrinter` (nothing is submitted or
         recorded then).
         """
         result = PrintRequestResult()
@@ -218,13 +239,29 @@ class PrintController(QObject):
                 result.refused.append((waybill.ref.key, reason))
             else:
                 chosen.append((waybill, reprint, False))
-        if chosen:
-            self._print(chosen, source, result, printer)
+        self._print(chosen, source, result, printer, then)
         return result
 
     def cancel_pending(self) -> int:
-        """Drop this window's jobs that have not started; returns how many were dropped."""
-        return sum(self._service.cancel(ticket) for ticket in list(self._jobs))
+        """Drop this window's jobs that have not started, and the labels of requests still
+        being claimed; returns how many were dropped."""
+        dropped = self.drop_claims()
+        return dropped + sum(self._service.cancel(ticket) for ticket in list(self._jobs))
+
+    def drop_claims(self) -> int:
+        """Cancel the requests still being claimed (the window closes, or Cancel printing);
+        returns how many labels they held."""
+        dropped = 0
+        for request in self._requests:
+            if not request.cancelled:
+                request.cancel()
+                dropped += len(request.chosen)
+        return dropped
+
+    @property
+    def claiming(self) -> int:
+        """Labels of print requests whose claims have not all come back yet."""
+        return sum(len(request.chosen) for request in self._requests)
 
     def _print(
         self,
@@ -232,76 +269,60 @@ class PrintController(QObject):
         source: str,
         result: PrintRequestResult,
         printer: str | None = None,
+        then: Callable[[PrintRequestResult], None] | None = None,
     ) -> None:
+        if not chosen:
+            result.finished = True
+            if then is not None:
+                then(result)
+            return
         # NoPrinter: nothing asked, recorded or submitted
         target = PrintTarget(printer=printer) if printer else self.target()
         result.target = str(target)
-        tokens: dict[int, object] = {}
-        printed_before: list[int] = []
-        reasons: list[str] = []  # what the guard knows of the earlier print (station, time)
-        for n, (waybill, reprint, _forced) in enumerate(chosen):
-            try:
-                tokens[n] = self._service.claim(
-                    waybill,
-                    where=str(target),
-                    pdf=target.pdf_dir is not None,
-                    reprint=reprint,
-                    source=source,
-                )
-            except PrintRefused as exc:
-                if exc.already_printed and not reprint:
-                    printed_before.append(n)
-                    reasons.append(exc.reason)
-                else:
-                    result.refused.append((waybill.ref.key, exc.reason))
-            except Exception as exc:  # a guard that cannot record must not let it print
-                log.exception("the print guard failed")
-                result.refused.append((waybill.ref.key, str(exc)))
-        if printed_before:
-            self._reprint_if_wanted(chosen, printed_before, tokens, target, source, result, reasons)
-        for n, (waybill, reprint, forced) in enumerate(chosen):
-            if n in tokens:
-                self._submit(waybill, target, tokens[n], allow_unverified=forced)
-                result.submitted += 1
-                result.reprinted += int(reprint or n in printed_before)
-        self.pendingChanged.emit(self.pending)
+        request = PrintRequest(
+            chosen,
+            source=source,
+            target=target,
+            result=result,
+            service=self._service,
+            context=self,
+            ask_reprint=self._reprint_wanted,
+            declined_reason=self.tr("it was printed already"),
+            submit=self._submit,
+            finished=self._request_finished,
+            then=then,
+        )
+        self._requests.append(request)
+        self.tell_pending()
+        if len(self._requests) == 1:
+            request.start()
 
-    def _reprint_if_wanted(
-        self,
-        chosen: list[tuple[Waybill, bool, bool]],
-        printed_before: list[int],
-        tokens: dict[int, object],
-        target: PrintTarget,
-        source: str,
-        result: PrintRequestResult,
-        reasons: list[str] | None = None,
-    ) -> None:
-        ids = [job_title(chosen[n][0]) for n in printed_before]
+    def _request_finished(self, request: PrintRequest) -> None:
+        if self._requests and self._requests[0] is request:
+            self._requests.popleft()
+        self.tell_pending()
+        if self._requests:  # the next request, in the order they were made
+            QTimer.singleShot(0, self, self._requests[0].start)
+        if request.then is not None:
+            request.then(request.result)
+
+    def tell_pending(self) -> None:
+        """Emit `pendingChanged` if `pending` changed since it was last told."""
+        pending = self.pending
+        if pending != self._told_pending:
+            self._told_pending = pending
+            self.pendingChanged.emit(pending)
+
+    def _reprint_wanted(self, labels: list[Waybill], reasons: list[str]) -> bool:
+        ids = [job_title(waybill) for waybill in labels]
         question = self.tr(
             "%n label(s) were printed already: {0}.\n\nPrint again?", "", len(ids)
         ).format("; ".join(reasons) if reasons else ", ".join(ids))
-        wanted = self._ask is not None and self._ask(self.tr("Print again?"), question)
-        for n in printed_before:
-            waybill = chosen[n][0]
-            if not wanted:
-                result.declined += 1
-                result.refused.append((waybill.ref.key, self.tr("it was printed already")))
-                continue
-            try:
-                tokens[n] = self._service.claim(
-                    waybill,
-                    where=str(target),
-                    pdf=target.pdf_dir is not None,
-                    reprint=True,
-                    source=source,
-                )
-            except Exception as exc:
-                reason = exc.reason if isinstance(exc, PrintRefused) else str(exc)
-                result.refused.append((waybill.ref.key, reason))
+        return self._ask is not None and self._ask(self.tr("Print again?"), question)
 
     def _submit(
-        self, waybill: Waybill, target: PrintTarget, token: object, *, allow_unverified: bool
-    ) -> None:
+        self, waybill: Waybill, target: PrintTarget, token: object, allow_unverified: bool
+    ) -> int:
         pdf_path: Path | None = None
         if target.pdf_dir is not None:
             target.pdf_dir.mkdir(parents=True, exist_ok=True)
@@ -317,6 +338,7 @@ class PrintController(QObject):
             allow_unverified=allow_unverified,
         )
         self._jobs[ticket] = _Job(key, where, token)
+        return ticket
 
     def _on_job_ended(self, ticket: int, outcome: PrintResult) -> None:
         job = self._jobs.pop(ticket, None)
@@ -327,7 +349,7 @@ class PrintController(QObject):
         if ok and self.watch is not None and self.watch.accepts(outcome):
             self._model.mark_sent(job.key, job.where)
             self.watch.follow(job.key, job.token, job.where, outcome)
-            self.pendingChanged.emit(self.pending)
+            self.tell_pending()
             return
         self.end_job(job.key, job.where, outcome, message)
 
@@ -349,7 +371,7 @@ class PrintController(QObject):
             message = self.tr("label not verified: {0}").format(outcome.detail)
         else:
             self._model.mark_print_failed(job.key, message)
-        self.pendingChanged.emit(self.pending)
+        self.tell_pending()
         self.jobEnded.emit(job.key, ok, message)
 
     # --- what to tell the packer -----------------------------------------------------------
@@ -358,7 +380,11 @@ class PrintController(QObject):
         """What to tell the packer about a print request, and in which tone (`PrintReport`)."""
         return self._report.describe(result, explain=explain)
 
+    def _being_claimed(self, key: Key) -> bool:
+        return any(key in request.keys for request in self._requests if not request.cancelled)
+
     def _waybill_refusal(self, waybill: Waybill) -> str | None:
         position = self._model.row_for_key(waybill.ref.key)
         printing = position is not None and self._model.row_at(position).state is RowState.PRINTING
+        printing = printing or self._being_claimed(waybill.ref.key)
         return self._report.waybill_refusal(waybill, printing_now=printing)

@@ -29,6 +29,12 @@ class PrintRequestResult:
     reprinted: int = 0
     declined: int = 0
     """Labels printed before that the packer chose not to print again."""
+    cancelled: bool = False
+    """Cancelled before all its labels were claimed: the packer was told so already."""
+    finished: bool = False
+    """Every label of the request was claimed (or refused) and its job submitted: the
+    counts above are final. A ledger's claims run off the GUI thread, so a request may
+    finish after the call that made it returned."""
 
 
 class PrintReport(QObject):

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject
 
 from app.ui.bulk_print import PrintProgress
-from app.ui.print_controller import NoPrinter, PrintController
+from app.ui.print_controller import NoPrinter, PrintController, PrintRequestResult
 from app.ui.queue_model import Key, OrderQueueModel, RowState
 from app.ui.scan_bar import Feedback
 
@@ -65,12 +65,15 @@ class QueuePrinting(QObject):
         if not self._progress.confirm(self._ask, len(keys)):
             self._tell(self.tr("Nothing printed."), Feedback.INFO)
             return
+
+        def said(result: PrintRequestResult) -> None:
+            if not result.cancelled:
+                self._tell(*self._printer.describe(result, explain=explain))
+
         try:
-            result = self._printer.print_keys(keys, reprint=reprint, source=source)
+            self._printer.print_keys(keys, reprint=reprint, source=source, then=said)
         except NoPrinter as exc:
             self._tell(str(exc), Feedback.ERROR)
-            return
-        self._tell(*self._printer.describe(result, explain=explain))
 
     def job_ended(self, key: Key, ok: bool, message: str) -> None:
         if not ok:

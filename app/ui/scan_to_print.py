@@ -147,15 +147,16 @@ class ScanToPrint(QObject):
             if reprint_printed:
                 # The row shows "printed": the guard asks the packer before printing again.
                 waybills = [self._waybill(k) for k in keys]
-                result = self._printer.print_waybills(
-                    [w for w in waybills if w is not None], reprint=False, source=SOURCE
+                self._printer.print_waybills(
+                    [w for w in waybills if w is not None],
+                    reprint=False,
+                    source=SOURCE,
+                    then=self._report,
                 )
             else:
-                result = self._printer.print_keys(keys, source=SOURCE)
+                self._printer.print_keys(keys, source=SOURCE, then=self._report)
         except NoPrinter as exc:
             self._tell(str(exc), Feedback.ERROR)
-            return
-        self._report(result)
 
     def _print_deferred(self) -> None:
         if self._blocked():
@@ -166,7 +167,8 @@ class ScanToPrint(QObject):
             self._print(keys, reprint_printed=reprint_printed)
 
     def _report(self, result: PrintRequestResult) -> None:
-        self._tell(*self._printer.describe(result, explain=True))
+        if not result.cancelled:
+            self._tell(*self._printer.describe(result, explain=True))
 
     def _state(self, key: Key) -> RowState | None:
         row = self._model.row_for_key(key)

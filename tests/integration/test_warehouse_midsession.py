@@ -105,9 +105,11 @@ def test_the_packer_prints_on_the_local_guard_and_hears_of_a_double_print_after(
                 )
             own_server.stop()
 
-            # Print all: the packer is asked at once, retries, then chooses the local guard.
+            # Print all: the packer is asked at once (when the first claim comes back from
+            # the background), retries, then chooses the local guard.
             window.actions_.print_all.trigger()
-            assert len(asked) == 2 and answers == []
+            qtbot.waitUntil(lambda: len(asked) == 2, timeout=30_000)
+            assert answers == []
             assert guard.local and banner.isVisible()  # and it stays up
             qtbot.waitUntil(lambda: window.printer.pending == 0, timeout=60_000)
             assert set(row_states(window).values()) == {"printed"}

@@ -96,6 +96,7 @@ def test_printed_label_is_on_record_and_printing_again_asks_first(
         waybill = window.model.row_at(0).waybill
         assert waybill is not None
         result = window.printer.print_waybills([waybill], reprint=False, source="selected")
+        qtbot.waitUntil(lambda: result.finished, timeout=10_000)  # claimed off the GUI thread
         assert len(asker.questions) == 1 and waybill_id in asker.questions[0]
         assert result.submitted == 0 and result.declined == 1
         assert window.printer.pending == 0
@@ -265,7 +266,10 @@ def test_history_reprints_a_stored_label_with_the_sandbox_stopped(
         history.select(0)
         qtbot.waitUntil(lambda: len(history.attempts) == 1, timeout=10_000)
         assert history.reprint_selected()
-        qtbot.waitUntil(lambda: history.last_print is not None, timeout=10_000)
+        qtbot.waitUntil(
+            lambda: history.last_print is not None and history.last_print.finished,
+            timeout=10_000,
+        )
         assert history.last_print is not None and history.last_print.submitted == 1
         qtbot.waitUntil(lambda: window.printer.pending == 0, timeout=60_000)
         attempts = features.session.ledger.attempts(row)
