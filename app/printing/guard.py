@@ -21,6 +21,7 @@ print unless it is asked for as a reprint. A ledger-backed guard has the same sh
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
@@ -93,10 +94,13 @@ class ClaimsOffThread(Protocol):
         target: str,
         reprint: bool,
         source: str,
+        dropped: threading.Event | None = None,
     ) -> Callable[[], object]:
         """The claim as a function (built on the GUI thread; it runs on any thread, after
         the claims and settles given before it): it returns the token or raises
-        `PrintRefused`, like `before_print`."""
+        `PrintRefused`, like `before_print`. If `dropped` is set by the time it runs
+        (the request was cancelled, the window is closing) nothing is claimed: it raises
+        `PrintRefused`."""
         ...
 
 
@@ -137,6 +141,12 @@ class SessionPrint:
     source: str
     ok: bool | None = None
     message: str = ""
+
+
+def check_dropped(dropped: threading.Event | None) -> None:
+    """Raise `PrintRefused` if the claim was dropped before it ran (`ClaimsOffThread`)."""
+    if dropped is not None and dropped.is_set():
+        raise PrintRefused("cancelled before it was claimed")
 
 
 class SessionPrintGuard:

@@ -56,7 +56,7 @@ from app.core.print_outcome import PrintResult
 from app.core.print_policy import LEDGER_ORDER_EXTRA as LEDGER_ORDER_EXTRA
 from app.core.print_policy import TARGET_PRINTER, Claim, LedgerPrintPolicy, PrintRefusal
 from app.core.print_policy import tag_order as tag_order
-from app.printing.guard import PrintRefused
+from app.printing.guard import PrintRefused, check_dropped
 
 log = logging.getLogger(__name__)
 
@@ -187,10 +187,12 @@ class LedgerPrintGuard:
         target: str,
         reprint: bool,
         source: str,
+        dropped: threading.Event | None = None,
     ) -> Callable[[], object]:
         """`before_print` as a function that may run on any thread (`ClaimsOffThread`)."""
 
         def claim() -> object:
+            check_dropped(dropped)
             return self.before_print(
                 waybill,
                 printer=printer,

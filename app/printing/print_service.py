@@ -202,14 +202,9 @@ class PrintService(QObject):
             target=TARGET_PDF if pdf else TARGET_PRINTER,
             reprint=reprint,
             source=source,
+            dropped=dropped,
         )
-
-        def claim() -> object:
-            if dropped is not None and dropped.is_set():
-                raise PrintRefused("cancelled before it was claimed")
-            return write()
-
-        lane.run(claim, on_done=on_done, on_error=on_error)
+        lane.run(write, on_done=on_done, on_error=on_error)
 
     def job(
         self,

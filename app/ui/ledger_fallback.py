@@ -44,7 +44,7 @@ from app.core.ledger_sync import SyncReport, sync_local_prints
 from app.core.model import OrderRef, Waybill
 from app.core.print_outcome import PrintResult
 from app.core.print_policy import Claim
-from app.printing.guard import PrintRefused
+from app.printing.guard import PrintRefused, check_dropped
 from app.printing.ledger_guard import LEDGER_ORDER_EXTRA, LedgerAway, LedgerPrintGuard, LedgerRows
 from app.ui.ledger_outage_prompt import LOCAL, RETRY, ChooseOutage, ask_outage
 
@@ -126,6 +126,7 @@ class FallbackPrintGuard(QObject):
         target: str,
         reprint: bool,
         source: str,
+        dropped: threading.Event | None = None,
     ) -> Callable[[], object]:
         """The claim, for any thread (`app.printing.guard.ClaimsOffThread`): on the
         warehouse ledger, or on the station's own once the packer chose it. Raises
@@ -134,6 +135,7 @@ class FallbackPrintGuard(QObject):
             shared = self.shared
 
             def claim_shared() -> object:
+                check_dropped(dropped)
                 token = shared.before_print(
                     waybill,
                     printer=printer,
@@ -149,6 +151,7 @@ class FallbackPrintGuard(QObject):
 
         def claim_local() -> object:
             try:
+                check_dropped(dropped)
                 return self._claim_locally(
                     waybill,
                     printer=printer,
@@ -325,6 +328,8 @@ def _sync(local_path: Path, shared: Ledger, out_here: list[int]) -> SyncReport:
     the orders printed here (their prints are on their copied rows now, so recovery must
     not bring them back as unfinished)."""
     shared.ping()  # raises LedgerUnavailable while it is still away
+    if not local_path.exists():  # no local claim was made (dropped, or refused): nothing
+        return SyncReport()
     report = sync_local_prints(local_path, shared)
     for row in out_here:
         try:

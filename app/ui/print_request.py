@@ -180,7 +180,7 @@ class PrintRequest:
         return False
 
     def _claims_done(self) -> None:
-        if self._printed_before and not self._again:
+        if self._printed_before and not self._again and not self.cancelled:
             self._again = True
             labels = [self.chosen[n][0] for n in self._printed_before]
             wanted = not self.cancelled and self._ask_reprint(labels, self._reasons)

@@ -157,3 +157,51 @@ def test_the_window_echoes_keys_while_a_claim_waits_for_the_ledger_then_prints_o
         (record,) = prints_of(features.session.ledger, order)
         assert record.outcome is PrintOutcome.SPOOLED
         assert not record.is_reprint
+
+
+def test_scans_while_the_ledger_is_locked_print_in_the_order_scanned(
+    sandbox: SandboxServer,
+    label_profile: QWebEngineProfile,
+    print_queue: PrintQueue,
+    tmp_path: Path,
+    qtbot: QtBot,
+) -> None:
+    """Print on scan: three fetched orders scanned while the ledger is locked. Each scan
+    is taken at once (the field is free for the next), the claims wait in the lane, and
+    once the lock goes the labels print in the order scanned, each once."""
+    path, pdf_dir = tmp_path / "ledger.sqlite3", tmp_path / "pdf"
+    orders = [fresh_order_id() for _ in range(3)]
+    settings = sandbox_settings(sandbox, scan_to_print=True)
+    with ledger_window(sandbox, label_profile, print_queue, pdf_dir, path, settings=settings) as (
+        window,
+        features,
+    ):
+        window.add_text("\n".join(orders))
+        window.fetch()
+        qtbot.waitUntil(lambda: not window.fetcher.running, timeout=30_000)
+        qtbot.waitUntil(window.actions_.print_all.isEnabled, timeout=10_000)
+        assert window.printer.pending == 0
+        ended: list[str] = []
+        window.printer.jobEnded.connect(lambda key, _ok, _message: ended.append(key[0]))
+        scanned = [orders[2], orders[0], orders[1]]
+        field = window.scan_bar.field
+        lock = SqliteLock(path)
+        try:
+            for order in scanned:
+                qtbot.keyClicks(field, order)
+                qtbot.keyClick(field, Qt.Key.Key_Return)
+                assert field.text() == ""  # taken: the field is free for the next scan
+            assert window.printer.claiming == 3
+            post_keys(field, TYPED)
+            qtbot.waitUntil(lambda: field.text() == TYPED, timeout=5_000)
+            assert window.printer.claiming == 3 and ended == []
+            assert list(pdf_dir.glob("*.pdf")) == []
+        finally:
+            lock.release()
+        qtbot.waitUntil(lambda: window.printer.pending == 0, timeout=60_000)
+        assert ended == scanned
+        waybills = {row.key[0]: row.waybill_id for row in window.model.rows()}
+        assert sorted(p.stem for p in pdf_dir.glob("*.pdf")) == sorted(waybills.values())
+        for order in orders:
+            (record,) = prints_of(features.session.ledger, order)
+            assert record.outcome is PrintOutcome.SPOOLED
