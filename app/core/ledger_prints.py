@@ -7,6 +7,18 @@ waybill. On a shared PostgreSQL ledger `claim_at_once` is the whole claim — th
 the order's touch and the run's heartbeat — in one statement and one round trip (a
 station's claim must not wait on five), prepared once per connection.
 
+Durability on PostgreSQL: the claim commits synchronously — it is on disk before the
+label is sent, as the duplicate guard needs. `finish_at_once` commits asynchronously (its
+own transaction's ``synchronous_commit`` off, set inside the statement): it does not wait
+for its WAL flush, which on a server with fsync on is half of a label's server CPU. What
+a server crash can lose is the outcomes of the last fraction of a second (at most three
+``wal_writer_delay``, 600 ms by default; any station's next claim flushes them, as WAL is
+written in order): such a print stays `pending`, which blocks a second claim like the
+outcome would, and once its run has ended the next start lists it as `unknown` for the
+packer — what a station that crashes between claim and outcome leaves too. Never a
+second label unasked, never a label that was sent and is not on record. Every other
+write (the slow paths, orders, fetches, confirmations) commits synchronously.
+
 `set_outcome` moves a print on (pending → sent/spooled/failed/unknown, sent →
 printed/stuck/failed, stuck → printed/failed, unknown/spooled/sent/stuck → confirmed
 printed, unknown/spooled → confirmed not printed) and keeps its order's state in step
@@ -106,7 +118,7 @@ _FINISH_AT_ONCE = (
     " THEN (CASE WHEN o.state = 'done' THEN o.state ELSE 'printed' END)"
     " ELSE (CASE WHEN o.state = 'printed' THEN 'fetched' ELSE o.state END) END"
     " WHERE o.id = (SELECT order_row FROM done))"
-    " SELECT order_row FROM done"
+    " SELECT order_row, set_config('synchronous_commit', 'off', true) FROM done"
 )
 
 

@@ -11,7 +11,10 @@ ms), the same with each station paced at 20 labels a second, the total
 claims per second of ten stations against one, and the CPU a claim costs — the station's
 own (process time around `begin_print`) and the server's (all its processes, per label
 including `finish_print`) — with the load average: on a machine with fewer cores than
-stations, a claim's wall time is mostly its wait for a CPU.
+stations, a claim's wall time is mostly its wait for a CPU. Beside the CPU, the WAL
+flushes per label (the server's `pg_stat_wal`): a flush is a disk sync the label waits for
+and pays CPU for; each station's statistics are sent to the server before the start and
+after its last label, so the count is the labels' own.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from typing import TYPE_CHECKING
 from tests.benchmarks.common import REPO, Row, emit_rows, not_measured, times
 
 if TYPE_CHECKING:
+    from app.core.ledger import Ledger
     from tests.fixtures.postgres import PgServer
 
 STATIONS = 10
@@ -51,6 +55,7 @@ def station(url: str, name: str, count: int, go: Path, pace: float = 0.0) -> Non
         rows = ledger.record_queued(refs)
         for row, ref in zip(rows, refs, strict=True):
             ledger.record_fetch_result(row, ok_waybill(ref, f"SF{name}{ref.order_id[-4:]}"))
+        flush_statistics(ledger)
         print("ready", flush=True)
         while not go.exists():
             time.sleep(0.005)
@@ -68,7 +73,26 @@ def station(url: str, name: str, count: int, go: Path, pace: float = 0.0) -> Non
             cpu += time.thread_time() - c0
             ledger.finish_print(print_id, ok=True)
         elapsed = time.perf_counter() - start
+        flush_statistics(ledger)
     print(json.dumps({"latencies": latencies, "elapsed": elapsed, "cpu": cpu}), flush=True)
+
+
+def flush_statistics(ledger: Ledger) -> None:
+    """Send the station's server process's statistics (its WAL flushes) to the server now
+    rather than when it next idles a second or exits."""
+    db = ledger._db  # the ledger's own connection
+    assert db is not None
+    db.execute("SELECT pg_stat_force_next_flush()").fetchall()  # done before it answers
+
+
+def wal_flushes(url: str) -> int:
+    """How many times the server has synced its WAL to disk so far."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute("SELECT wal_sync FROM pg_stat_wal").fetchone()
+    assert row is not None
+    return int(row[0])
 
 
 def server_cpu_s(server: PgServer) -> float:
@@ -95,10 +119,14 @@ def server_cpu_s(server: PgServer) -> float:
 
 
 class Result:
-    """One run's latencies (s), wall time (s), the stations' claim CPU and the server's."""
+    """One run's latencies (s), wall time (s), the stations' claim CPU and the server's,
+    and the server's WAL flushes."""
 
-    def __init__(self, latencies: list[float], wall: float, cpu: float, server: float) -> None:
+    def __init__(
+        self, latencies: list[float], wall: float, cpu: float, server: float, flushes: int
+    ) -> None:
         self.latencies, self.wall, self.cpu, self.server = latencies, wall, cpu, server
+        self.flushes = flushes
 
     def cuts(self) -> list[float]:
         return statistics.quantiles([x * 1000 for x in self.latencies], n=100)
@@ -108,6 +136,9 @@ class Result:
 
     def server_ms(self) -> float:
         return 1000 * self.server / len(self.latencies)
+
+    def flushes_per_label(self) -> float:
+        return self.flushes / len(self.latencies)
 
 
 def run_stations(
@@ -144,6 +175,7 @@ def run_stations(
         if proc.stdout.readline().strip() != "ready":
             raise RuntimeError("a station process failed to start")
     server_before = server_cpu_s(server)
+    flushes_before = wal_flushes(url)
     started = time.perf_counter()
     go.touch()
     latencies: list[float] = []
@@ -154,7 +186,8 @@ def run_stations(
         latencies += done["latencies"]
         cpu += done["cpu"]
     wall = time.perf_counter() - started
-    return Result(latencies, wall, cpu, server_cpu_s(server) - server_before)
+    server_cpu = server_cpu_s(server) - server_before
+    return Result(latencies, wall, cpu, server_cpu, wal_flushes(url) - flushes_before)
 
 
 def run(quick: bool) -> list[Row]:
@@ -228,6 +261,16 @@ def run(quick: bool) -> list[Row]:
             "—",
             None,
             f"load average (1 min) {load_before:.1f} before, {load_after:.1f} after",
+        ),
+        Row(
+            f"ledger WAL flushes per label, {STATIONS} stations",
+            f"{many.flushes_per_label():.2f}",
+            f"{alone.flushes_per_label():.2f} (1 station)",
+            "—",
+            "—",
+            None,
+            "disk syncs of the server's WAL (pg_stat_wal) per claim and its outcome; "
+            f"{paced.flushes_per_label():.2f} at {1 / PACE_S:.0f} labels/s each",
         ),
     ]
 

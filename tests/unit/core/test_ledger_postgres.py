@@ -127,6 +127,41 @@ def test_a_claim_and_its_end_are_one_statement_each(
         assert [a.outcome for a in ledger.attempts(rows[2])] == [PrintOutcome.SPOOLED]
 
 
+def test_a_claim_waits_for_its_wal_flush_and_a_print_end_does_not() -> None:
+    """With fsync on, as a warehouse runs its server: every claim is on disk before it
+    returns (one WAL flush each), the twenty print ends are not waited for (at most a few
+    flushes of the WAL writer's) — counted by the server's own WAL statistics — and every
+    end is recorded all the same."""
+    server = PgServer.start_new(fsync=True)
+    try:
+        url = server.new_database()
+        with Ledger(url, station="A") as ledger:
+            rows = [fetched(ledger, f"O{n}", f"SF{n}") for n in range(20)]
+            db = ledger._db
+            assert db is not None
+
+            def flushes() -> int:
+                db.execute("SELECT pg_stat_force_next_flush()").fetchall()  # this backend's
+                return int(db.execute("SELECT wal_sync FROM pg_stat_wal").fetchone()[0])
+
+            before = flushes()
+            claims = [
+                ledger.begin_print(row, waybill_id=f"SF{n}", printer="P", copies=1)
+                for n, row in enumerate(rows)
+            ]
+            claimed = flushes()
+            for print_id in claims:
+                ledger.finish_print(print_id, ok=True)
+            ended = flushes()
+        assert claimed - before >= len(rows)
+        assert ended - claimed <= len(rows) // 2
+        with Ledger(url, station="B") as again:
+            outcomes = [a.outcome for row in rows for a in again.attempts(row)]
+        assert outcomes == [PrintOutcome.SPOOLED] * len(rows)
+    finally:
+        server.remove()
+
+
 def test_a_claim_on_a_missing_order_or_a_taken_waybill_writes_nothing(pg_url: str) -> None:
     with Ledger(pg_url, station="A") as a, Ledger(pg_url, station="B") as b:
         with pytest.raises(LedgerError, match="no ledger order"):
