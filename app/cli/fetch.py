@@ -328,9 +328,8 @@ class FetchStream:
 
     def _window(self, window: list[ParsedLine]) -> None:
         refs = [line.ref for line in window if line.kind is LineKind.REF and line.ref]
-        rows = self._run.queue(refs)
-        waybills = self._run.fetch(
-            self._client, rows, refs, owners=self._index, close_printable=not self._sinks
+        rows, waybills = self._run.queue_and_fetch(
+            self._client, refs, owners=self._index, close_printable=not self._sinks
         )
         by_key = {w.ref.key: w for w in waybills}
         reports = [report_for(line, by_key) for line in window]

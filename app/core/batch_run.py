@@ -7,6 +7,8 @@ is written to the `Ledger` before and after it happens:
 - `queue` records the orders before any network call, `fetch` records the fetch start and
   stores each answer (label included) as its batch arrives, so a crash loses nothing that
   was fetched, and an order whose answer never arrived is fetched again by `resume`.
+  `queue_and_fetch` does both, the orders recorded and their fetch started in one
+  transaction (a long `fetch` run, window after window).
 - `put_out` claims a `pending` print before the label is sent and settles it with the
   sink's `PrintResult` after (and, for a label followed to paper, again when the CUPS job
   ended), through the `LedgerGuard` the command line hands in: the ledger's print guard
@@ -175,6 +177,24 @@ class BatchRun:
         """Record the orders (one transaction); returns one ledger order id per ref."""
         return self._ledger.record_queued(refs, session_id=self._session_id)
 
+    def queue_and_fetch(
+        self,
+        source: BatchSource,
+        refs: Sequence[OrderRef],
+        *,
+        owners: WaybillOwners | None = None,
+        close_printable: bool = False,
+    ) -> tuple[list[int], list[Waybill]]:
+        """`queue` and `fetch` with the orders recorded as fetching in one transaction
+        (`Ledger.record_fetching`): the ledger order ids and the waybills, one per ref."""
+        rows = self._ledger.record_fetching(refs, session_id=self._session_id)
+        if not refs:
+            return rows, []
+        waybills = self._fetch_started(
+            source, rows, refs, cancel=None, owners=owners, close_printable=close_printable
+        )
+        return rows, waybills
+
     def fetch(
         self,
         source: BatchSource,
@@ -200,6 +220,21 @@ class BatchRun:
         if not refs:
             return []
         self._ledger.record_fetch_started(rows)
+        return self._fetch_started(
+            source, rows, refs, cancel=cancel, owners=owners, close_printable=close_printable
+        )
+
+    def _fetch_started(
+        self,
+        source: BatchSource,
+        rows: Sequence[int],
+        refs: Sequence[OrderRef],
+        *,
+        cancel: threading.Event | None,
+        owners: WaybillOwners | None,
+        close_printable: bool,
+    ) -> list[Waybill]:
+        """`fetch` once the ledger has the fetch started."""
         rows_by_key: dict[tuple[str, str], list[int]] = {}
         for row, ref in zip(rows, refs, strict=True):
             rows_by_key.setdefault(ref.key, []).append(row)

@@ -1,7 +1,8 @@
 """The ledger's orders and fetches: what was asked for and what the API answered.
 
 `LedgerOrders` records the orders about to be fetched (`record_queued`), the start and the
-answers of each fetch (`record_fetch_started`, `record_fetch_results` with the decoded
+answers of each fetch (`record_fetch_started` — or both at once, `record_fetching`, as a
+long command-line run does — and `record_fetch_results` with the decoded
 label — each distinct label stored once, `app.core.ledger_labels` — page size and waybill
 data) and closes orders (`mark_done`). `app.core.ledger.Ledger`
 adds the prints, recovery and history on top; see its docstring for the guarantees.
@@ -11,6 +12,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence, Sized
+
+import orjson
 
 from app.core.ledger_connection import LedgerConnection
 from app.core.ledger_db import Db
@@ -70,38 +73,61 @@ class LedgerOrders(LedgerConnection):
             return []
         now = self._clock()
         with self._tx() as conn:
-            found: dict[tuple[str, str], int] = {}
-            wanted = {ref.key for ref in refs}
-            order_ids = sorted({ref.order_id for ref in refs})
-            for chunk in _chunks(order_ids):
-                for r in conn.execute(
-                    f"SELECT id, order_id, delivery_id FROM orders WHERE order_id IN"
-                    f" ({_marks(chunk)}) AND state IN {_ACTIVE_SQL} AND {_THIS_STATION}",
-                    (*chunk, self.station),
-                ).fetchall():
-                    key, row = (r[1], r[2]), int(r[0])
-                    if key in wanted and row > found.get(key, 0):
-                        found[key] = row
+            found, rows = self._queue(conn, refs, session_id, now, "queued")
             if found:
-                self._touch_all(conn, sorted(set(found.values())), now)
-            fresh = [ref for ref in refs if ref.key not in found]
-            made: dict[tuple[str, str], list[int]] = {}
-            for part in _chunks(fresh):
-                for r in conn.execute(
-                    "INSERT INTO orders (order_id, delivery_id, waybill_id_requested, queued_at,"
-                    " updated_at, state, session_id, run_id) VALUES "
-                    + ", ".join(["(?, ?, ?, ?, ?, 'queued', ?, ?)"] * len(part))
-                    + " RETURNING id, order_id, delivery_id",
-                    [
-                        v
-                        for ref in part
-                        for v in (*ref.key, ref.waybill_id, now, now, session_id, self.run_id)
-                    ],
-                ).fetchall():
-                    made.setdefault((r[1], r[2]), []).append(int(r[0]))
+                self._touch_all(conn, found, now)
+        return rows
+
+    def record_fetching(
+        self, refs: Sequence[OrderRef], *, session_id: str | None = None
+    ) -> list[int]:
+        """`record_queued` and then `record_fetch_started` of its rows, in one transaction
+        and with one write per new order (inserted as `fetching`, with its open fetch)."""
+        if not refs:
+            return []
+        now = self._clock()
+        with self._tx() as conn:
+            found, rows = self._queue(conn, refs, session_id, now, "fetching")
+            self._start(conn, found, now)
+            self._insert_fetches(conn, sorted(set(rows) - set(found)), now)
+        return rows
+
+    def _queue(
+        self, conn: Db, refs: Sequence[OrderRef], session_id: str | None, now: float, state: str
+    ) -> tuple[list[int], list[int]]:
+        """Insert the orders of `refs` not active at this station yet, as `state`: the
+        active ones found (sorted, distinct), and one ledger order id per ref."""
+        found: dict[tuple[str, str], int] = {}
+        wanted = {ref.key for ref in refs}
+        order_ids = sorted({ref.order_id for ref in refs})
+        for chunk in _chunks(order_ids):
+            for r in conn.execute(
+                f"SELECT id, order_id, delivery_id FROM orders WHERE order_id IN"
+                f" ({_marks(chunk)}) AND state IN {_ACTIVE_SQL} AND {_THIS_STATION}",
+                (*chunk, self.station),
+            ).fetchall():
+                key, row = (r[1], r[2]), int(r[0])
+                if key in wanted and row > found.get(key, 0):
+                    found[key] = row
+        fresh = [ref for ref in refs if ref.key not in found]
+        made: dict[tuple[str, str], list[int]] = {}
+        for part in _chunks(fresh):
+            for r in conn.execute(
+                "INSERT INTO orders (order_id, delivery_id, waybill_id_requested, queued_at,"
+                " updated_at, state, session_id, run_id) VALUES "
+                + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?)"] * len(part))
+                + " RETURNING id, order_id, delivery_id",
+                [
+                    v
+                    for ref in part
+                    for v in (*ref.key, ref.waybill_id, now, now, state, session_id, self.run_id)
+                ],
+            ).fetchall():
+                made.setdefault((r[1], r[2]), []).append(int(r[0]))
         for ids_of_key in made.values():
             ids_of_key.sort(reverse=True)  # a key queued twice: its rows in input order
-        return [found[ref.key] if ref.key in found else made[ref.key].pop() for ref in refs]
+        rows = [found[ref.key] if ref.key in found else made[ref.key].pop() for ref in refs]
+        return sorted(set(found.values())), rows
 
     def _touch_all(self, conn: Db, order_rows: Sequence[int], now: float) -> None:
         """`_touch` for many orders (sorted, distinct ids), one statement per `_CHUNK`."""
@@ -120,26 +146,34 @@ class LedgerOrders(LedgerConnection):
         unanswered fetches, insert the new ones.
         """
         now = self._clock()
-        rows = sorted(set(order_ids))
         with self._tx() as conn:
-            for chunk in _chunks(rows):
-                marks = _marks(chunk)
-                cur = conn.execute(
-                    "UPDATE orders SET updated_at = ?, run_id = ?, state = CASE WHEN state IN"
-                    f" ('printed', 'done') THEN state ELSE 'fetching' END WHERE id IN ({marks})",
-                    (now, self.run_id, *chunk),
-                )
-                if cur.rowcount != len(chunk):
-                    raise LedgerError(f"no ledger order among #{chunk[0]}..#{chunk[-1]}")
-                conn.execute(
-                    f"DELETE FROM fetches WHERE finished_at IS NULL AND order_row IN ({marks})",
-                    chunk,
-                )
-                conn.execute(
-                    "INSERT INTO fetches (order_row, started_at) VALUES "
-                    + ", ".join(["(?, ?)"] * len(chunk)),
-                    [v for row in chunk for v in (row, now)],
-                )
+            self._start(conn, sorted(set(order_ids)), now)
+
+    def _start(self, conn: Db, rows: Sequence[int], now: float) -> None:
+        """`record_fetch_started` of `rows` (sorted, distinct) in the caller's transaction."""
+        for chunk in _chunks(rows):
+            marks = _marks(chunk)
+            cur = conn.execute(
+                "UPDATE orders SET updated_at = ?, run_id = ?, state = CASE WHEN state IN"
+                f" ('printed', 'done') THEN state ELSE 'fetching' END WHERE id IN ({marks})",
+                (now, self.run_id, *chunk),
+            )
+            if cur.rowcount != len(chunk):
+                raise LedgerError(f"no ledger order among #{chunk[0]}..#{chunk[-1]}")
+            conn.execute(
+                f"DELETE FROM fetches WHERE finished_at IS NULL AND order_row IN ({marks})",
+                chunk,
+            )
+        self._insert_fetches(conn, rows, now)
+
+    def _insert_fetches(self, conn: Db, rows: Sequence[int], now: float) -> None:
+        """Open a fetch (started now, not finished) for each of `rows`."""
+        for chunk in _chunks(rows):
+            conn.execute(
+                "INSERT INTO fetches (order_row, started_at) VALUES "
+                + ", ".join(["(?, ?)"] * len(chunk)),
+                [v for row in chunk for v in (row, now)],
+            )
 
     def record_fetch_result(self, order_id: int, waybill: Waybill) -> None:
         """Store one order's answer: status, error, decoded label, page size, waybill data."""
@@ -223,14 +257,26 @@ class LedgerOrders(LedgerConnection):
             conn.execute("UPDATE orders SET state = 'done' WHERE id = ?", (order_id,))
 
 
+_STATE_AFTER = {
+    WaybillStatus.CANCELLED: str(OrderState.CANCELLED.value),
+    WaybillStatus.ERROR: str(OrderState.FAILED.value),
+}
+
+
 def _state_after_fetch(waybill: Waybill) -> str:
     """The order state an answer leaves its order in."""
-    state = {
-        WaybillStatus.OK: OrderState.FETCHED if waybill.printable else OrderState.FAILED,
-        WaybillStatus.CANCELLED: OrderState.CANCELLED,
-        WaybillStatus.ERROR: OrderState.FAILED,
-    }[waybill.status]
-    return str(state.value)
+    if waybill.status is WaybillStatus.OK:
+        return str((OrderState.FETCHED if waybill.printable else OrderState.FAILED).value)
+    return _STATE_AFTER[waybill.status]
+
+
+def _json_text(value: object) -> str:
+    """`value` as JSON text (UTF-8 as it is, not escaped): orjson, or the standard
+    library for what orjson refuses (a lone surrogate from a hostile answer)."""
+    try:
+        return orjson.dumps(value).decode("utf-8")
+    except orjson.JSONEncodeError:
+        return json.dumps(value, ensure_ascii=False)
 
 
 def _fetch_values(waybill: Waybill, now: float, label_digest: str | None) -> tuple[object, ...]:
@@ -246,8 +292,8 @@ def _fetch_values(waybill: Waybill, now: float, label_digest: str | None) -> tup
         label_digest,
         None if page is None else page.width,
         None if page is None else page.height,
-        json.dumps(waybill.waybill_data, ensure_ascii=False) if waybill.waybill_data else "[]",
+        _json_text(waybill.waybill_data) if waybill.waybill_data else "[]",
         None if waybill.hint is None else waybill.hint.en,
         None if waybill.hint is None else waybill.hint.zh,
-        json.dumps(waybill.extra, ensure_ascii=False) if waybill.extra else "{}",
+        _json_text(waybill.extra) if waybill.extra else "{}",
     )

@@ -76,6 +76,23 @@ def test_queued_orders_get_ids_and_active_ones_are_not_duplicated(ledger: Ledger
     assert rows[first[0]].state is OrderState.QUEUED
 
 
+def test_recording_orders_as_fetching_is_queue_and_start_in_one(ledger: Ledger) -> None:
+    [earlier] = ledger.record_queued([SF1])
+    ledger.record_fetch_started([earlier])  # an unanswered fetch, dropped by the next start
+    rows = ledger.record_fetching([SF2, SF1, SF2], session_id="s2")
+    assert rows[1] == earlier and rows[0] != rows[2] and earlier not in (rows[0], rows[2])
+    assert {state_of(ledger, row) for row in rows} == {OrderState.FETCHING}
+    with ledger._tx(write=False) as conn:
+        open_fetches = conn.execute(
+            "SELECT order_row, count(*) FROM fetches WHERE finished_at IS NULL GROUP BY order_row"
+        ).fetchall()
+    assert sorted(tuple(r) for r in open_fetches) == sorted((row, 1) for row in rows)
+    ledger.record_fetch_results([(rows[1], ok_waybill(SF1, "SF100"))], close_printable=True)
+    assert state_of(ledger, rows[1]) is OrderState.DONE
+    assert ledger.stored_waybill(rows[1]) == ok_waybill(SF1, "SF100")
+    assert ledger.record_fetching([]) == []
+
+
 def test_a_finished_order_queued_again_gets_a_new_row(ledger: Ledger) -> None:
     row = fetched(ledger, SF1, "SF100")
     ledger.mark_done(row)
