@@ -43,6 +43,10 @@ _LINE_END_RE = re.compile(r"\r\n|\r|\n")
 # and the Unicode line/paragraph separators.
 _FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 _HEADER_NOISE_RE = re.compile(r"[\s_\-.]")
+# The common line, `A1001,SF` or `A1001`: plain ASCII, no blanks, quotes or other
+# separators. Such a line needs none of the general parser's steps but the header-word
+# and carrier checks (`_parse_fields` takes this path only where both agree).
+_PLAIN_LINE_RE = re.compile(r"([0-9A-Za-z_.\-]{1,64})(?:,([0-9A-Za-z_]{1,32}))?")
 _HEADER_WORDS = frozenset(
     {
         "order",
@@ -330,6 +334,17 @@ def _has_forbidden_characters(value: str) -> bool:
 
 def _parse_fields(line: str, default_delivery: str) -> tuple[OrderRef | None, Hint | None]:
     """The reference a content line names, or None and the reason it is rejected."""
+    plain = _PLAIN_LINE_RE.fullmatch(line)
+    if plain is not None:
+        order_id, carrier = plain.groups()
+        delivery_id = carrier.upper() if carrier else default_delivery
+        if delivery_id and _CARRIER_RE.fullmatch(delivery_id) and not _is_header_word(order_id):
+            return OrderRef(order_id, delivery_id, None), None
+    return _parse_any_fields(line, default_delivery)
+
+
+def _parse_any_fields(line: str, default_delivery: str) -> tuple[OrderRef | None, Hint | None]:
+    """`_parse_fields` for any line (quotes, blanks, full-width separators, waybill ids)."""
     if _has_forbidden_characters(line):
         return None, CONTROL_CHARACTERS
     fields = _split(line)

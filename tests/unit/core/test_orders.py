@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.core import orders
@@ -348,3 +348,13 @@ def test_parse_scan_never_raises_and_is_consistent(
     assert (line.ref is None) == (line.kind is LineKind.REJECTED)
     if line.ref is not None:
         assert (line.kind is LineKind.DUPLICATE) == (line.ref.key in seen)
+
+
+@settings(max_examples=3000, deadline=None, database=None)
+@given(
+    st.text(alphabet='Aa0_.-,;\t "#zZ9订，', max_size=12)
+    | st.sampled_from(["Order_ID,SF", "orders", "A1,sf", "A1,", ",SF", "A" * 65, "A1," + "S" * 33]),
+    st.sampled_from(["SF", "", "S F"]),
+)
+def test_the_plain_line_path_agrees_with_the_general_parser(line: str, default: str) -> None:
+    assert orders._parse_fields(line, default) == orders._parse_any_fields(line, default)
