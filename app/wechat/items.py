@@ -46,12 +46,18 @@ class LabelCache:
         self._size = size
         self._labels: dict[str, tuple[tuple[str, ...], str | None]] = {}
         self._lock = threading.Lock()
+        # the label found last: compared first (cheaper than hashing a new text to look it up)
+        self._last: tuple[str, tuple[str, ...], str | None] | None = None
 
     def get(self, print_html: str, secrets: tuple[str, ...]) -> tuple[bool, str | None]:
+        last = self._last
+        if last is not None and last[0] == print_html and last[1] == secrets:
+            return True, last[2]
         with self._lock:
             found = self._labels.get(print_html)
         if found is None or found[0] != secrets:
             return False, None
+        self._last = (print_html, secrets, found[1])
         return True, found[1]
 
     def put(self, print_html: str, secrets: tuple[str, ...], html: str | None) -> None:
@@ -59,6 +65,7 @@ class LabelCache:
             if len(self._labels) >= self._size:
                 del self._labels[next(iter(self._labels))]
             self._labels[print_html] = (secrets, html)
+        self._last = (print_html, secrets, html)
 
 
 class Masker:
@@ -73,6 +80,9 @@ class Masker:
         labels: LabelCache | None = None,
     ) -> None:
         self._secrets = tuple(sorted({s for s in secrets if s}, key=len, reverse=True))
+        # texts joined by NUL are searched at once when no secret holds a NUL (a secret
+        # found in the joined text then lies within one of them)
+        self._joinable = not any("\x00" in secret for secret in self._secrets)
         self._log = logger or logging.getLogger(__name__)
         self._limit = limit
         self._labels = labels
@@ -83,6 +93,16 @@ class Masker:
 
     def mask(self, text: str) -> str:
         return scrub(text, *self._secrets)
+
+    def plain(self, texts: list[str]) -> bool:
+        """True when `show` would leave every one of `texts` as it is: none holds a secret
+        or is longer than the limit (one search for an answer item's texts together)."""
+        joined = "\x00".join(texts)
+        if len(joined) > self._limit and any(len(text) > self._limit for text in texts):
+            return False
+        if self._joinable:
+            return not self.hides(joined)
+        return not any(self.hides(text) for text in texts)
 
     def label(self, print_html: str) -> str | None:
         """The decoded label with every secret masked; None when it does not decode (the
@@ -220,7 +240,7 @@ def item_from(raw: Mapping[str, Any], ref: OrderRef, masker: Masker | None = Non
         problems.append("print_html")
     if order_status is not None and not is_int_in_range(order_status):
         problems.append("order_status")
-    pairs = _pairs(waybill_data, masker)
+    pairs = _pairs(waybill_data)
     if pairs is None:
         problems.append("waybill_data")
     if problems:
@@ -231,10 +251,16 @@ def item_from(raw: Mapping[str, Any], ref: OrderRef, masker: Masker | None = Non
         if carrier_msg:
             carrier_code = _text(raw.get("delivery_resultcode"))
             errmsg = f"{errmsg} (carrier {(carrier_code or '?')[:40]}: {carrier_msg})"
+    if not masker.plain([errmsg, *(text for pair in pairs for text in pair)]):
+        errmsg = masker.show(errmsg) if errmsg else errmsg
+        pairs = tuple(
+            (masker.show(key, "waybill_data key"), masker.show(value, "waybill_data"))
+            for key, value in pairs
+        )
     return ApiItem(
         ref=ref,
         errcode=code,
-        errmsg=masker.show(errmsg) if errmsg else errmsg,
+        errmsg=errmsg,
         waybill_id=wid,
         print_html=print_html or "",
         waybill_data=pairs,
@@ -244,7 +270,8 @@ def item_from(raw: Mapping[str, Any], ref: OrderRef, masker: Masker | None = Non
     )
 
 
-def _pairs(waybill_data: object, masker: Masker) -> tuple[tuple[str, str], ...] | None:
+def _pairs(waybill_data: object) -> tuple[tuple[str, str], ...] | None:
+    """The key/value texts of `waybill_data` as they came (masked by the caller)."""
     if waybill_data is None:
         return ()
     if not isinstance(waybill_data, list):
@@ -256,7 +283,7 @@ def _pairs(waybill_data: object, masker: Masker) -> tuple[tuple[str, str], ...] 
         key, value = _text(entry["key"]), _text(entry.get("value"))
         if key is None or value is None:
             return None
-        pairs.append((masker.show(key, "waybill_data key"), masker.show(value, "waybill_data")))
+        pairs.append((key, value))
     return tuple(pairs)
 
 

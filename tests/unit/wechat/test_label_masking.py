@@ -52,3 +52,41 @@ def test_a_label_that_does_not_decode_is_left_to_the_engine_to_report() -> None:
     item = item_from(raw, OrderRef("A1", "SF"), Masker([TOKEN], labels=LabelCache()))
     assert item.html is None
     assert to_waybill(item).errmsg == "label corrupt"
+
+
+def test_texts_of_an_item_are_masked_wherever_the_secret_is_echoed() -> None:
+    odd = "SECRET\x00WITH-NUL"  # a secret that could span two joined texts
+    for secrets, echoed in (([TOKEN, SECRET], TOKEN), ([odd], odd), ([SECRET], SECRET)):
+        masker = Masker(secrets)
+        for field in ("errmsg", "key", "value"):
+            raw: dict[str, object] = {
+                "errcode": 0,
+                "errmsg": f"ok {echoed}" if field == "errmsg" else "ok",
+                "waybill_data": [
+                    {
+                        "key": f"k{echoed}" if field == "key" else "k",
+                        "value": f"v{echoed}" if field == "value" else "v",
+                    }
+                ],
+            }
+            item = item_from(raw, OrderRef("A1", "SF"), masker)
+            shown = [item.errmsg, *item.waybill_data[0]]
+            assert not any(echoed in text for text in shown), (secrets, field)
+            assert any("***" in text for text in shown)
+    # texts that merely meet across the joint are left alone
+    plain = item_from(
+        {"errcode": 0, "errmsg": "SECRET", "waybill_data": [{"key": "WITH-NUL", "value": "v"}]},
+        OrderRef("A1", "SF"),
+        Masker([odd]),
+    )
+    assert (plain.errmsg, plain.waybill_data) == ("SECRET", (("WITH-NUL", "v"),))
+
+
+def test_a_long_waybill_data_value_is_shortened_even_without_a_secret() -> None:
+    item = item_from(
+        {"errcode": 0, "errmsg": "ok", "waybill_data": [{"key": "k", "value": "x" * 5000}]},
+        OrderRef("A1", "SF"),
+        Masker([TOKEN]),
+    )
+    assert item.errmsg == "ok"
+    assert len(item.waybill_data[0][1]) < 400 and "5000 characters" in item.waybill_data[0][1]
