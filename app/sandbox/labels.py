@@ -17,7 +17,7 @@ from html import escape
 
 from app.sandbox.barcodes import code128_svg
 from app.sandbox.carriers import CARRIERS, Carrier, order_hash
-from app.sandbox.people import receiver_city, receiver_for, route_mark, sender_for
+from app.sandbox.people import destination, receiver_for, sender_for
 
 PADDING_MM = 2.0
 _FONTS = '"Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei", sans-serif'
@@ -27,8 +27,7 @@ def waybill_data_for(carrier: Carrier, order_id: str) -> list[dict[str, str]]:
     """The carrier-specific `waybill_data` key/value pairs of an order."""
     if carrier.delivery_id == "TEST":
         return []
-    city = receiver_city(order_id)
-    mark = route_mark(order_id, city)
+    city, mark = destination(order_id)
     if carrier.delivery_id == "SF":
         return [{"key": "SF_bagAddr", "value": city.short}, {"key": "SF_mark", "value": mark}]
     h = order_hash("2d", carrier.delivery_id, order_id)
@@ -40,8 +39,8 @@ def waybill_data_for(carrier: Carrier, order_id: str) -> list[dict[str, str]]:
 
 def route_text(order_id: str) -> str:
     """The big destination/route line printed under the carrier name."""
-    city = receiver_city(order_id)
-    return f"{city.short} {route_mark(order_id, city)}"
+    city, mark = destination(order_id)
+    return f"{city.short} {mark}"
 
 
 def _spaced(waybill_id: str) -> str:

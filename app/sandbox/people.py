@@ -67,11 +67,6 @@ def _phone(h: int) -> str:
     return f"{prefix}****{(h >> 48) % 10000:04d}"
 
 
-def receiver_city(order_id: str) -> City:
-    """The city an order ships to (`receiver_for(order_id).city`, without the rest)."""
-    return _CITIES[order_hash("receiver", order_id) % len(_CITIES)]
-
-
 def receiver_for(order_id: str) -> Person:
     """The (fake) customer an order ships to."""
     h = order_hash("receiver", order_id)
@@ -100,10 +95,14 @@ def sender_for(order_id: str) -> Person:
     return Person(name, _phone(h), address, _WAREHOUSE)
 
 
-def route_mark(order_id: str, city: City | None = None) -> str:
-    """A sorting-centre mark like `020WB-012` for the receiver's city (pass `city` when
-    the caller already has `receiver_city(order_id)`)."""
-    h = order_hash("route", order_id)
-    code = (city or receiver_city(order_id)).code
-    letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
-    return f"{code}{letters[h % 24]}{letters[(h >> 8) % 24]}-{(h >> 16) % 1000:03d}"
+_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def destination(order_id: str) -> tuple[City, str]:
+    """The receiver's city (as in `receiver_for`) and a sorting-centre mark for it like
+    `020WB-012`, both from the receiver's hash (bits above those `receiver_for` uses), so
+    an order's `waybill_data` costs one hash."""
+    h = order_hash("receiver", order_id)
+    city = _CITIES[h % len(_CITIES)]
+    m = h >> 128
+    return city, f"{city.code}{_LETTERS[m % 24]}{_LETTERS[(m >> 8) % 24]}-{(m >> 16) % 1000:03d}"
