@@ -36,6 +36,7 @@ BENCHMARKS = (
     "million",
     "sandbox",
     "ledger",
+    "claims",
 )
 DOC = REPO / "docs" / "PERFORMANCE.md"
 FINDINGS_START = "<!-- findings -->"
