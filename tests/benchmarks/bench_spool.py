@@ -2,14 +2,16 @@
 accepted every job.
 
 Three ways, in one run, on the same labels and queue:
-- `PrintQueue` (the program): one hidden view, `QWebEngineView.print` at 203 dpi;
+- `PrintQueue` (the program): each label rendered ahead to a vector PDF on one of two
+  hidden pages, checked off the GUI thread, and handed to the local scheduler as one IPP
+  Print-Job (`app.printing.ipp_submit`); the printer's driver rasterises it at 203 dpi;
 - a naive loop: a plain `QWebEngineView`, a new `QPrinter` per label, print and wait;
-- `printToPdf` → `lp`: `LabelRenderer`'s PDF handed to CUPS as it is (no rasterising), to
-  show what sending the vector PDF straight to the spooler would give.
+- `printToPdf` → `lp`: `LabelRenderer`'s PDF handed to an `lp` process per label, one
+  after another (no rendering ahead, no IPP).
 
-A job counts as accepted when Qt's print call has returned (Qt's CUPS engine submits the
-job before it reports back); every run is then checked against `lpstat`: CUPS must list
-exactly that many new jobs.
+A job counts as accepted when CUPS answered for it (the program, `lp`) or Qt's print call
+has returned (Qt's CUPS engine submits the job before it reports back); every run is then
+checked against `lpstat`: CUPS must list exactly that many new jobs.
 """
 
 from __future__ import annotations
@@ -202,7 +204,8 @@ def run(quick: bool) -> list[Row]:
             checked_rate >= 20,
             f"the same PrintQueue and labels, each verified before it is spooled (pdfium "
             f"raster at {DPI} dpi, zxing-cpp read of the waybill id; on the background runner's "
-            f"threads as soon as a label is rendered, while the next renders); CPU per label "
+            f"threads as soon as a label is rendered, while the next renders); the PDF verified "
+            f"is the PDF spooled; CPU per label "
             f"(this process tree) {checked_cpu:.0f} ms with, {cpu:.0f} ms without; load "
             f"average {_load()}",
         ),
@@ -229,9 +232,9 @@ def run(quick: bool) -> list[Row]:
             times(direct_rate / rate),
             "—",
             None,
-            "LabelRenderer's vector PDF handed to `lp` per label: what skipping the "
-            f"{DPI} dpi rasterising of QWebEngineView.print would give; {direct_cpu:.0f} ms "
-            "CPU per label including the `lp` process (see findings)",
+            "LabelRenderer's vector PDF handed to an `lp` process per label, one label after "
+            f"another: {direct_cpu:.0f} ms CPU per label including the `lp` process; PrintQueue "
+            f"{cpu:.0f} ms (rendering ahead, one IPP Print-Job a label)",
         ),
     ]
 

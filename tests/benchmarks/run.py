@@ -29,6 +29,7 @@ BENCHMARKS = (
     "render",
     "verify",
     "spool",
+    "proxy",
     "latency",
     "echo",
     "memory",
