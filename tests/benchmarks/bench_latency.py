@@ -75,7 +75,7 @@ def run(quick: bool) -> list[Row]:
             f"scan → job accepted ({n} scans): p95 with label verification vs without",
             f"p95 {secs(p95_on)}",
             f"verification off: p95 {secs(p95_off)}",
-            f"{ratio:.2f}× (+{(ratio - 1) * 100:.0f} %)",
+            f"{ratio:.2f}× ({(ratio - 1) * 100:+.0f} %)",
             "≤ 1.15×",
             ratio <= 1.15,
             "the two rows above, one after the other in this run (same window set-up, "

@@ -242,19 +242,19 @@ def _status_kb(pid: int, field: str) -> int:
 
 
 def tree_cpu_seconds(pid: int) -> float:
-    """CPU seconds (user + system) used so far by the tree, including waited-for children
-    of `pid` (e.g. `lp`): the load-independent cost of work on a busy machine."""
+    """CPU seconds (user + system) used so far by the tree, including the waited-for
+    children of every process in it (`lp`; a renderer process that QtWebEngine's zygote
+    reaped when its page was replaced): the load-independent cost of work on a busy
+    machine. A reaped process is no longer in the tree, so nothing is counted twice."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0
-    for index, p in enumerate(process_tree(pid)):
+    for p in process_tree(pid):
         try:
             stat = Path(f"/proc/{p}/stat").read_text()
         except OSError:
             continue
         fields = stat[stat.rindex(")") + 2 :].split()
-        total += int(fields[11]) + int(fields[12])
-        if index == 0:
-            total += int(fields[13]) + int(fields[14])
+        total += sum(int(f) for f in fields[11:15])
     return total / tick
 
 
