@@ -29,3 +29,12 @@ def test_an_echoed_integer_beyond_64_bits_gets_its_item_error(caller: Caller) ->
     assert answer["errcode"] == 0
     assert items[str(2**70)]["errcode"] == 930561
     assert items["PLAIN-1"]["errcode"] == 0
+
+
+def test_an_order_id_with_a_lone_surrogate_gets_its_item_error(caller: Caller) -> None:
+    request = [{"order_id": "BAD-\ud800", "delivery_id": "SF"}, *orders("PLAIN-1")]
+    answer = caller.batchget(request)
+    items = {item["order_id"]: item for item in answer["order_list"]}
+    assert answer["errcode"] == 0
+    assert items["BAD-\ud800"]["errcode"] == 47001
+    assert items["PLAIN-1"]["errcode"] == 0
