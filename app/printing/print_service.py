@@ -5,8 +5,8 @@ label sinks) and the `PrintQueue`:
 
 1. **claim** — `claim(waybill, ...)` asks the `PrintGuard` (in the window the ledger's
    guard, `app.printing.ledger_guard`) and returns its token, or raises `PrintRefused`
-   (nothing is printed or recorded then); `claim_in_lane` is the same off the caller's
-   thread (see below);
+   (nothing is printed or recorded then); `claims_in_lane` claims several labels off the
+   caller's thread (see below);
 2. **job** — `send(waybill, token, printer=... | pdf_path=...)` builds the job from the
    station's settings (label size, orientation, custom size, dpi, copies, calibration
    offset; `page_setup.job_for`) and the label's own `@page` size, and queues it;
@@ -28,8 +28,9 @@ write has run — so whoever hears `ended` finds the outcome on record, and the 
 never waits on the ledger's disk or server for it. `flush_settles` finishes the writes not
 started yet (closing). Without a lane the guard is told right away, on the caller's thread.
 A guard that `ClaimsOffThread` claims in the same lane (`claims_off_thread`,
-`claim_in_lane`): a label's claim is written after the claims and settles given before
-it, and its token (or refusal) comes back to the GUI thread, which submits the job then.
+`claims_in_lane`: a request's labels in one task, their answers back to the GUI thread
+together): a label's claim is written after the claims and settles given before it, and
+the GUI thread submits its job when the answer is back.
 
 `print_now` is the blocking form for the command line: claim, send and wait for the
 outcome in a local event loop.
@@ -39,7 +40,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -60,7 +61,10 @@ from app.printing.guard import (
 from app.printing.page_setup import job_for
 from app.printing.queue import PrintJob, PrintQueue
 
-__all__ = ["PassThroughGuard", "PrintRefused", "PrintService", "SettleLane"]
+__all__ = ["Claimed", "PassThroughGuard", "PrintRefused", "PrintService", "SettleLane"]
+
+Claimed = tuple[bool, object]
+"""One label's claim answered: (True, token) or (False, why it was refused)."""
 
 log = logging.getLogger(__name__)
 
@@ -173,38 +177,58 @@ class PrintService(QObject):
 
     @property
     def claims_off_thread(self) -> bool:
-        """True when `claim_in_lane` claims in the lane (else claim with `claim`)."""
+        """True when `claims_in_lane` claims in the lane (else claim with `claim`)."""
         return self._lane is not None and isinstance(self._guard, ClaimsOffThread)
 
-    def claim_in_lane(
+    def claims_in_lane(
         self,
-        waybill: Waybill,
+        labels: Sequence[tuple[Waybill, bool]],
         *,
         where: str,
         pdf: bool,
-        reprint: bool,
         source: str,
-        on_done: Callable[[object], None],
+        stop_on: Callable[[Exception], bool],
+        on_done: Callable[[list[Claimed]], None],
         on_error: Callable[[BaseException], None],
-        dropped: threading.Event | None = None,
+        dropped: threading.Event,
     ) -> None:
-        """`claim` in the settle lane: `on_done(token)` or `on_error(PrintRefused | ...)`
-        later, on the GUI thread. Only when `claims_off_thread`. A claim whose `dropped`
-        is set before it starts is not made (it raises `PrintRefused`): a request
-        cancelled, or a window closing, leaves no print on record that never went out."""
+        """`claim` each (waybill, reprint) in the settle lane, one after another in one
+        task; `on_done` gets each label's answer — (True, token) or (False, the exception)
+        — later, on the GUI thread. Only when `claims_off_thread`.
+
+        The first refusal `stop_on` picks (one the caller may want to ask the packer
+        about) is the last answer: the labels after it are not claimed. A claim that
+        starts after `dropped` was set is not made either (a request cancelled, a window
+        closing), so no print is left on record that never went out."""
         guard, lane = self._guard, self._lane
         if lane is None or not isinstance(guard, ClaimsOffThread):
             raise RuntimeError("this print service claims on the caller's thread")
-        write = guard.claim_write(
-            waybill,
-            printer=where,
-            copies=self._settings.copies,
-            target=TARGET_PDF if pdf else TARGET_PRINTER,
-            reprint=reprint,
-            source=source,
-            dropped=dropped,
-        )
-        lane.run(write, on_done=on_done, on_error=on_error)
+        writes = [
+            guard.claim_write(
+                waybill,
+                printer=where,
+                copies=self._settings.copies,
+                target=TARGET_PDF if pdf else TARGET_PRINTER,
+                reprint=reprint,
+                source=source,
+                dropped=dropped,
+            )
+            for waybill, reprint in labels
+        ]
+
+        def claim_all() -> list[Claimed]:
+            answers: list[Claimed] = []
+            for write in writes:
+                try:
+                    answers.append((True, write()))
+                except Exception as exc:
+                    if not dropped.is_set():
+                        answers.append((False, exc))
+                    if stop_on(exc):
+                        dropped.set()  # the rest run only to take back their books
+            return answers
+
+        lane.run(claim_all, on_done=on_done, on_error=on_error)
 
     def job(
         self,

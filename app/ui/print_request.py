@@ -5,13 +5,14 @@ submitted (`app.ui.print_controller` makes the requests and runs them one at a t
 labels go out in the order they were asked for, a scan's after the scan before it):
 
 1. each label is claimed with the print guard, one after another, in order. With a guard
-   on a disk or a server (`PrintService.claims_off_thread`) the claim runs in the
-   background helper's serial lane and the request goes on when its answer is back on the
-   GUI thread — the GUI thread never waits for the ledger; an in-memory guard is asked
-   right here;
+   on a disk or a server (`PrintService.claims_off_thread`) the claims run in the
+   background helper's serial lane, the request's labels in one task, and the request goes
+   on when their answers are back on the GUI thread — the GUI thread never waits for the
+   ledger; an in-memory guard is asked right here;
 2. a refusal the guard retries (`RetriesClaims`: the warehouse ledger is away, the packer
-   chose Retry or the station's own guard) claims the same label again; once the packer
-   declined, the rest of the request is not asked again;
+   chose Retry or the station's own guard) ends the task there and claims the same label
+   and those after it again; once the packer declined, the rest of the request is not
+   asked again;
 3. once every label has its answer, the packer is asked once about the labels printed
    before (`ask_reprint`); those he wants are claimed again as reprints;
 4. the claimed labels are submitted in their order (`submit`), and `finished` is called.
@@ -32,7 +33,7 @@ from PySide6.QtCore import QObject, QTimer
 
 from app.core.model import Waybill
 from app.printing.guard import PrintRefused, RetriesClaims
-from app.printing.print_service import PrintService
+from app.printing.print_service import Claimed, PrintService
 from app.ui.print_report import PrintRequestResult
 from app.ui.print_target import PrintTarget
 
@@ -83,7 +84,7 @@ class PrintRequest:
         self._again = False  # claiming the labels printed before, as reprints
         self._declined_retry = False
         self.started = False
-        self._dropped = threading.Event()  # read by the claim in the lane
+        self._batches: list[threading.Event] = []  # set: claims not started are not made
 
     @property
     def keys(self) -> list[tuple[str, str]]:
@@ -102,7 +103,8 @@ class PrintRequest:
         """Drop the labels not submitted yet (claims already made are settled cancelled,
         claims not started yet are not made)."""
         self.result.cancelled = True
-        self._dropped.set()
+        for dropped in self._batches:
+            dropped.set()
 
     # -- claims ----------------------------------------------------------------------------
 
@@ -113,24 +115,18 @@ class PrintRequest:
         while self._at < len(self._todo):
             if self.cancelled:
                 break  # what was claimed is settled as cancelled below
-            n = self._todo[self._at]
-            waybill = self.chosen[n][0]
-            where, pdf = str(self._target), self._target.pdf_dir is not None
             if self._service.claims_off_thread:
-                self._service.claim_in_lane(
-                    waybill,
+                self._claim_in_lane()
+                return  # `_back` goes on
+            n = self._todo[self._at]
+            where, pdf = str(self._target), self._target.pdf_dir is not None
+            try:
+                token = self._service.claim(
+                    self.chosen[n][0],
                     where=where,
                     pdf=pdf,
                     reprint=self._reprint(n),
                     source=self._source,
-                    on_done=partial(self._later, n, True),
-                    on_error=partial(self._later, n, False),
-                    dropped=self._dropped,
-                )
-                return  # `_back` goes on
-            try:
-                token = self._service.claim(
-                    waybill, where=where, pdf=pdf, reprint=self._reprint(n), source=self._source
                 )
             except Exception as exc:
                 if self._refused(n, exc):
@@ -140,23 +136,42 @@ class PrintRequest:
             self._at += 1
         self._claims_done()
 
-    def _later(self, n: int, ok: bool, value: object) -> None:
+    def _claim_in_lane(self) -> None:
+        """The labels not claimed yet, in one task of the lane; `_back` takes the answers."""
+        dropped = threading.Event()
+        self._batches.append(dropped)
+        retries = isinstance(self._service.guard, RetriesClaims)
+        self._service.claims_in_lane(
+            [(self.chosen[n][0], self._reprint(n)) for n in self._todo[self._at :]],
+            where=str(self._target),
+            pdf=self._target.pdf_dir is not None,
+            source=self._source,
+            # a refusal the guard may retry (asking the packer) ends the task there
+            stop_on=lambda exc: retries and not getattr(exc, "already_printed", True),
+            on_done=self._later,
+            on_error=lambda exc: self._later([(False, exc)]),
+            dropped=dropped,
+        )
+
+    def _later(self, answers: list[Claimed]) -> None:
         # Called in the lane's delivery: go on from the event loop, so a question asked
         # next does not hold the lane (the settles of ending jobs) while it is open.
-        QTimer.singleShot(0, self._context, partial(self._back, n, ok, value))
+        QTimer.singleShot(0, self._context, partial(self._back, answers))
 
-    def _back(self, n: int, ok: bool, value: object) -> None:
-        if self.cancelled and not ok:
-            pass  # not claimed: nothing to say about it
-        elif ok:
-            self._tokens[n] = value
-        elif isinstance(value, Exception) and self._refused(n, value):
-            self._advance()  # the same label again
-            return
-        elif not isinstance(value, Exception):
-            log.error("a print claim failed: %r", value)
-            self.result.refused.append((self.chosen[n][0].ref.key, str(value)))
-        self._at += 1
+    def _back(self, answers: list[Claimed]) -> None:
+        for ok, value in answers:
+            n = self._todo[self._at]
+            if ok:
+                self._tokens[n] = value
+            elif self.cancelled:
+                pass  # not claimed: nothing to say about it
+            elif isinstance(value, Exception):
+                if self._refused(n, value):
+                    break  # the same label again (the task stopped at it)
+            else:
+                log.error("a print claim failed: %r", value)
+                self.result.refused.append((self.chosen[n][0].ref.key, str(value)))
+            self._at += 1
         self._advance()
 
     def _refused(self, n: int, exc: Exception) -> bool:
