@@ -24,6 +24,7 @@ printed.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import partial
 
@@ -80,9 +81,17 @@ class PdfFileRoute:
         self._offload(write, done, crashed)
 
 
+#: How long a printer CUPS has just named is taken to be still there: asking Qt for it
+#: (`resolve_printer`) has CUPS list every queue, ~8 ms of the GUI thread and more of
+#: `cupsd` — per label, in a long run, as much as spooling the label itself.
+PRINTER_KNOWN_S = 2.0
+
+
 class CupsRoute:
     """Spools rendered labels to CUPS, one at a time (see the module docstring): over IPP
-    to `ipp_server` ("host:port" of this machine's scheduler) if given, else with `lp`."""
+    to `ipp_server` ("host:port" of this machine's scheduler) if given, else with `lp`.
+    A printer found is not looked up again for `PRINTER_KNOWN_S` (one removed meanwhile
+    refuses the job, and the next job looks it up again)."""
 
     def __init__(
         self,
@@ -97,6 +106,7 @@ class CupsRoute:
         self._offload = offload
         self._parent = parent
         self._lp: LpSubmitter | IppSubmitter | None = None
+        self._known: dict[str, tuple[str, float]] = {}
 
     @property
     def busy(self) -> bool:
@@ -105,7 +115,13 @@ class CupsRoute:
 
     def printer_for(self, job: PrintJob) -> str:
         """The CUPS name of the job's printer; raises `PrinterNotFound`."""
-        return resolve_printer(job.printer_name).printerName()
+        now = time.monotonic()
+        known = self._known.get(job.printer_name)
+        if known is not None and now - known[1] < PRINTER_KNOWN_S:
+            return known[0]
+        name = resolve_printer(job.printer_name).printerName()
+        self._known[job.printer_name] = (name, now)
+        return name
 
     def deliver(self, job: PrintJob, pdf: bytes, printer: str, done: Done) -> None:
         if self._lp is None:
@@ -122,6 +138,7 @@ class CupsRoute:
             media=media_size(pdf_page_size_mm(pdf), job.page_size),
             dpi=job.dpi,
         )
+        asked_for = job.printer_name
 
         def spooled(result: LpResult) -> None:
             if result.ok:
@@ -131,6 +148,7 @@ class CupsRoute:
             elif result.uncertain:
                 done(PrintResult(OutcomeKind.TIMED_OUT, f"{printer}: {result.message}"))
             else:
+                self._known.pop(asked_for, None)  # look it up again next time
                 detail = f"printing to {printer} failed: {result.message}"
                 done(PrintResult(OutcomeKind.REFUSED, detail))
 

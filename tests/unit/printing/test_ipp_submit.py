@@ -7,15 +7,19 @@ from __future__ import annotations
 import socket
 import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from PySide6.QtWebEngineCore import QWebEngineProfile
 from pytestqt.qtbot import QtBot
 
 from app.core.model import PageSizeMm
+from app.core.print_outcome import OutcomeKind, PrintResult
 from app.printing.cups_backend import LpRequest, LpResult
 from app.printing.ipp_submit import IppSubmitter, local_ipp_server, parse_answer
+from app.printing.queue import PrintJob, PrintQueue
 from app.printing.render import LabelRenderer
-from tests.fixtures.cups import CupsPdfQueue
+from tests.fixtures.cups import CupsPdfQueue, start_cups
 from tests.fixtures.qt import barcode_label_html
 from tests.unit.printing.fake_lp import FakeLp
 
@@ -180,3 +184,41 @@ def test_one_job_at_a_time_and_a_stopped_one_is_in_doubt(qapp: object) -> None:
 
 def _never_runs(work: object, done: object, failed: object) -> None:
     """An offload whose work never comes back (a post still under way)."""
+
+
+@pytest.fixture
+def own_queue() -> Iterator[str]:
+    """A cups-pdf queue of this test's own, which the test removes."""
+    name = "IppGone"
+    start_cups(name, Path("/var/spool/cups-pdf") / name)
+    yield name
+    subprocess.run(["lpadmin", "-x", name], check=False)
+
+
+@pytest.mark.cups
+def test_a_printer_removed_while_known_refuses_then_is_not_found(
+    qtbot: QtBot, label_profile: QWebEngineProfile, own_queue: str
+) -> None:
+    """A long run asks CUPS for its printer once every `PRINTER_KNOWN_S`, not per label: a
+    printer removed meanwhile refuses the next label (nothing printed), and the label
+    after that finds no printer."""
+    queue = PrintQueue(label_profile)
+    ended: dict[int, PrintResult] = {}
+    queue.jobEnded.connect(lambda job_id, result: ended.__setitem__(job_id, result))
+
+    def job(n: int) -> PrintJob:
+        return PrintJob(n, barcode_label_html(f"SF9{n}", 76, 130), PageSizeMm(76, 130), own_queue)
+
+    try:
+        queue.submit(job(1))
+        qtbot.waitUntil(lambda: 1 in ended, timeout=30_000)
+        assert ended[1].kind is OutcomeKind.SPOOLED
+        subprocess.run(["lpadmin", "-x", own_queue], check=True)
+        queue.submit(job(2))
+        qtbot.waitUntil(lambda: 2 in ended, timeout=30_000)
+        queue.submit(job(3))
+        qtbot.waitUntil(lambda: 3 in ended, timeout=30_000)
+    finally:
+        queue.shutdown()
+    assert ended[2].kind in (OutcomeKind.REFUSED, OutcomeKind.NO_PRINTER)
+    assert ended[3].kind is OutcomeKind.NO_PRINTER
