@@ -14,7 +14,6 @@ submitted: the figure is the claims', not the printer's.
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import os
 import sys
@@ -24,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tests.benchmarks.common import Row, emit_rows, not_measured, times
+from tests.benchmarks.common import Row, not_measured, run_main, times
 
 if TYPE_CHECKING:
     from app.printing.queue import PrintQueue
@@ -179,9 +178,7 @@ def run(quick: bool) -> list[Row]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true")
-    emit_rows(run(parser.parse_args().quick))
+    run_main(run)
 
 
 if __name__ == "__main__":

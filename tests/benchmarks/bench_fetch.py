@@ -12,7 +12,6 @@ client, not the sandbox.
 
 from __future__ import annotations
 
-import argparse
 import math
 import statistics
 import time
@@ -21,7 +20,7 @@ from app.core.model import OrderRef
 from app.wechat.client import MAX_BATCH, WeChatClient
 from app.wechat.http import make_session
 from app.wechat.tokens import StableTokenSource, TokenCache
-from tests.benchmarks.common import Row, emit_rows, sandbox_process, secs, times
+from tests.benchmarks.common import Row, run_main, sandbox_process, secs, times
 
 CONCURRENCY = 4
 
@@ -137,9 +136,7 @@ def run(quick: bool) -> list[Row]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true")
-    emit_rows(run(parser.parse_args().quick))
+    run_main(run)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ CUPS every second (`PrinterWatch`), to show the polling costs the scan nothing v
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import time
@@ -24,9 +23,9 @@ from app.printing.cups_status import CupsStatus, find_ipptool
 from app.ui.main_window import MainWindow
 from tests.benchmarks.common import (
     Row,
-    emit_rows,
     not_measured,
     percentile,
+    run_main,
     sandbox_process,
     secs,
 )
@@ -142,9 +141,7 @@ def measure(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true")
-    emit_rows(run(parser.parse_args().quick))
+    run_main(run)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import tempfile
@@ -26,7 +25,7 @@ from app.ui.queue_model import RowState
 from tests.benchmarks.common import (
     Row,
     RssSampler,
-    emit_rows,
+    run_main,
     sandbox_process,
     tree_hwm_mb,
     tree_rss_mb,
@@ -130,9 +129,7 @@ def run(quick: bool) -> list[Row]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true")
-    emit_rows(run(parser.parse_args().quick))
+    run_main(run)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ Missing Chromium is reported, with how to install it, instead of failing the run
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import subprocess
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import QApplication
 from app.core.model import Waybill
 from app.printing.profile import make_label_profile
 from app.printing.render import LabelRenderer
-from tests.benchmarks.common import Row, emit_rows, not_measured, secs, times
+from tests.benchmarks.common import Row, not_measured, run_main, secs, times
 from tests.benchmarks.labels import sandbox_waybills
 
 CHROMIUM_FLAGS = [
@@ -118,9 +117,7 @@ def run(quick: bool) -> list[Row]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true")
-    emit_rows(run(parser.parse_args().quick))
+    run_main(run)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ checked against `lpstat`: CUPS must list exactly that many new jobs.
 
 from __future__ import annotations
 
-import argparse
 import os
 import subprocess
 import sys
@@ -36,7 +35,7 @@ from app.printing.queue import PrintJob, PrintQueue
 from app.printing.render import LabelRenderer, page_layout
 from app.printing.verify import VerifyPolicy
 from app.ui.background import BackgroundRunner
-from tests.benchmarks.common import Row, emit_rows, not_measured, times, tree_cpu_seconds
+from tests.benchmarks.common import Row, not_measured, run_main, times, tree_cpu_seconds
 from tests.benchmarks.cups_queue import bench_queue, discard_jobs, wait_accepted
 from tests.benchmarks.labels import sandbox_waybills
 from tests.benchmarks.qt_wait import wait_for
@@ -240,9 +239,7 @@ def run(quick: bool) -> list[Row]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true")
-    emit_rows(run(parser.parse_args().quick))
+    run_main(run)
 
 
 if __name__ == "__main__":

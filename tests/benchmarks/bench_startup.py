@@ -9,14 +9,13 @@ own start and all imports count. Compared with a bare QApplication showing one e
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import subprocess
 import sys
 import time
 
-from tests.benchmarks.common import REPO, Row, emit_rows, isolated_env, secs
+from tests.benchmarks.common import REPO, Row, isolated_env, run_main, secs
 
 PROBE = "tests.benchmarks.startup_probe"
 
@@ -60,9 +59,7 @@ def run(quick: bool) -> list[Row]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true")
-    emit_rows(run(parser.parse_args().quick))
+    run_main(run)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ In one run, on the same sandbox labels of mixed carriers (rendered once by
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 
@@ -21,7 +20,7 @@ from app.core.model import Waybill
 from app.printing.profile import make_label_profile
 from app.printing.render import LabelRenderer
 from app.printing.verify import VerifyPolicy, verify_label
-from tests.benchmarks.common import Row, emit_rows
+from tests.benchmarks.common import Row, run_main
 from tests.benchmarks.labels import sandbox_waybills
 
 WHOLE_PAGE = VerifyPolicy(quick_look=False)
@@ -103,9 +102,7 @@ def run(quick: bool) -> list[Row]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true")
-    emit_rows(run(parser.parse_args().quick))
+    run_main(run)
 
 
 if __name__ == "__main__":

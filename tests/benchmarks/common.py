@@ -8,6 +8,7 @@ memory figures and crashes of one benchmark never touch another.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -17,7 +18,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -53,6 +54,13 @@ def not_measured(metric: str, why: str, target: str = "") -> Row:
 def emit_rows(rows: list[Row]) -> None:
     """Print the rows for `run.py` (one JSON line)."""
     print(ROWS_MARKER + json.dumps([asdict(r) for r in rows], ensure_ascii=False), flush=True)
+
+
+def run_main(run: Callable[[bool], list[Row]]) -> None:
+    """A benchmark module's `main`: `--quick` for a smoke run, the rows printed for `run.py`."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="small counts: a smoke run")
+    emit_rows(run(parser.parse_args().quick))
 
 
 def parse_rows(stdout: str) -> list[Row] | None:
