@@ -54,6 +54,20 @@ def default_printer_name() -> str | None:
     return name or None
 
 
+@dataclass(frozen=True)
+class PrinterNames:
+    """The printers there are and the system's default one, as seen at one moment."""
+
+    names: tuple[str, ...]
+    default: str | None
+
+
+def printer_names() -> PrinterNames:
+    """Ask the print system now which printers exist (talks to CUPS: never call it on the
+    GUI thread of the window)."""
+    return PrinterNames(tuple(QPrinterInfo.availablePrinterNames()), default_printer_name())
+
+
 def resolve_printer(name: str) -> QPrinterInfo:
     """The printer called exactly `name`; raises `PrinterNotFound` otherwise."""
     if name:

@@ -37,10 +37,10 @@ from app.core.model import Waybill
 from app.core.print_outcome import OutcomeKind, PrintResult
 from app.core.settings import Settings
 from app.printing.ledger_guard import LedgerPrintGuard
-from app.printing.printers import list_printers
 from app.ui.feedback import Feedback
 from app.ui.job_watch import FollowedLabel, JobWatch, Key, Settle
 from app.ui.print_controller import PrintController, PrintRequestResult
+from app.ui.printer_list import PrinterList
 from app.ui.queue_model import OrderQueueModel
 from app.ui.recovery_dialog import add_ready_row
 from app.ui.services import WindowServices
@@ -70,6 +70,9 @@ class JobFollowHost(RowsHost, Protocol):
 
     @property
     def panel(self) -> StationPanel: ...
+
+    @property
+    def printers(self) -> PrinterList: ...
 
     def tell(self, text: str, tone: Feedback = Feedback.INFO) -> None: ...
 
@@ -236,7 +239,8 @@ class StuckLabelsDialog(QDialog):
         self.mark_printed = QPushButton(self.tr("It came out: mark printed"), self)
         self.retry = QPushButton(self.tr("Print again on:"), self)
         self.printers = QComboBox(self)
-        self.printers.addItems([p.name for p in list_printers()])
+        self._fill_printers()  # from the window's list, asked again in the background:
+        window.printers.after_refresh(self._fill_printers)
         for widget in (self.cancel_job, self.mark_printed, self.retry, self.printers):
             row.addWidget(widget)
         layout.addLayout(row)
@@ -264,9 +268,17 @@ class StuckLabelsDialog(QDialog):
             )
         if self._keys:
             self.labels.setCurrentRow(0)
-            current = self._watch.stuck[0].printer
-            if self.printers.findText(current) >= 0:
-                self.printers.setCurrentText(current)
+            self._choose_printer(self._watch.stuck[0].printer)
+
+    def _fill_printers(self) -> None:
+        chosen = self.printers.currentText()
+        self.printers.clear()
+        self.printers.addItems(self._window.printers.names)
+        self._choose_printer(chosen)
+
+    def _choose_printer(self, name: str) -> None:
+        if self.printers.findText(name) >= 0:
+            self.printers.setCurrentText(name)
 
     def _act(self, action: object) -> None:
         row = self.labels.currentRow()

@@ -35,6 +35,7 @@ from app.ui.order_entry import OrderEntry
 from app.ui.paste_dialog import PasteListDialog
 from app.ui.print_commands import PrintCommands
 from app.ui.print_controller import PrintController
+from app.ui.printer_list import PrinterList
 from app.ui.printer_state import connect_printer_state, printer_problem
 from app.ui.printer_watch import PrinterWatch
 from app.ui.prompts import explicit_ask
@@ -65,6 +66,8 @@ class MainWindow(QMainWindow):
         self.fetcher = FetchController(
             self.model, services.runner, services.make_source, self, language=services.language
         )
+        self.printers = PrinterList(services.runner, services.printer_lookup, self)
+        self.printers.start()
         self.printer = PrintController(
             self.model,
             services.print_queue,
@@ -75,6 +78,7 @@ class MainWindow(QMainWindow):
             ask=self.ask,
             confirm_unverified=services.confirm_unverified or self._confirm_unverified,
             language=services.language,
+            printers=self.printers,
         )
         # the ledger's settles: off the GUI thread, in the order the jobs ended
         self.printer.service.set_settle_lane(services.runner.lane())
@@ -368,6 +372,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.printer.drop_claims()  # a claim not made yet is not made now
         self.printer_watch.stop()
+        self.printers.stop()
         if self.job_watch is not None:
             self.job_watch.stop()
         self.scan_catcher.uninstall()

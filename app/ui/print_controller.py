@@ -6,7 +6,9 @@ every print of the window takes (Print, Print all, print on scan). It
 1. finds the target once per request (`app.ui.print_target`) — the configured printer
    (which must exist: a missing printer raises `NoPrinter` and nothing is submitted or
    recorded, never a silent fall-back), else the PDF folder the window was given (demo,
-   tests), else the system's default printer;
+   tests), else the system's default printer. The window hands in its `PrinterList`, so
+   the GUI thread never asks CUPS: see `app.ui.awaiting_printers` (without one, in tests
+   and benchmarks, the printers are asked where the call is made);
 2. asks the `PrintGuard` (`app.printing.guard`) about each label; a label the guard says
    was printed already is only printed again when the packer says so (`ask`), and then as
    a reprint. A ledger's guard is asked off the GUI thread, in the background helper's
@@ -44,11 +46,14 @@ from app.core.settings import Settings
 from app.printing.guard import PrintGuard, SessionPrintGuard
 from app.printing.page_setup import job_title, page_size_for, pdf_file_for
 from app.printing.print_service import PrintService
+from app.printing.printers import printer_names
 from app.printing.queue import PrintQueue
+from app.ui.awaiting_printers import Awaiting, AwaitingPrinters
 from app.ui.job_watch import JobWatch
 from app.ui.print_report import PrintReport, PrintRequestResult
 from app.ui.print_request import PrintRequest
 from app.ui.print_target import NoPrinter, PrintTarget, find_target
+from app.ui.printer_list import PrinterList
 from app.ui.queue_model import Key, OrderQueueModel, RowState
 from app.ui.scan_bar import Feedback
 
@@ -96,8 +101,15 @@ class PrintController(QObject):
         ask: AskFn | None = None,
         confirm_unverified: ConfirmUnverifiedFn | None = None,
         language: str = "en",
+        printers: PrinterList | None = None,
     ) -> None:
         super().__init__(parent)
+        self._printers = printers
+        self._awaiting: AwaitingPrinters | None = None
+        if printers is not None:
+            self._awaiting = AwaitingPrinters(
+                printers, self.target, self._request, self.tell_pending
+            )
         self._confirm_unverified = confirm_unverified
         self._unverified: dict[Key, str] = {}
         self._model = model
@@ -151,12 +163,16 @@ class PrintController(QObject):
     # --- where labels go -------------------------------------------------------------------
 
     def target(self) -> PrintTarget:
-        """Where labels go now (`app.ui.print_target`); raises `NoPrinter` with what to do."""
-        return find_target(self._settings.printer_name, self._pdf_dir)
+        """Where labels go now (`app.ui.print_target`); raises `NoPrinter` with what to do.
 
-    def target_name(self) -> str:
-        """Where labels go: the printer's name or the PDF folder. Raises `NoPrinter`."""
-        return str(self.target())
+        With a `PrinterList`: decided from its snapshot (none yet: `NoPrinter`)."""
+        if self._printers is None:
+            known = printer_names()
+        elif self._printers.snapshot is None:
+            raise NoPrinter(self.tr("The list of printers is not known yet; try again."))
+        else:
+            known = self._printers.snapshot
+        return find_target(self._settings.printer_name, self._pdf_dir, known)
 
     # --- printing --------------------------------------------------------------------------
 
@@ -251,7 +267,7 @@ class PrintController(QObject):
     def drop_claims(self) -> int:
         """Cancel the requests still being claimed (the window closes, or Cancel printing);
         returns how many labels they held."""
-        dropped = 0
+        dropped = self._awaiting.drop() if self._awaiting is not None else 0
         for request in self._requests:
             if not request.cancelled:
                 request.cancel()
@@ -261,7 +277,8 @@ class PrintController(QObject):
     @property
     def claiming(self) -> int:
         """Labels of print requests whose claims have not all come back yet."""
-        return sum(len(request.chosen) for request in self._requests)
+        claiming = sum(len(request.chosen) for request in self._requests)
+        return claiming + (self._awaiting.labels if self._awaiting is not None else 0)
 
     def _print(
         self,
@@ -277,7 +294,23 @@ class PrintController(QObject):
                 then(result)
             return
         # NoPrinter: nothing asked, recorded or submitted
-        target = PrintTarget(printer=printer) if printer else self.target()
+        if printer:
+            target: PrintTarget | None = PrintTarget(printer=printer)
+        elif self._awaiting is None:
+            target = self.target()
+        else:  # None: `_request` goes on once the printers are known
+            target = self._awaiting.target_or_wait(Awaiting(chosen, source, result, then))
+        if target is not None:
+            self._request(chosen, source, result, target, then)
+
+    def _request(
+        self,
+        chosen: list[tuple[Waybill, bool, bool]],
+        source: str,
+        result: PrintRequestResult,
+        target: PrintTarget,
+        then: Callable[[PrintRequestResult], None] | None,
+    ) -> None:
         result.target = str(target)
         request = PrintRequest(
             chosen,
@@ -381,6 +414,8 @@ class PrintController(QObject):
         return self._report.describe(result, explain=explain)
 
     def _being_claimed(self, key: Key) -> bool:
+        if self._awaiting is not None and key in self._awaiting.keys:
+            return True
         return any(key in request.keys for request in self._requests if not request.cancelled)
 
     def _waybill_refusal(self, waybill: Waybill) -> str | None:

@@ -1,7 +1,9 @@
 """Where the window's labels go: the configured printer, else the PDF folder, else the
 system's default printer.
 
-`find_target(printer_name, pdf_dir)` is asked once per print request. A configured printer
+`find_target(printer_name, pdf_dir, printers)` is asked once per print request, with the
+printers there are (`PrinterNames`, a snapshot taken off the GUI thread by
+`app.ui.printer_list`): it decides without asking the print system. A configured printer
 must exist: a missing one raises `NoPrinter` with what to do (and the printers there
 are), never a silent fall-back to another printer.
 """
@@ -13,7 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 
-from app.printing.printers import PrinterNotFound, default_printer_name, resolve_printer
+from app.printing.printers import PrinterNames
 
 
 class NoPrinter(Exception):
@@ -31,29 +33,29 @@ class PrintTarget:
         return str(self.pdf_dir) if self.pdf_dir is not None else self.printer
 
 
-def find_target(printer_name: str, pdf_dir: Path | None) -> PrintTarget:
-    """The configured printer (validated), else the PDF folder, else the default printer.
+def find_target(printer_name: str, pdf_dir: Path | None, printers: PrinterNames) -> PrintTarget:
+    """The configured printer (validated against `printers`), else the PDF folder, else
+    the default printer.
 
     Raises `NoPrinter` with what to do.
     """
     name = printer_name
     if not name and pdf_dir is not None:
         return PrintTarget(pdf_dir=pdf_dir)
-    name = name or default_printer_name() or ""
+    name = name or printers.default or ""
     if not name:
         raise NoPrinter(
             QCoreApplication.translate(
                 "PrintTarget", "No printer is set up. Choose the label printer in Settings."
             )
         )
-    try:
-        return PrintTarget(printer=resolve_printer(name).printerName())
-    except PrinterNotFound as exc:
-        available = ", ".join(exc.available) or QCoreApplication.translate("PrintTarget", "none")
-        raise NoPrinter(
-            QCoreApplication.translate(
-                "PrintTarget",
-                "The printer “{0}” is not available (available: {1}). "
-                "Check that it is switched on, or choose another one in Settings.",
-            ).format(name, available)
-        ) from exc
+    if name in printers.names:
+        return PrintTarget(printer=name)
+    available = ", ".join(printers.names) or QCoreApplication.translate("PrintTarget", "none")
+    raise NoPrinter(
+        QCoreApplication.translate(
+            "PrintTarget",
+            "The printer “{0}” is not available (available: {1}). "
+            "Check that it is switched on, or choose another one in Settings.",
+        ).format(name, available)
+    )

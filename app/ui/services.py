@@ -21,6 +21,7 @@ from app.core.model import Waybill
 from app.core.settings import Settings
 from app.printing.cups_status import CupsStatus
 from app.printing.guard import PrintGuard
+from app.printing.printers import PrinterNames, printer_names
 from app.printing.queue import PrintQueue
 from app.ui.background import BackgroundRunner
 from app.ui.feedback import SoundPlayer
@@ -77,6 +78,8 @@ class WindowServices:
     printer_status: CupsStatus | None = None
     """Reads the printer's state from CUPS for the window; None: the state is not shown."""
     printer_poll_ms: int = 1000
+    printer_lookup: Callable[[], PrinterNames] = printer_names
+    """Lists the printers; the window calls it only in the background helper."""
     """How often the printer's state is read (off the GUI thread)."""
     ask: Callable[[str, str], bool] | None = None
     """Asks the packer yes/no (title, question), e.g. before printing a label again;

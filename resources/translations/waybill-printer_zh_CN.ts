@@ -908,6 +908,10 @@ Move it aside and start a new ledger (the old file is kept, renamed), or quit an
 </context>
 <context>
     <name>PrintController</name>
+    <message>
+        <source>The list of printers is not known yet; try again.</source>
+        <translation>尚未获取到打印机列表，请重试。</translation>
+    </message>
     <message numerus="yes">
         <source>%n label(s) were printed already: {0}.
 

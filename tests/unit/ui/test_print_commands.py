@@ -89,7 +89,7 @@ def test_cancel_printing_is_offered_while_labels_wait(window: MainWindow, qtbot:
     assert set(row_states(window).values()) == {"ready", "cancelled"}
 
 
-def test_the_picker_choice_is_remembered(window: MainWindow) -> None:
+def test_the_picker_choice_is_remembered(window: MainWindow, qtbot: QtBot) -> None:
     picker = window.print_commands.picker
     assert picker.names()[0] == "" and "printed" in picker.combo.itemText(0)
     window.print_commands.choose_printer("NoSuchLabelPrinter")
@@ -97,5 +97,7 @@ def test_the_picker_choice_is_remembered(window: MainWindow) -> None:
     assert window.services.save_settings is not None
     window.table.selectRow(0)
     window.actions_.print_selected.trigger()
+    # decided on a fresh list of printers, asked in the background
+    qtbot.waitUntil(lambda: "is not available" in window.scan_bar.message_text(), timeout=5000)
     assert "NoSuchLabelPrinter" in window.scan_bar.message_text()  # no fall-back to PDF
     assert window.printer.pending == 0

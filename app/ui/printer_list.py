@@ -1,0 +1,93 @@
+"""The printers there are, as the window knows them: a snapshot taken off the GUI thread.
+
+Asking Qt which printers exist (`app.printing.printers.printer_names`) talks to CUPS, so
+the window never does it on the GUI thread. `PrinterList` asks through the window's one
+`BackgroundRunner` when it starts, every `interval_ms`, and whenever `after_refresh` is
+called; `snapshot` is the last answer (None before the first). `after_refresh(fn)` calls
+`fn()` on the GUI thread once an answer asked for after the call is back (also when the
+question failed: `snapshot` then stays what it was), so a print request made before the
+first snapshot, or naming a printer the snapshot does not know, is decided on a fresh
+answer — waiting for it on the event loop, never blocking.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer
+
+from app.printing.printers import PrinterNames, printer_names
+from app.ui.background import BackgroundRunner
+
+log = logging.getLogger(__name__)
+
+DEFAULT_INTERVAL_MS = 5000
+
+Lookup = Callable[[], PrinterNames]
+
+
+class PrinterList(QObject):
+    """The window's snapshot of the printers; see the module docstring."""
+
+    def __init__(
+        self,
+        runner: BackgroundRunner,
+        lookup: Lookup = printer_names,
+        parent: QObject | None = None,
+        *,
+        interval_ms: int = DEFAULT_INTERVAL_MS,
+    ) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._lookup = lookup
+        self._asking = False
+        self._again = False  # asked for while a question was out: ask once more after it
+        self._waiting: list[Callable[[], None]] = []  # for the question after the one out
+        self._next: list[Callable[[], None]] = []  # for the question out now
+        self.snapshot: PrinterNames | None = None
+        self._timer = QTimer(self, interval=interval_ms)
+        self._timer.timeout.connect(self.refresh)
+
+    @property
+    def names(self) -> list[str]:
+        """The printers of the last snapshot (none before the first)."""
+        return list(self.snapshot.names) if self.snapshot is not None else []
+
+    def start(self) -> None:
+        self._timer.start()
+        self.refresh()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def refresh(self) -> None:
+        """Ask again now (or right after the question already out)."""
+        if self._asking:
+            self._again = True
+            return
+        self._asking = True
+        self._next, self._waiting = self._waiting, []
+        self._runner.run(self._lookup, on_done=self._on_answer, on_error=self._on_error)
+
+    def after_refresh(self, fn: Callable[[], None]) -> None:
+        """Call `fn()` once an answer asked for from now on is back."""
+        self._waiting.append(fn)
+        self.refresh()
+
+    def _on_answer(self, names: PrinterNames) -> None:
+        self.snapshot = names
+        self._answered()
+
+    def _on_error(self, exc: BaseException) -> None:
+        log.warning("could not list the printers: %s", exc)
+        self._answered()
+
+    def _answered(self) -> None:
+        self._asking = False
+        done, self._next = self._next, []
+        if self._again or self._waiting:
+            self._again = False
+            self.refresh()
+        for fn in done:
+            fn()
