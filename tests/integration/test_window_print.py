@@ -149,6 +149,8 @@ def test_no_printer_gives_a_clear_message(
     with open_window(sandbox, label_profile, print_queue, None, settings=settings) as window:
         fetched(window, qtbot, "N1")
         window.actions_.print_all.trigger()
+        # decided on a fresh list of printers, asked in the background
+        qtbot.waitUntil(lambda: "NoSuchLabelPrinter" in window.scan_bar.message_text())
         message = window.scan_bar.message_text()
         assert "NoSuchLabelPrinter" in message and "Settings" in message
         assert window.scan_bar.message.property("tone") == "error"

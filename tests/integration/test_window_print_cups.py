@@ -119,12 +119,16 @@ def test_a_printer_that_does_not_exist_prints_nothing_anywhere(
     before = cups_pdf_queue.snapshot()
     window.table.selectRow(0)
     window.actions_.print_selected.trigger()
+    # decided on a fresh list of printers, asked in the background
+    qtbot.waitUntil(lambda: "NoSuchLabelPrinter" in window.scan_bar.message_text())
     message = window.scan_bar.message_text()
     assert "NoSuchLabelPrinter" in message and cups_pdf_queue.name in message
     assert window.scan_bar.message.property("tone") == "error"
     qtbot.waitUntil(window.actions_.print_all.isEnabled)  # (a disabled action does nothing)
     window.scan_bar.show_message("")
     window.actions_.print_all.trigger()
+    # decided on a fresh list of printers, asked in the background
+    qtbot.waitUntil(lambda: "NoSuchLabelPrinter" in window.scan_bar.message_text())
     message = window.scan_bar.message_text()
     assert "NoSuchLabelPrinter" in message and cups_pdf_queue.name in message
     assert window.printer.pending == 0
