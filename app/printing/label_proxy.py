@@ -72,7 +72,6 @@ class LabelProxy:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._allow: dict[int, AllowList] = {}
-        self.refused: list[str] = []
         self._refusals: deque[Refusal] = deque(maxlen=_REMEMBERED_REFUSALS)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -96,8 +95,12 @@ class LabelProxy:
         origin = origin_of(scheme, host, port)
         with self._lock:
             self._refusals.append(Refusal(time.monotonic(), origin, via))
-            if origin not in self.refused:
-                self.refused.append(origin)
+
+    @property
+    def refused(self) -> list[str]:
+        """The origins refused, each once, oldest first (of the refusals remembered)."""
+        with self._lock:
+            return list(dict.fromkeys(refusal.origin for refusal in self._refusals))
 
     def refusals_since(self, since: float) -> list[Refusal]:
         """Every refusal recorded at or after `since` (a `time.monotonic()` reading)."""
