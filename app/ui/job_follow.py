@@ -102,12 +102,12 @@ def connect_job_following(window: JobFollowHost) -> JobWatch | None:
         return None
     if ledger_guard is not None:
         ledger_guard.follows = watch.accepts
-    window.printer.watch = watch
+    window.printer.jobs.watch = watch
     button = window.panel.stuck_button
 
     def ended(label: FollowedLabel, result: PrintResult) -> None:
         message = result.detail if result.ok else result.message(window.services.language)
-        window.printer.end_job(label.key, label.printer, result, message)
+        window.printer.jobs.end(label.key, label.printer, result, message)
         if result.kind is OutcomeKind.STUCK:
             text = QCoreApplication.translate(
                 "JobFollow",
@@ -137,7 +137,7 @@ def follow_left_in_printer(window: RowsHost, records: Sequence[PrintRecord]) -> 
     as printing and their CUPS jobs are followed again — printed once CUPS completes
     them, failed if they are gone; never sent again. The stored labels are read off the
     GUI thread."""
-    watch, guard = window.printer.watch, window.printer.guard
+    watch, guard = window.printer.jobs.watch, window.printer.guard
     if watch is None or not records or not isinstance(guard, LedgerPrintGuard):
         return
     ledger = guard.ledger
@@ -181,7 +181,7 @@ def mark_stuck_printed(window: JobFollowHost, watch: JobWatch, key: Key) -> bool
         QCoreApplication.translate("JobFollow", "checked by the packer"),
         cups_job=label.job_id,
     )
-    window.printer.end_job(key, label.printer, result, result.detail)
+    window.printer.jobs.end(key, label.printer, result, result.detail)
     return True
 
 

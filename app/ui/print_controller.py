@@ -19,8 +19,8 @@ every print of the window takes (Print, Print all, print on scan). It
    claimed counts as printing (`pending`, and it is not asked for twice);
 3. sends each label through the `PrintService` (`app.printing.print_service`), which
    builds the job from the settings, queues it, retries a refused job once and settles
-   it with the guard; each ticket's typed outcome moves its row to printed, or back to
-   ready with the message of its kind.
+   it with the guard; `app.ui.print_jobs` submits the labels and moves each row as its
+   job ends (printed, followed to paper, unverified, or back to ready).
 
 `print_keys` is the row-based front door (checks row states: a cancelled waybill is never
 printed). A label that failed verification (its row `UNVERIFIED`) is printed only when the
@@ -35,21 +35,19 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.core.model import Waybill
-from app.core.print_outcome import OutcomeKind, PrintResult
 from app.core.settings import Settings
 from app.printing.guard import PrintGuard, SessionPrintGuard
-from app.printing.page_setup import job_title, page_size_for, pdf_file_for
+from app.printing.page_setup import job_title
 from app.printing.print_service import PrintService
 from app.printing.printers import printer_names
 from app.printing.queue import PrintQueue
 from app.ui.awaiting_printers import Awaiting, AwaitingPrinters
-from app.ui.job_watch import JobWatch
+from app.ui.print_jobs import PrintJobs
 from app.ui.print_report import PrintReport, PrintRequestResult
 from app.ui.print_request import PrintRequest
 from app.ui.print_target import NoPrinter, PrintTarget, find_target
@@ -62,8 +60,6 @@ __all__ = [
     "NoPrinter",
     "PrintController",
     "PrintRequestResult",
-    "page_size_for",
-    "pdf_file_for",
 ]
 
 log = logging.getLogger(__name__)
@@ -72,13 +68,6 @@ AskFn = Callable[[str, str], bool]
 """Asks the packer a yes/no question: (title, question) → True for yes."""
 ConfirmUnverifiedFn = Callable[[Waybill, str], bool]
 """Shows the packer an unverified label and why; True for "Print anyway"."""
-
-
-@dataclass
-class _Job:
-    key: Key
-    where: str
-    token: object
 
 
 class PrintController(QObject):
@@ -111,30 +100,29 @@ class PrintController(QObject):
                 printers, self.target, self._request, self.tell_pending
             )
         self._confirm_unverified = confirm_unverified
-        self._unverified: dict[Key, str] = {}
         self._model = model
         self._settings = settings
         self._pdf_dir = pdf_dir
         self._guard: PrintGuard = guard if guard is not None else SessionPrintGuard()
         self._service = PrintService(queue, settings, self._guard, self)
         self._ask = ask
-        self._language = language
         self._report = PrintReport(self)
-        self._jobs: dict[int, _Job] = {}
+        self.jobs = PrintJobs(
+            model,
+            self._service,
+            self._report,
+            language=language,
+            ended=self.jobEnded.emit,
+            changed=self.tell_pending,
+        )
+        """The submitted labels until their rows end (`app.ui.print_jobs`)."""
         self._requests: deque[PrintRequest] = deque()
         self._told_pending = 0
-        self.last_output = ""
-        """Where the last label that printed went: a printer's name or a PDF file's path."""
-        self._service.ended.connect(self._on_job_ended)
-        self.watch: JobWatch | None = None
-        """Follows CUPS jobs to paper when set (`app.ui.job_follow`): a spooled row is
-        printed only once CUPS completed its job."""
 
     @property
     def pending(self) -> int:
         """Labels asked for and not yet ended (being claimed, submitted, followed)."""
-        watched = self.watch.pending if self.watch is not None else 0
-        return self.claiming + len(self._jobs) + watched
+        return self.claiming + self.jobs.pending
 
     @property
     def guard(self) -> PrintGuard:
@@ -147,18 +135,14 @@ class PrintController(QObject):
     def set_settings(self, settings: Settings) -> None:
         self._settings = settings
         self._service.set_settings(settings)
-        if self.watch is not None:
-            self.watch.set_stuck_after(settings.stuck_after_s)
+        if self.jobs.watch is not None:
+            self.jobs.watch.set_stuck_after(settings.stuck_after_s)
 
     def set_ask(self, ask: AskFn | None) -> None:
         self._ask = ask
 
     def set_confirm_unverified(self, confirm: ConfirmUnverifiedFn | None) -> None:
         self._confirm_unverified = confirm
-
-    def unverified_reason(self, key: Key) -> str | None:
-        """Why the row's label failed verification (None: it did not)."""
-        return self._unverified.get(key)
 
     # --- where labels go -------------------------------------------------------------------
 
@@ -202,7 +186,7 @@ class PrintController(QObject):
                 if self._forced(row.waybill, source):
                     chosen.append((row.waybill, False, True))
                 else:
-                    why = self._unverified.get(key, "")
+                    why = self.jobs.unverified_reason(key) or ""
                     result.refused.append((key, self._report.not_verified(why)))
                 continue
             reason = self._report.row_refusal(row.state, reprint)
@@ -224,7 +208,7 @@ class PrintController(QObject):
         (never Print all, never a scan)."""
         if source != "selected" or self._confirm_unverified is None:
             return False
-        reason = self._unverified.get(waybill.ref.key, "")
+        reason = self.jobs.unverified_reason(waybill.ref.key) or ""
         return self._confirm_unverified(waybill, reason)
 
     def print_waybills(
@@ -262,7 +246,7 @@ class PrintController(QObject):
         """Drop this window's jobs that have not started, and the labels of requests still
         being claimed; returns how many were dropped."""
         dropped = self.drop_claims()
-        return dropped + sum(self._service.cancel(ticket) for ticket in list(self._jobs))
+        return dropped + self.jobs.cancel()
 
     def drop_claims(self) -> int:
         """Cancel the requests still being claimed (the window closes, or Cancel printing);
@@ -321,7 +305,7 @@ class PrintController(QObject):
             context=self,
             ask_reprint=self._reprint_wanted,
             declined_reason=self.tr("it was printed already"),
-            submit=self._submit,
+            submit=self.jobs.submit,
             finished=self._request_finished,
             then=then,
         )
@@ -352,60 +336,6 @@ class PrintController(QObject):
             "%n label(s) were printed already: {0}.\n\nPrint again?", "", len(ids)
         ).format("; ".join(reasons) if reasons else ", ".join(ids))
         return self._ask is not None and self._ask(self.tr("Print again?"), question)
-
-    def _submit(
-        self, waybill: Waybill, target: PrintTarget, token: object, allow_unverified: bool
-    ) -> int:
-        pdf_path: Path | None = None
-        if target.pdf_dir is not None:
-            target.pdf_dir.mkdir(parents=True, exist_ok=True)
-            pdf_path = pdf_file_for(target.pdf_dir, job_title(waybill))
-        where = str(pdf_path) if pdf_path is not None else target.printer
-        key = waybill.ref.key
-        self._model.mark_printing(key)
-        ticket = self._service.send(
-            waybill,
-            token,
-            printer=target.printer,
-            pdf_path=pdf_path,
-            allow_unverified=allow_unverified,
-        )
-        self._jobs[ticket] = _Job(key, where, token)
-        return ticket
-
-    def _on_job_ended(self, ticket: int, outcome: PrintResult) -> None:
-        job = self._jobs.pop(ticket, None)
-        if job is None:
-            return
-        ok = outcome.ok
-        message = outcome.detail if ok else outcome.message(self._language)
-        if ok and self.watch is not None and self.watch.accepts(outcome):
-            self._model.mark_sent(job.key, job.where)
-            self.watch.follow(job.key, job.token, job.where, outcome)
-            self.tell_pending()
-            return
-        self.end_job(job.key, job.where, outcome, message)
-
-    def end_job(self, key: Key, where: str, outcome: PrintResult, message: str) -> None:
-        """A label's print ended (or, followed to paper, became stuck): its row and the
-        packer's line say so."""
-        ok = outcome.ok
-        job = _Job(key, where, None)
-        if outcome.kind is OutcomeKind.STUCK:  # still followed: it may come out yet
-            self._model.mark_stuck(key, outcome.detail)
-            return
-        if ok:
-            self.last_output = job.where
-            self._unverified.pop(job.key, None)
-            self._model.mark_printed(job.key, job.where)
-        elif outcome.kind is OutcomeKind.UNVERIFIED:
-            self._unverified[job.key] = outcome.detail
-            self._model.mark_unverified(job.key, outcome.detail)
-            message = self.tr("label not verified: {0}").format(outcome.detail)
-        else:
-            self._model.mark_print_failed(job.key, message)
-        self.tell_pending()
-        self.jobEnded.emit(job.key, ok, message)
 
     # --- what to tell the packer -----------------------------------------------------------
 

@@ -99,3 +99,7 @@ class PrintReport(QObject):
 
     def not_verified(self, why: str) -> str:
         return self.tr("its label is not verified: {0}").format(why)
+
+    def label_unverified(self, detail: str) -> str:
+        """A printed label's check failed: the packer's line about its row."""
+        return self.tr("label not verified: {0}").format(detail)

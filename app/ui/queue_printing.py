@@ -84,8 +84,8 @@ class QueuePrinting(QObject):
             if left:
                 text = self.tr("Printing done; %n ready label(s) not printed yet.", "", left)
                 self._tell(text, Feedback.WARNING)
-            elif self._printer.last_output.endswith(".pdf"):
+            elif self._printer.jobs.last_output.endswith(".pdf"):
                 text = self.tr("All labels printed. Last file: {0}")
-                self._tell(text.format(self._printer.last_output), Feedback.OK)
+                self._tell(text.format(self._printer.jobs.last_output), Feedback.OK)
             else:
                 self._tell(self.tr("All labels printed."), Feedback.OK)

@@ -104,7 +104,7 @@ class ScanToPrint(QObject):
             self.scanned(key)
             return True
         if state is RowState.UNVERIFIED:
-            reason = self._printer.unverified_reason(key) or ""
+            reason = self._printer.jobs.unverified_reason(key) or ""
             self._tell(
                 self.tr(
                     "{0}: not printed, its label is not verified ({1}). Select it and press "

@@ -927,10 +927,6 @@ Print again?</source>
         <translation>再次打印？</translation>
     </message>
     <message>
-        <source>label not verified: {0}</source>
-        <translation>面单未通过校验：{0}</translation>
-    </message>
-    <message>
         <source>it was printed already</source>
         <translation>已经打印过</translation>
     </message>
@@ -1073,6 +1069,10 @@ Print again?</source>
     </message>
     <message>
         <source>its label is not verified: {0}</source>
+        <translation>面单未通过校验：{0}</translation>
+    </message>
+    <message>
+        <source>label not verified: {0}</source>
         <translation>面单未通过校验：{0}</translation>
     </message>
 </context>

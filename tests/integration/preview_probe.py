@@ -86,7 +86,7 @@ def main(argv: list[str]) -> int:
         report.update(
             state=row.state.value,
             message=row.message,
-            reason=window.printer.unverified_reason(row.key),
+            reason=window.printer.jobs.unverified_reason(row.key),
         )
     print(json.dumps(report), flush=True)
     window.fetcher.cancel()

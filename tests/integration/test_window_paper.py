@@ -228,7 +228,7 @@ def test_stuck_labels_are_cancelled_printed_elsewhere_or_marked_printed_by_the_p
     orders, ids = fetch(window, qtbot, 3)
     before, other_before = own_queue.snapshot(), other_queue.snapshot()
     window.actions_.print_all.trigger()
-    watch = window.printer.watch
+    watch = window.printer.jobs.watch
     assert watch is not None
     qtbot.waitUntil(lambda: len(watch.stuck) == 3, timeout=60_000)
     qtbot.waitUntil(lambda: outcomes(tmp_path, ids) == [[PrintOutcome.STUCK]] * 3)

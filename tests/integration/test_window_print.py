@@ -195,7 +195,7 @@ def test_all_labels_printed_only_when_no_ready_label_remains(
     assert "1 ready label(s) not printed yet" in message
     window.actions_.print_all.trigger()
     wait_for_printing(window, qtbot)
-    last = window.printer.last_output
+    last = window.printer.jobs.last_output
     assert last.endswith(".pdf") and Path(last).exists() and Path(last).parent == pdf_dir
     assert window.scan_bar.message_text() == f"All labels printed. Last file: {last}"
 

@@ -15,8 +15,9 @@ from app.core.model import OrderRef, PageSizeMm, Waybill, WaybillStatus
 from app.core.print_outcome import PrintResult
 from app.core.settings import Settings
 from app.printing.guard import PrintRefused, SessionPrintGuard
+from app.printing.page_setup import page_size_for
 from app.printing.queue import PrintQueue
-from app.ui.print_controller import NoPrinter, PrintController, page_size_for
+from app.ui.print_controller import NoPrinter, PrintController
 from app.ui.queue_model import OrderQueueModel, RowState
 from tests.fixtures.qt import barcode_label_html, dispose, print_queue_idle, wait_until_quiet
 
