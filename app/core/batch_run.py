@@ -4,11 +4,11 @@
 the label output itself is a `LabelSink` handed in, so Qt stays out of `core`). Every step
 is written to the `Ledger` before and after it happens:
 
-- `queue` records the orders before any network call, `fetch` records the fetch start and
-  stores each answer (label included) as its batch arrives, so a crash loses nothing that
-  was fetched, and an order whose answer never arrived is fetched again by `resume`.
-  `queue_and_fetch` does both, the orders recorded and their fetch started in one
-  transaction (a long `fetch` run, window after window).
+- `queue_and_fetch` records the orders and their fetch start in one transaction before
+  any network call (a long `fetch` run, window after window), then stores each answer
+  (label included) as its batch arrives, so a crash loses nothing that was fetched, and
+  an order whose answer never arrived is fetched again by `resume`. `fetch` does the
+  same for orders the ledger already has (`resume`).
 - `put_out` claims a `pending` print before the label is sent and settles it with the
   sink's `PrintResult` after (and, for a label followed to paper, again when the CUPS job
   ended), through the `LedgerGuard` the command line hands in: the ledger's print guard
@@ -173,10 +173,6 @@ class BatchRun:
     def ledger(self) -> Ledger:
         return self._ledger
 
-    def queue(self, refs: Sequence[OrderRef]) -> list[int]:
-        """Record the orders (one transaction); returns one ledger order id per ref."""
-        return self._ledger.record_queued(refs, session_id=self._session_id)
-
     def queue_and_fetch(
         self,
         source: BatchSource,
@@ -185,8 +181,9 @@ class BatchRun:
         owners: WaybillOwners | None = None,
         close_printable: bool = False,
     ) -> tuple[list[int], list[Waybill]]:
-        """`queue` and `fetch` with the orders recorded as fetching in one transaction
-        (`Ledger.record_fetching`): the ledger order ids and the waybills, one per ref."""
+        """Record the orders as fetching in one transaction (`Ledger.record_fetching`),
+        before any network call, then `fetch` them: the ledger order ids and the
+        waybills, one per ref."""
         rows = self._ledger.record_fetching(refs, session_id=self._session_id)
         if not refs:
             return rows, []

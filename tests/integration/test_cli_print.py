@@ -171,8 +171,8 @@ def test_resume_prints_stored_labels_offline_and_never_an_unknown_one(
     with Ledger(ledger_path(home)) as ledger, client:
         run = BatchRun(ledger, command_line_guard(ledger))
         refs = [OrderRef(order_id, "SF") for order_id in order_ids]
-        rows = run.queue(refs)
-        waybills = [str(w.waybill_id) for w in run.fetch(client, rows, refs)]
+        rows, fetched = run.queue_and_fetch(client, refs)
+        waybills = [str(w.waybill_id) for w in fetched]
         stuck = ledger.begin_print(rows[2], waybill_id=waybills[2], printer=queue, copies=1)
     sandbox.stop()  # stored labels need no network
 

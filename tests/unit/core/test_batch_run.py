@@ -88,8 +88,7 @@ def test_pdf_written_and_recorded_closes_the_order_once(db: Path, tmp_path: Path
     sink = FileSink(tmp_path / "pdf")
     with Ledger(db, clock=clock) as ledger:
         run = _run(ledger)
-        [row] = run.queue([REF])
-        [wb] = run.fetch(_Source([ok_waybill(REF, "W1")]), [row], [REF])
+        [row], [wb] = run.queue_and_fetch(_Source([ok_waybill(REF, "W1")]), [REF])
         result = run.put_out(row, wb, sink)
         assert result.ok and result.pdf_path == str(sink.path(wb))
         assert ledger.search()[0].state is OrderState.DONE
@@ -189,12 +188,11 @@ def test_printed_waybill_is_refused_with_printer_and_time(db: Path, tmp_path: Pa
     sink = FileSink(tmp_path, target="printer")
     with Ledger(db, clock=clock) as ledger:
         run = _run(ledger)
-        [row] = run.queue([REF])
-        [wb] = run.fetch(_Source([ok_waybill(REF, "W1")]), [row], [REF])
+        [row], [wb] = run.queue_and_fetch(_Source([ok_waybill(REF, "W1")]), [REF])
         assert run.put_out(row, wb, sink).ok
-        [row2] = run.queue([REF])  # scanned again: a new ledger order
+        # scanned again: a new ledger order
+        [row2], [wb2] = run.queue_and_fetch(_Source([ok_waybill(REF, "W1")]), [REF])
         assert row2 != row
-        [wb2] = run.fetch(_Source([ok_waybill(REF, "W1")]), [row2], [REF])
         refused = run.put_out(row2, wb2, sink)
         assert refused.errcode == ALREADY_PRINTED
         assert refused.message.startswith("already printed on Bench at ")
@@ -209,8 +207,7 @@ def test_failed_output_keeps_the_order_for_resume(db: Path, tmp_path: Path) -> N
     sink = FileSink(tmp_path, target="printer", fail=True)
     with Ledger(db, clock=clock) as ledger:
         run = _run(ledger)
-        [row] = run.queue([REF])
-        [wb] = run.fetch(_Source([ok_waybill(REF, "W1")]), [row], [REF])
+        [row], [wb] = run.queue_and_fetch(_Source([ok_waybill(REF, "W1")]), [REF])
         result = run.put_out(row, wb, sink)
         assert (result.ok, result.errcode, result.message) == (False, OUTPUT_FAILED, "out of paper")
     with _restart(db, clock) as ledger:
@@ -222,10 +219,11 @@ def test_label_without_waybill_id_is_not_printed(db: Path, tmp_path: Path) -> No
     sink = FileSink(tmp_path)
     with Ledger(db, clock=StepClock()) as ledger:
         run = _run(ledger)
-        [row] = run.queue([REF])
         wb = ok_waybill(REF, "W1")
         no_id = Waybill(REF, wb.status, 0, "ok", None, wb.html, wb.page_size)
-        result = run.put_out(row, no_id, sink)
+        [row], [fetched] = run.queue_and_fetch(_Source([no_id]), [REF])
+        assert fetched.waybill_id is None and fetched.html
+        result = run.put_out(row, fetched, sink)
         assert result.errcode == NO_WAYBILL_ID and sink.outputs == []
         assert ledger.attempts(row) == []
 
@@ -238,11 +236,8 @@ def test_answers_are_stored_as_batches_arrive_and_the_rest_is_recovered(db: Path
     def crash_after_first_batch(on_batch: Callable[[list[ApiItem]], None] | None) -> None:
         raise RuntimeError("killed")
 
-    with Ledger(db, clock=clock) as ledger:
-        run = _run(ledger)
-        rows = run.queue(refs)
-        with pytest.raises(RuntimeError):
-            run.fetch(_Source(first, then=crash_after_first_batch), rows, refs)
+    with Ledger(db, clock=clock) as ledger, pytest.raises(RuntimeError):
+        _run(ledger).queue_and_fetch(_Source(first, then=crash_after_first_batch), refs)
     with _restart(db, clock) as ledger:
         recovery = ledger.recover()
         assert [r.ref for r in recovery.unfetched] == refs[2:]
