@@ -1,4 +1,5 @@
-"""SQL reads the ledger shares: row → record mapping, stored waybills, the history search.
+"""SQL reads the ledger shares: row → record mapping, stored waybills, the history search,
+and "this waybill is on this order" (`waybill_on_order`: the search and the warehouse sync).
 
 Functions take an open connection (inside the caller's transaction) and never write.
 """
@@ -115,6 +116,32 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
+def _contains(column: str) -> str:
+    """`column` contains the parameter (made by `_like`), in any case (both engines)."""
+    return f"lower({column}) LIKE lower(?) ESCAPE '\\'"
+
+
+def _equals(column: str) -> str:
+    return f"{column} = ?"
+
+
+def waybill_on_order(waybill_id: str, *, part: bool = False) -> tuple[str, list[object]]:
+    """A condition on `orders o` and its parameters: the waybill is on the order — the one
+    requested for it, or one fetched or printed on it.
+
+    `part`: the waybill id only contains `waybill_id`, in any case (the History search);
+    else it is exactly `waybill_id` (a print's own waybill, `app.core.ledger_sync`)."""
+    match, value = (_contains, _like(waybill_id)) if part else (_equals, waybill_id)
+    sql = (
+        f"({match('o.waybill_id_requested')}"
+        f" OR EXISTS (SELECT 1 FROM fetches x WHERE x.order_row = o.id"
+        f" AND {match('x.waybill_id')})"
+        f" OR EXISTS (SELECT 1 FROM prints x WHERE x.order_row = o.id"
+        f" AND {match('x.waybill_id')}))"
+    )
+    return sql, [value] * 3
+
+
 _HISTORY_SELECT = f"""
     SELECT o.id, o.updated_at, o.queued_at, o.order_id, o.delivery_id, o.state, o.session_id,
            coalesce(f.waybill_id, lp.waybill_id, o.waybill_id_requested) AS waybill_id,
@@ -147,20 +174,15 @@ def _history_where(
     clauses: list[str] = []
     params: list[object] = []
     if order_id:
-        clauses.append("lower(o.order_id) LIKE lower(?) ESCAPE '\\'")
+        clauses.append(_contains("o.order_id"))
         params.append(_like(order_id))
     if delivery_id:
-        clauses.append("lower(o.delivery_id) LIKE lower(?) ESCAPE '\\'")
+        clauses.append(_contains("o.delivery_id"))
         params.append(_like(delivery_id))
     if waybill_id:
-        clauses.append(
-            "(lower(o.waybill_id_requested) LIKE lower(?) ESCAPE '\\'"
-            " OR EXISTS (SELECT 1 FROM fetches x WHERE x.order_row = o.id"
-            "            AND lower(x.waybill_id) LIKE lower(?) ESCAPE '\\')"
-            " OR EXISTS (SELECT 1 FROM prints x WHERE x.order_row = o.id"
-            "            AND lower(x.waybill_id) LIKE lower(?) ESCAPE '\\'))"
-        )
-        params.extend([_like(waybill_id)] * 3)
+        on_order, waybill_params = waybill_on_order(waybill_id, part=True)
+        clauses.append(on_order)
+        params.extend(waybill_params)
     if since is not None:
         clauses.append("o.updated_at >= ?")
         params.append(since)

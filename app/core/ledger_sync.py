@@ -115,13 +115,11 @@ def _local_print(db: Db, record: PrintRecord) -> LocalPrint | None:
 def order_row_for(db: Db, ref: OrderRef, record: PrintRecord) -> int | None:
     """The warehouse's row of this order with the print's waybill on it, if any: the
     packer session's own (the window's queue row), else the newest."""
+    on_order, params = q.waybill_on_order(record.waybill_id)
     found = db.execute(
-        "SELECT o.id FROM orders o WHERE o.order_id = ? AND o.delivery_id = ?"
-        " AND (o.waybill_id_requested = ?"
-        " OR EXISTS (SELECT 1 FROM fetches f WHERE f.order_row = o.id AND f.waybill_id = ?)"
-        " OR EXISTS (SELECT 1 FROM prints p WHERE p.order_row = o.id AND p.waybill_id = ?))"
+        f"SELECT o.id FROM orders o WHERE o.order_id = ? AND o.delivery_id = ? AND {on_order}"
         " ORDER BY CASE WHEN o.session_id = ? THEN 0 ELSE 1 END, o.id DESC LIMIT 1",
-        (*ref.key, *(record.waybill_id,) * 3, record.packer_session),
+        (*ref.key, *params, record.packer_session),
     ).fetchone()
     return None if found is None else int(found[0])
 
