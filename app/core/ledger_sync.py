@@ -25,16 +25,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from app.core import ledger_queries as q
 from app.core.atomic_file import write_atomically
 from app.core.ledger_db import Db, SqliteDb
 from app.core.ledger_records import PrintRecord
 from app.core.model import OrderRef, Waybill
-
-if TYPE_CHECKING:
-    from app.core.ledger import Ledger
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +57,15 @@ class LocalPrint:
     """The station closed the order (a PDF written, or nothing more to do)."""
 
 
+class TakesPrints(Protocol):
+    """The warehouse ledger as the sync sees it (`app.core.ledger.Ledger`, which uses the
+    SQL below to find the order row: `ledger_sync` does not import it)."""
+
+    def import_print(self, item: LocalPrint) -> str:
+        """Copy one print; "present", "copied" or "elsewhere"."""
+        ...
+
+
 def _mark_file(local: Path) -> Path:
     return local.with_name(local.name + ".synced")
 
@@ -71,7 +77,7 @@ def _synced_up_to(local: Path) -> int:
         return 0
 
 
-def sync_local_prints(local: Path, shared: Ledger) -> SyncReport:
+def sync_local_prints(local: Path, shared: TakesPrints) -> SyncReport:
     """Copy the local file's new prints into `shared` (see the module docstring)."""
     report = SyncReport()
     after = _synced_up_to(local)
