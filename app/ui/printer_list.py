@@ -3,11 +3,13 @@
 Asking Qt which printers exist (`app.printing.printers.printer_names`) talks to CUPS, so
 the window never does it on the GUI thread. `PrinterList` asks through the window's one
 `BackgroundRunner` when it starts, every `interval_ms`, and whenever `after_refresh` is
-called; `snapshot` is the last answer (None before the first). `after_refresh(fn)` calls
-`fn()` on the GUI thread once an answer asked for after the call is back (also when the
-question failed: `snapshot` then stays what it was), so a print request made before the
-first snapshot, or naming a printer the snapshot does not know, is decided on a fresh
-answer — waiting for it on the event loop, never blocking.
+called; `snapshot` is the last answer (None before the first), and `changed` is emitted
+with each answer that differs from the one before. One question is out at a time: a tick
+of the timer while one is out asks nothing more (its answer is the fresh one).
+`after_refresh(fn)` calls `fn()` on the GUI thread once an answer asked for after the
+call is back (also when the question failed: `snapshot` then stays what it was), so a
+print request made before the first snapshot, or naming a printer the snapshot does not
+know, is decided on a fresh answer — waiting for it on the event loop, never blocking.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.printing.printers import PrinterNames, printer_names
 from app.ui.background import BackgroundRunner
@@ -30,6 +32,9 @@ Lookup = Callable[[], PrinterNames]
 class PrinterList(QObject):
     """The window's snapshot of the printers; see the module docstring."""
 
+    changed = Signal(object)
+    """(`PrinterNames`) a snapshot that differs from the one before arrived."""
+
     def __init__(
         self,
         runner: BackgroundRunner,
@@ -42,7 +47,6 @@ class PrinterList(QObject):
         self._runner = runner
         self._lookup = lookup
         self._asking = False
-        self._again = False  # asked for while a question was out: ask once more after it
         self._waiting: list[Callable[[], None]] = []  # for the question after the one out
         self._next: list[Callable[[], None]] = []  # for the question out now
         self.snapshot: PrinterNames | None = None
@@ -61,10 +65,14 @@ class PrinterList(QObject):
     def stop(self) -> None:
         self._timer.stop()
 
+    @property
+    def asking(self) -> bool:
+        """A question is out (its answer not back yet)."""
+        return self._asking
+
     def refresh(self) -> None:
-        """Ask again now (or right after the question already out)."""
+        """Ask now, unless a question is out already: its answer will do."""
         if self._asking:
-            self._again = True
             return
         self._asking = True
         self._next, self._waiting = self._waiting, []
@@ -76,7 +84,9 @@ class PrinterList(QObject):
         self.refresh()
 
     def _on_answer(self, names: PrinterNames) -> None:
-        self.snapshot = names
+        before, self.snapshot = self.snapshot, names
+        if names != before:
+            self.changed.emit(names)
         self._answered()
 
     def _on_error(self, exc: BaseException) -> None:
@@ -86,8 +96,7 @@ class PrinterList(QObject):
     def _answered(self) -> None:
         self._asking = False
         done, self._next = self._next, []
-        if self._again or self._waiting:
-            self._again = False
+        if self._waiting:  # asked for after the question now answered went out
             self.refresh()
         for fn in done:
             fn()
