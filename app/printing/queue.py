@@ -78,7 +78,7 @@ from app.printing.print_job import choose_resolution as choose_resolution
 from app.printing.print_job import route_for as route_for
 from app.printing.printers import PrinterNotFound
 from app.printing.profile import LabelTooLarge
-from app.printing.routes import CupsRoute, PdfFileRoute, RasterRoute
+from app.printing.routes import CupsRoute, PdfFileRoute, RasterRoute, Snapshot
 
 
 class PrintQueue(QObject):
@@ -174,6 +174,12 @@ class PrintQueue(QObject):
     def route(self, job: PrintJob) -> str:
         """How `job` would be printed now: "cups-pdf", "pdf-file" or "qt-raster"."""
         return route_for(job, self._backend, self._lp_path)
+
+    def use_printer_snapshot(self, snapshot: Snapshot | None) -> None:
+        """Check each CUPS job's printer against `snapshot()` (the window's list of
+        printers, taken off the GUI thread) instead of asking CUPS on this thread; None:
+        ask again (`routes.CupsRoute`)."""
+        self._cups.use_snapshot(snapshot)
 
     def new_job_id(self) -> int:
         """A job id no other job of this queue has: callers sharing the queue (two

@@ -48,7 +48,7 @@ from app.printing.offload import Offload, run_inline
 from app.printing.pdf_output import label_pdf_file
 from app.printing.pdf_shift import PdfShiftError, shifted_pdf
 from app.printing.print_job import PrintJob, choose_resolution
-from app.printing.printers import resolve_printer
+from app.printing.printers import PrinterNames, PrinterNotFound, resolve_printer
 from app.printing.profile import LabelPage
 from app.printing.raster_paint import paint_pdf
 from app.printing.render import page_layout
@@ -82,16 +82,23 @@ class PdfFileRoute:
 
 
 #: How long a printer CUPS has just named is taken to be still there: asking Qt for it
-#: (`resolve_printer`) has CUPS list every queue, ~8 ms of the GUI thread and more of
+#: (`resolve_printer`) has CUPS list every queue, ~8 ms of the calling thread and more of
 #: `cupsd` — per label, in a long run, as much as spooling the label itself.
 PRINTER_KNOWN_S = 2.0
+
+Snapshot = Callable[[], PrinterNames | None]
+"""The printers as last seen, taken elsewhere (the window's, in the background); None
+while not known yet."""
 
 
 class CupsRoute:
     """Spools rendered labels to CUPS, one at a time (see the module docstring): over IPP
     to `ipp_server` ("host:port" of this machine's scheduler) if given, else with `lp`.
-    A printer found is not looked up again for `PRINTER_KNOWN_S` (one removed meanwhile
-    refuses the job, and the next job looks it up again)."""
+    With a `Snapshot` (`use_snapshot`: the window's list of printers, taken off the GUI
+    thread) the job's printer is checked against it and CUPS is never asked here; while
+    the snapshot is not known yet, CUPS itself refuses a missing printer. Without one (the
+    command line) a printer found is not looked up again for `PRINTER_KNOWN_S` (one
+    removed meanwhile refuses the job, and the next job looks it up again)."""
 
     def __init__(
         self,
@@ -107,14 +114,21 @@ class CupsRoute:
         self._parent = parent
         self._lp: LpSubmitter | IppSubmitter | None = None
         self._known: dict[str, tuple[str, float]] = {}
+        self._snapshot: Snapshot | None = None
 
     @property
     def busy(self) -> bool:
         """`lp` is running for a job."""
         return self._lp is not None and self._lp.busy
 
+    def use_snapshot(self, snapshot: Snapshot | None) -> None:
+        """Check printers against `snapshot()` from now on (None: ask Qt again)."""
+        self._snapshot = snapshot
+
     def printer_for(self, job: PrintJob) -> str:
         """The CUPS name of the job's printer; raises `PrinterNotFound`."""
+        if self._snapshot is not None:
+            return _in_snapshot(job.printer_name, self._snapshot())
         now = time.monotonic()
         known = self._known.get(job.printer_name)
         if known is not None and now - known[1] < PRINTER_KNOWN_S:
@@ -158,6 +172,14 @@ class CupsRoute:
         """Stop waiting for a running `lp` (its job ends `TIMED_OUT`: it may be in CUPS)."""
         if self._lp is not None:
             self._lp.shutdown()
+
+
+def _in_snapshot(name: str, printers: PrinterNames | None) -> str:
+    if not name:
+        raise PrinterNotFound(name, list(printers.names) if printers else [])
+    if printers is None or name in printers.names:
+        return name  # not known yet: CUPS refuses a printer it does not have
+    raise PrinterNotFound(name, list(printers.names))
 
 
 class RasterRoute:

@@ -68,6 +68,9 @@ class MainWindow(QMainWindow):
         )
         self.printers = PrinterList(services.runner, services.printer_lookup, self)
         self.printers.start()
+        # the queue checks a CUPS job's printer against this list, never asking CUPS here
+        # (after closing: the last one; `snapshot` is a plain attribute)
+        services.print_queue.use_printer_snapshot(lambda: self.printers.snapshot)
         self.printer = PrintController(
             self.model,
             services.print_queue,
