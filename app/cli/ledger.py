@@ -44,7 +44,7 @@ from app.cli.fetch import (
 from app.core.batch_run import BatchRun, LabelSink, describe_print
 from app.core.history_export import format_time
 from app.core.ledger import Ledger
-from app.core.ledger_records import LedgerError, PrintRecord
+from app.core.ledger_records import HistoryFilter, LedgerError, PrintRecord
 from app.core.model import OrderRef, Waybill
 from app.core.paths import AppPaths
 from app.core.secret_registry import SecretRegistry
@@ -211,9 +211,7 @@ def run_history(args: argparse.Namespace, *, out: TextIO, err: TextIO, paths: Ap
         return EXIT_USAGE
     try:
         rows = ledger.search(
-            order_id=args.order,
-            waybill_id=args.waybill,
-            delivery_id=args.delivery,
+            HistoryFilter(order_id=args.order, waybill_id=args.waybill, delivery_id=args.delivery),
             limit=args.limit,
         )
         if args.csv:
@@ -261,7 +259,7 @@ def run_reprint(args: argparse.Namespace, *, out: TextIO, err: TextIO, paths: Ap
         return EXIT_USAGE
     try:
         waybill = ledger.stored_waybill(args.waybill_id)
-        found = ledger.search(waybill_id=args.waybill_id, limit=50)  # newest first
+        found = ledger.search(HistoryFilter(waybill_id=args.waybill_id), limit=50)  # newest first
         rows = [r for r in found if r.waybill_id == args.waybill_id and r.fetch_status == "ok"]
         if waybill is None or not waybill.printable or not rows:
             print(

@@ -47,6 +47,7 @@ from app.core.ledger_labels import UNUSED_LABELS_SQL
 from app.core.ledger_orders import LedgerOrders
 from app.core.ledger_records import (
     AlreadyPrinted,
+    HistoryFilter,
     HistoryRow,
     LedgerError,
     PrintOutcome,
@@ -282,54 +283,17 @@ class Ledger(LedgerOrders):
             return recover_earlier_runs(conn, station=self.station, now=now)
 
     def search(
-        self,
-        order_id: str | None = None,
-        waybill_id: str | None = None,
-        delivery_id: str | None = None,
-        since: float | None = None,
-        until: float | None = None,
-        limit: int = 500,
-        station: str | None = None,
-        offset: int = 0,
+        self, found: HistoryFilter | None = None, *, limit: int = 500, offset: int = 0
     ) -> list[HistoryRow]:
-        """History: orders whose ids contain the given texts, by last activity, newest first
-        (`limit` of them after the newest `offset`: one page).
-
-        `station` keeps the orders with a print attempt at that station.
-        """
+        """History: the orders `found` keeps (None: all), by last activity, newest first
+        (`limit` of them after the newest `offset`: one page)."""
         with self._tx(write=False) as conn:
-            return q.search(
-                conn,
-                order_id=order_id,
-                waybill_id=waybill_id,
-                delivery_id=delivery_id,
-                since=since,
-                until=until,
-                limit=limit,
-                station=station,
-                offset=offset,
-            )
+            return q.search(conn, found or HistoryFilter(), limit=limit, offset=offset)
 
-    def count(
-        self,
-        order_id: str | None = None,
-        waybill_id: str | None = None,
-        delivery_id: str | None = None,
-        since: float | None = None,
-        until: float | None = None,
-        station: str | None = None,
-    ) -> int:
-        """How many orders `search` finds with the same filters, all pages together."""
+    def count(self, found: HistoryFilter | None = None) -> int:
+        """How many orders `search` finds with the same filter, all pages together."""
         with self._tx(write=False) as conn:
-            return q.count(
-                conn,
-                order_id=order_id,
-                waybill_id=waybill_id,
-                delivery_id=delivery_id,
-                since=since,
-                until=until,
-                station=station,
-            )
+            return q.count(conn, found or HistoryFilter())
 
     def stations(self) -> list[str]:
         """Every station with a print on record (for History's station filter)."""

@@ -10,7 +10,13 @@ import json
 from typing import Any
 
 from app.core.ledger_db import Db
-from app.core.ledger_records import HistoryRow, OrderState, PrintOutcome, PrintRecord
+from app.core.ledger_records import (
+    HistoryFilter,
+    HistoryRow,
+    OrderState,
+    PrintOutcome,
+    PrintRecord,
+)
 from app.core.model import Hint, OrderRef, PageSizeMm, Waybill, WaybillStatus
 from app.core.print_outcome import OutcomeKind
 
@@ -161,88 +167,43 @@ _HISTORY_SELECT = f"""
 """
 
 
-def _history_where(
-    *,
-    order_id: str | None,
-    waybill_id: str | None,
-    delivery_id: str | None,
-    since: float | None,
-    until: float | None,
-    station: str | None,
-) -> tuple[str, list[object]]:
+def _history_where(found: HistoryFilter) -> tuple[str, list[object]]:
     """The WHERE clause (and its parameters) of a History search over `orders o`."""
     clauses: list[str] = []
     params: list[object] = []
-    if order_id:
+    if found.order_id:
         clauses.append(_contains("o.order_id"))
-        params.append(_like(order_id))
-    if delivery_id:
+        params.append(_like(found.order_id))
+    if found.delivery_id:
         clauses.append(_contains("o.delivery_id"))
-        params.append(_like(delivery_id))
-    if waybill_id:
-        on_order, waybill_params = waybill_on_order(waybill_id, part=True)
+        params.append(_like(found.delivery_id))
+    if found.waybill_id:
+        on_order, waybill_params = waybill_on_order(found.waybill_id, part=True)
         clauses.append(on_order)
         params.extend(waybill_params)
-    if since is not None:
+    if found.since is not None:
         clauses.append("o.updated_at >= ?")
-        params.append(since)
-    if until is not None:
+        params.append(found.since)
+    if found.until is not None:
         clauses.append("o.updated_at <= ?")
-        params.append(until)
-    if station:
+        params.append(found.until)
+    if found.station:
         clauses.append("EXISTS (SELECT 1 FROM prints x WHERE x.order_row = o.id AND x.station = ?)")
-        params.append(station)
+        params.append(found.station)
     return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params
 
 
-def search(
-    conn: Db,
-    *,
-    order_id: str | None,
-    waybill_id: str | None,
-    delivery_id: str | None,
-    since: float | None,
-    until: float | None,
-    limit: int,
-    station: str | None = None,
-    offset: int = 0,
-) -> list[HistoryRow]:
-    """Orders whose ids contain the given texts, active in [since, until], newest first;
-    `limit` of them after skipping the newest `offset` (a page).
-
-    `station`: only orders with a print attempt at that station (exact name).
-    """
-    where, params = _history_where(
-        order_id=order_id,
-        waybill_id=waybill_id,
-        delivery_id=delivery_id,
-        since=since,
-        until=until,
-        station=station,
-    )
+def search(conn: Db, found: HistoryFilter, *, limit: int, offset: int = 0) -> list[HistoryRow]:
+    """The orders `found` keeps, newest first; `limit` of them after skipping the newest
+    `offset` (a page)."""
+    where, params = _history_where(found)
     sql = f"{_HISTORY_SELECT} {where} ORDER BY o.updated_at DESC, o.id DESC LIMIT ? OFFSET ?"
     return [_history_row(row) for row in conn.execute(sql, (*params, limit, max(0, offset)))]
 
 
-def count(
-    conn: Db,
-    *,
-    order_id: str | None,
-    waybill_id: str | None,
-    delivery_id: str | None,
-    since: float | None,
-    until: float | None,
-    station: str | None = None,
-) -> int:
-    """How many orders `search` would find with these filters and no limit."""
-    where, params = _history_where(
-        order_id=order_id,
-        waybill_id=waybill_id,
-        delivery_id=delivery_id,
-        since=since,
-        until=until,
-        station=station,
-    )
+def count(conn: Db, found: HistoryFilter) -> int:
+    """How many orders `search` would find with this filter and no limit."""
+    where, params = _history_where(found)
     (total,) = conn.execute(f"SELECT count(*) FROM orders o {where}", tuple(params)).fetchone()
     return int(total)
 

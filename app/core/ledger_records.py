@@ -136,6 +136,20 @@ class AlreadyPrinted(LedgerError):
 
 
 @dataclass(frozen=True)
+class HistoryFilter:
+    """Which orders History lists: those whose ids contain the given texts (any case; a
+    waybill id requested, fetched or printed on the order), active in [since, until],
+    with a print attempt at `station` (exact name). None: any."""
+
+    order_id: str | None = None
+    waybill_id: str | None = None
+    delivery_id: str | None = None
+    since: float | None = None
+    until: float | None = None
+    station: str | None = None
+
+
+@dataclass(frozen=True)
 class HistoryRow:
     """One ledger order with its latest fetch and a summary of its prints."""
 

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.ledger import Ledger
-from app.core.ledger_records import HistoryRow, OrderState, PrintRecord
+from app.core.ledger_records import HistoryFilter, HistoryRow, OrderState, PrintRecord
 from app.core.model import Waybill
 from app.core.settings import Settings
 from app.printing.export import ExportLabel, ExportResult, PdfExport
@@ -140,7 +140,7 @@ class HistoryWindow(QDialog):
         """The page shown (0 = the newest `PAGE` matches)."""
         self.total = 0
         """How many orders the last search matched, all pages together."""
-        self._query: dict[str, object] = {}
+        self._query: HistoryFilter | None = None
         for line in (self.order_edit, self.waybill_edit, self.carrier_edit, self.station_edit):
             line.returnPressed.connect(self.search)
 
@@ -191,28 +191,27 @@ class HistoryWindow(QDialog):
         if self.use_dates.isChecked():
             since = _day_start(self.date_from.date())
             until = _day_start(self.date_to.date().addDays(1)) - 0.001
-        self._query = {
-            "order_id": self.order_edit.text().strip() or None,
-            "waybill_id": self.waybill_edit.text().strip() or None,
-            "delivery_id": self.carrier_edit.text().strip() or None,
-            "since": since,
-            "until": until,
-            "station": self.station_edit.text().strip() or None,
-        }
-        self._load(0)
+        self._query = HistoryFilter(
+            order_id=self.order_edit.text().strip() or None,
+            waybill_id=self.waybill_edit.text().strip() or None,
+            delivery_id=self.carrier_edit.text().strip() or None,
+            since=since,
+            until=until,
+            station=self.station_edit.text().strip() or None,
+        )
+        self._load(self._query, 0)
 
     def show_page(self, page: int) -> None:
         """Show page `page` of the last search (counted again: the ledger may have grown)."""
-        if self._query and page >= 0:
-            self._load(page)
+        if self._query is not None and page >= 0:
+            self._load(self._query, page)
 
-    def _load(self, page: int) -> None:
-        query = dict(self._query)
+    def _load(self, query: HistoryFilter, page: int) -> None:
         ledger = self._ledger
 
         def read() -> tuple[int, list[HistoryRow]]:
-            total = ledger.count(**query)  # type: ignore[arg-type]
-            rows = ledger.search(**query, limit=PAGE, offset=page * PAGE)  # type: ignore[arg-type]
+            total = ledger.count(query)
+            rows = ledger.search(query, limit=PAGE, offset=page * PAGE)
             return total, rows
 
         for button in (self.search_button, self.previous_button, self.next_button):

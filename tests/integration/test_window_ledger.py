@@ -18,7 +18,7 @@ from PySide6.QtWebEngineCore import QWebEngineProfile
 from pytestqt.qtbot import QtBot
 
 from app.core.ledger import Ledger
-from app.core.ledger_records import OrderState, PrintOutcome
+from app.core.ledger_records import HistoryFilter, OrderState, PrintOutcome
 from app.core.model import OrderRef
 from app.printing.queue import PrintQueue
 from app.sandbox.server import SandboxServer
@@ -121,7 +121,9 @@ def test_printed_label_is_on_record_and_printing_again_asks_first(
         assert row_states(window) == {order: "printed"}
         ledger = features.session.ledger
         attempts = [
-            a for r in ledger.search(order_id=order) for a in ledger.attempts(r.order_row_id)
+            a
+            for r in ledger.search(HistoryFilter(order_id=order))
+            for a in ledger.attempts(r.order_row_id)
         ]
         assert sorted((a.is_reprint, a.outcome) for a in attempts) == [
             (False, PrintOutcome.SPOOLED),
@@ -158,7 +160,7 @@ def test_scan_to_print_of_a_label_printed_in_an_earlier_run_asks_first(
         qtbot.waitUntil(lambda: len(asker.questions) == 1, timeout=30_000)
         assert window.printer.pending == 0
         assert row_states(window) == {"S1": "ready"}
-        rows = features.session.ledger.search(order_id="S1")
+        rows = features.session.ledger.search(HistoryFilter(order_id="S1"))
         assert len(rows) == 2  # fetched again in this run: a second ledger order
         assert sum(r.attempts for r in rows) == 1
     assert len(list(pdf_dir.iterdir())) == 1

@@ -11,7 +11,7 @@ import pytest
 
 from app.core.history_export import CSV_COLUMNS, export_csv, format_time
 from app.core.ledger import Ledger
-from app.core.ledger_records import OrderState, PrintOutcome
+from app.core.ledger_records import HistoryFilter, OrderState, PrintOutcome
 from app.core.model import OrderRef
 from tests.unit.core.ledger_support import StepClock, error_waybill, ok_waybill
 
@@ -45,11 +45,13 @@ def test_search_matches_substrings_newest_first(ledger: Ledger) -> None:
     b = printed(ledger, OrderRef("2024-BBB-2", "ZTO"), "ZT222")
     c = printed(ledger, OrderRef("2024-AAA-3", "SF"), "SF333")
     assert [r.order_row_id for r in ledger.search()] == [c, b, a]
-    assert [r.order_row_id for r in ledger.search(order_id="aaa")] == [c, a]
-    assert [r.order_row_id for r in ledger.search(waybill_id="222")] == [b]
-    assert [r.order_row_id for r in ledger.search(delivery_id="SF")] == [c, a]
-    assert [r.order_row_id for r in ledger.search(order_id="AAA", waybill_id="111")] == [a]
-    assert ledger.search(order_id="%") == []  # wildcards are literal
+    assert [r.order_row_id for r in ledger.search(HistoryFilter(order_id="aaa"))] == [c, a]
+    assert [r.order_row_id for r in ledger.search(HistoryFilter(waybill_id="222"))] == [b]
+    assert [r.order_row_id for r in ledger.search(HistoryFilter(delivery_id="SF"))] == [c, a]
+    assert [
+        r.order_row_id for r in ledger.search(HistoryFilter(order_id="AAA", waybill_id="111"))
+    ] == [a]
+    assert ledger.search(HistoryFilter(order_id="%")) == []  # wildcards are literal
     assert [r.order_row_id for r in ledger.search(limit=1)] == [c]
 
 
@@ -57,8 +59,8 @@ def test_count_matches_search_without_limit_and_pages_follow_each_other(ledger: 
     rows = ledger.record_queued([OrderRef(f"PG-{n:04d}", "SF") for n in range(1_234)])
     newest_first = list(reversed(rows))
     assert ledger.count() == 1_234
-    assert ledger.count(order_id="PG-00") == 100
-    assert ledger.count(order_id="nothing") == 0
+    assert ledger.count(HistoryFilter(order_id="PG-00")) == 100
+    assert ledger.count(HistoryFilter(order_id="nothing")) == 0
     pages = [ledger.search(limit=500, offset=n * 500) for n in range(3)]
     assert [len(p) for p in pages] == [500, 500, 234]
     assert [r.order_row_id for p in pages for r in p] == newest_first
@@ -70,8 +72,8 @@ def test_search_by_time_uses_last_activity(ledger: Ledger, clock: StepClock) -> 
     clock.advance_days(1)
     middle = clock.now
     new = printed(ledger, OrderRef("NEW", "SF"), "SF2")
-    assert [r.order_row_id for r in ledger.search(since=middle)] == [new]
-    assert [r.order_row_id for r in ledger.search(until=middle)] == [old]
+    assert [r.order_row_id for r in ledger.search(HistoryFilter(since=middle))] == [new]
+    assert [r.order_row_id for r in ledger.search(HistoryFilter(until=middle))] == [old]
     clock.advance_days(1)
     again = ledger.begin_print(old, waybill_id="SF1", printer="P", copies=1, reprint=True)
     ledger.finish_print(again, ok=True)  # a reprint today brings the old order to the top

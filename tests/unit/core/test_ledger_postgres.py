@@ -12,7 +12,13 @@ import psycopg
 import pytest
 
 from app.core.ledger import Ledger
-from app.core.ledger_records import AlreadyPrinted, LedgerError, OrderState, PrintOutcome
+from app.core.ledger_records import (
+    AlreadyPrinted,
+    HistoryFilter,
+    LedgerError,
+    OrderState,
+    PrintOutcome,
+)
 from app.core.ledger_schema import SCHEMA_VERSION
 from app.core.ledger_sync import sync_local_prints
 from app.core.model import OrderRef
@@ -41,7 +47,7 @@ def test_a_new_database_is_migrated_and_records_a_whole_print(pg_url: str) -> No
             "bench-7",
             "s1",
         )
-        (history,) = ledger.search(order_id="O1")
+        (history,) = ledger.search(HistoryFilter(order_id="O1"))
         assert (history.state, history.prints, history.last_station) == (
             OrderState.PRINTED,
             1,
@@ -66,8 +72,8 @@ def test_two_stations_claim_a_waybill_once_and_history_shows_both(pg_url: str) -
         a.finish_print(first, ok=True)
         reprint = b.begin_print(row_b, waybill_id="SF1", printer="P", copies=1, reprint=True)
         b.finish_print(reprint, ok=True)
-        assert [r.order_row_id for r in b.search(station="A")] == [row_a]
-        assert [r.order_row_id for r in a.search(station="B")] == [row_b]
+        assert [r.order_row_id for r in b.search(HistoryFilter(station="A"))] == [row_a]
+        assert [r.order_row_id for r in a.search(HistoryFilter(station="B"))] == [row_b]
         assert sorted(a.stations()) == ["A", "B"]
 
 
@@ -76,10 +82,12 @@ def test_history_counts_and_pages_on_the_server(pg_url: str) -> None:
         rows = ledger.record_queued([OrderRef(f"PG{n:04d}", "SF") for n in range(1_050)])
         newest = fetched(ledger, "PGX", "SF_100%")
         assert ledger.count() == 1_051
-        assert ledger.count(order_id="PG00") == 100
-        assert ledger.count(waybill_id="_100%") == 1  # LIKE wildcards are literal here too
-        assert ledger.count(waybill_id="SF_1") == 1 and ledger.count(waybill_id="SFx1") == 0
-        third = ledger.search(order_id="PG", limit=500, offset=1_000)
+        assert ledger.count(HistoryFilter(order_id="PG00")) == 100
+        # LIKE wildcards are literal here too
+        assert ledger.count(HistoryFilter(waybill_id="_100%")) == 1
+        assert ledger.count(HistoryFilter(waybill_id="SF_1")) == 1
+        assert ledger.count(HistoryFilter(waybill_id="SFx1")) == 0
+        third = ledger.search(HistoryFilter(order_id="PG"), limit=500, offset=1_000)
         assert [r.order_row_id for r in third] == [newest, *reversed(rows)][1_000:]
 
 
@@ -88,9 +96,10 @@ def test_history_search_ignores_case_as_on_sqlite(pg_url: str, tmp_path: Path) -
     for url in (pg_url, str(tmp_path / "ledger.sqlite3")):
         with Ledger(url, station="A") as ledger:
             fetched(ledger, "Ab-7", "SF12")
-            assert [r.order_id for r in ledger.search(order_id="aB-")] == ["Ab-7"], url
-            assert ledger.count(waybill_id="sf1") == 1, url
-            assert ledger.count(waybill_id="sf2") == 0, url
+            found = ledger.search(HistoryFilter(order_id="aB-"))
+            assert [r.order_id for r in found] == ["Ab-7"], url
+            assert ledger.count(HistoryFilter(waybill_id="sf1")) == 1, url
+            assert ledger.count(HistoryFilter(waybill_id="sf2")) == 0, url
 
 
 def test_a_claim_and_its_end_are_one_statement_each(
@@ -167,12 +176,12 @@ def test_a_claim_on_a_missing_order_or_a_taken_waybill_writes_nothing(pg_url: st
         with pytest.raises(LedgerError, match="no ledger order"):
             a.begin_print(9999, waybill_id="SF9", printer="P", copies=1)
         row_a, row_b = fetched(a, "O1", "SF1"), fetched(b, "O2", "SF1")
-        (before,) = b.search(order_id="O2")
+        (before,) = b.search(HistoryFilter(order_id="O2"))
         a.begin_print(row_a, waybill_id="SF1", printer="P", copies=1)
         with pytest.raises(AlreadyPrinted):
             b.begin_print(row_b, waybill_id="SF1", printer="P", copies=1)
         assert b.attempts(row_b) == []
-        (after,) = b.search(order_id="O2")
+        (after,) = b.search(HistoryFilter(order_id="O2"))
         assert after == before
 
 
@@ -282,10 +291,14 @@ def test_prints_made_on_the_local_guard_are_written_to_the_warehouse_once(
         report = sync_local_prints(local, shared)
         assert (report.copied, report.elsewhere) == (2, ["SF2"])
         assert sync_local_prints(local, shared).copied == 0  # once only
-        sf1 = [r for r in shared.search(order_id="O1")]
+        sf1 = [r for r in shared.search(HistoryFilter(order_id="O1"))]
         assert [(r.state, r.last_station, r.prints) for r in sf1] == [(OrderState.PRINTED, "A", 1)]
         assert shared.stored_waybill(sf1[0].order_row_id) == ok_waybill(OrderRef("O1", "SF"), "SF1")
-        sf2 = [p for r in shared.search(order_id="O2") for p in shared.attempts(r.order_row_id)]
+        sf2 = [
+            p
+            for r in shared.search(HistoryFilter(order_id="O2"))
+            for p in shared.attempts(r.order_row_id)
+        ]
         assert sorted((p.station, p.is_reprint) for p in sf2) == [("A", True), ("B", False)]
         assert [p.packer_session for p in sf2 if p.station == "A"] == ["s-local"]
 

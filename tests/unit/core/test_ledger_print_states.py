@@ -15,7 +15,13 @@ import pytest
 from app.core.batch_run import OUTPUT_FAILED, BatchRun
 from app.core.ledger import Ledger
 from app.core.ledger_db import SQLITE
-from app.core.ledger_records import AlreadyPrinted, LedgerError, OrderState, PrintOutcome
+from app.core.ledger_records import (
+    AlreadyPrinted,
+    HistoryFilter,
+    LedgerError,
+    OrderState,
+    PrintOutcome,
+)
 from app.core.ledger_schema import MIGRATIONS, SCHEMA_VERSION
 from app.core.model import OrderRef, Waybill
 from app.core.print_outcome import OutcomeKind, PrintResult
@@ -61,7 +67,7 @@ def test_a_sent_print_becomes_printed_only_on_completion(where: str) -> None:
             41,
         )
         assert not ledger.was_printed("SF1")
-        assert ledger.search(order_id="O1")[0].state is OrderState.FETCHED
+        assert ledger.search(HistoryFilter(order_id="O1"))[0].state is OrderState.FETCHED
         ledger.settle_print(
             print_id, PrintOutcome.PRINTED, message="printed: done", kind=OutcomeKind.PRINTED
         )
@@ -72,7 +78,7 @@ def test_a_sent_print_becomes_printed_only_on_completion(where: str) -> None:
             41,
         )
         assert ledger.was_printed("SF1")
-        assert ledger.search(order_id="O1")[0].state is OrderState.PRINTED
+        assert ledger.search(HistoryFilter(order_id="O1"))[0].state is OrderState.PRINTED
 
 
 def test_a_stuck_print_blocks_a_second_original_and_only_a_cancel_frees_it(where: str) -> None:
@@ -258,7 +264,7 @@ def test_history_and_its_csv_say_a_print_is_stuck_and_why(tmp_path: Path) -> Non
         print_id = sent(ledger, row, "SF6", 60)
         reason = "stuck: printer Bench is stopped (paused): Out of labels"
         ledger.settle_print(print_id, PrintOutcome.STUCK, message=reason, kind=OutcomeKind.STUCK)
-        [history] = ledger.search(order_id="O6")
+        [history] = ledger.search(HistoryFilter(order_id="O6"))
         assert (history.last_outcome, history.last_kind, history.last_message) == (
             PrintOutcome.STUCK,
             OutcomeKind.STUCK,

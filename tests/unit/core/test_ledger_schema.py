@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.core.ledger import Ledger
-from app.core.ledger_records import AlreadyPrinted, LedgerError, PrintOutcome
+from app.core.ledger_records import AlreadyPrinted, HistoryFilter, LedgerError, PrintOutcome
 from app.core.ledger_schema import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
 from app.core.model import OrderRef, PageSizeMm
 from tests.unit.core.ledger_support import StepClock
@@ -65,7 +65,7 @@ def test_a_v1_file_migrates_and_keeps_its_data(tmp_path: Path) -> None:
     build_v1(path)
     with Ledger(path, clock=StepClock()) as ledger:
         assert ledger.migrated_from == 1
-        [old] = ledger.search(order_id="V1-ORDER")
+        [old] = ledger.search(HistoryFilter(order_id="V1-ORDER"))
         assert (old.time, old.waybill_id, old.prints, old.session_id) == (
             1004.0,
             "SF-V1",

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.core.ledger import Ledger
-from app.core.ledger_records import PrintOutcome
+from app.core.ledger_records import HistoryFilter, PrintOutcome
 from app.core.model import OrderRef, Waybill, WaybillStatus
 from app.core.print_outcome import OutcomeKind, PrintResult
 from app.core.print_policy import Claim
@@ -144,7 +144,7 @@ def test_an_order_written_to_a_pdf_file_is_closed(ledger: Ledger) -> None:
     )
     row = guard.rows.get(("G9", "SF"))
     assert row is not None
-    (found,) = ledger.search(order_id="G9")
+    (found,) = ledger.search(HistoryFilter(order_id="G9"))
     assert found.state.value == "done"
     assert ledger.recover().empty
 

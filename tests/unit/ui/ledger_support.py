@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtWebEngineCore import QWebEngineProfile
 
 from app.core.ledger import Ledger
-from app.core.ledger_records import HistoryRow, PrintRecord
+from app.core.ledger_records import HistoryFilter, HistoryRow, PrintRecord
 from app.core.model import OrderRef, PageSizeMm, Waybill, WaybillStatus
 from app.printing.queue import PrintQueue
 from app.sandbox.server import SandboxServer
@@ -72,7 +72,7 @@ def ledger_window(
 
 
 def history_row(ledger: Ledger, order_id: str) -> HistoryRow:
-    (row,) = [r for r in ledger.search(order_id=order_id) if r.order_id == order_id]
+    (row,) = [r for r in ledger.search(HistoryFilter(order_id=order_id)) if r.order_id == order_id]
     return row
 
 

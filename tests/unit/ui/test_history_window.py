@@ -16,7 +16,7 @@ from PySide6.QtWebEngineCore import QWebEngineProfile
 from pytestqt.qtbot import QtBot
 
 from app.core.ledger import Ledger
-from app.core.ledger_records import HistoryRow
+from app.core.ledger_records import HistoryFilter, HistoryRow
 from app.core.model import OrderRef
 from app.printing.queue import PrintQueue
 from app.sandbox.server import SandboxServer
@@ -120,7 +120,7 @@ def test_reprint_and_pdf_export_use_the_stored_label(
     qtbot.waitUntil(lambda: window.printer.pending == 0, timeout=30_000)
     assert (tmp_path / "pdf" / "SF0000000000001.pdf").is_file()
     ledger = features.session.ledger
-    (row,) = ledger.search(order_id="A1")
+    (row,) = ledger.search(HistoryFilter(order_id="A1"))
     attempts = ledger.attempts(row.order_row_id)
     assert len(attempts) == 3 and attempts[-1].target == "pdf" and attempts[-1].succeeded
     assert window.model.rowCount() == 0  # the queue is left alone
