@@ -6,7 +6,7 @@ print goes through `resolve_printer`, which refuses a name that is not there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6.QtPrintSupport import QPrinterInfo
 
@@ -60,12 +60,29 @@ class PrinterNames:
 
     names: tuple[str, ...]
     default: str | None
+    details: tuple[PrinterDescription, ...] = field(default=())
+    """What the picker shows of each (empty when only the names were asked for)."""
+
+    def described(self) -> list[PrinterDescription]:
+        """Each printer's description: `details`, else one made of its name."""
+        if self.details:
+            return list(self.details)
+        return [
+            PrinterDescription(name, name == self.default, "", "", "", False) for name in self.names
+        ]
 
 
 def printer_names() -> PrinterNames:
     """Ask the print system now which printers exist (talks to CUPS: never call it on the
     GUI thread of the window)."""
     return PrinterNames(tuple(QPrinterInfo.availablePrinterNames()), default_printer_name())
+
+
+def described_printers() -> PrinterNames:
+    """`printer_names` with each printer's description (slower: every printer is asked)."""
+    described = list_printers()
+    default = next((p.name for p in described if p.is_default), None)
+    return PrinterNames(tuple(p.name for p in described), default, tuple(described))
 
 
 def resolve_printer(name: str) -> QPrinterInfo:

@@ -1,7 +1,8 @@
 """The printers there are, as the window knows them: a snapshot taken off the GUI thread.
 
-Asking Qt which printers exist (`app.printing.printers.printer_names`) talks to CUPS, so
-the window never does it on the GUI thread. `PrinterList` asks through the window's one
+Asking which printers exist talks to CUPS (by default over IPP,
+`app.printing.cups_printers`, which says why not through Qt on a worker thread), so the
+window never does it on the GUI thread. `PrinterList` asks through the window's one
 `BackgroundRunner` when it starts, every `interval_ms`, and whenever `after_refresh` is
 called; `snapshot` is the last answer (None before the first), and `changed` is emitted
 with each answer that differs from the one before. One question is out at a time: a tick
@@ -19,7 +20,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.printing.printers import PrinterNames, printer_names
+from app.printing.cups_printers import lookup_for
+from app.printing.printers import PrinterNames
 from app.ui.background import BackgroundRunner
 
 log = logging.getLogger(__name__)
@@ -38,14 +40,14 @@ class PrinterList(QObject):
     def __init__(
         self,
         runner: BackgroundRunner,
-        lookup: Lookup = printer_names,
+        lookup: Lookup | None = None,
         parent: QObject | None = None,
         *,
         interval_ms: int = DEFAULT_INTERVAL_MS,
     ) -> None:
         super().__init__(parent)
         self._runner = runner
-        self._lookup = lookup
+        self._lookup = lookup if lookup is not None else lookup_for()
         self._asking = False
         self._waiting: list[Callable[[], None]] = []  # for the question after the one out
         self._next: list[Callable[[], None]] = []  # for the question out now

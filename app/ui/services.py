@@ -19,9 +19,10 @@ from app.core.carrier_cache import CarrierCache
 from app.core.engine import WaybillSource
 from app.core.model import Waybill
 from app.core.settings import Settings
+from app.printing.cups_printers import lookup_for
 from app.printing.cups_status import CupsStatus
 from app.printing.guard import PrintGuard
-from app.printing.printers import PrinterNames, printer_names
+from app.printing.printers import PrinterNames
 from app.printing.queue import PrintQueue
 from app.ui.background import BackgroundRunner
 from app.ui.feedback import SoundPlayer
@@ -78,9 +79,10 @@ class WindowServices:
     printer_status: CupsStatus | None = None
     """Reads the printer's state from CUPS for the window; None: the state is not shown."""
     printer_poll_ms: int = 1000
-    printer_lookup: Callable[[], PrinterNames] = printer_names
-    """Lists the printers; the window calls it only in the background helper."""
     """How often the printer's state is read (off the GUI thread)."""
+    printer_lookup: Callable[[], PrinterNames] = field(default_factory=lookup_for)
+    """Lists the printers; the window calls it only in the background helper (default:
+    CUPS asked over IPP, `app.printing.cups_printers`)."""
     ask: Callable[[str, str], bool] | None = None
     """Asks the packer yes/no (title, question), e.g. before printing a label again;
     None: a message box."""

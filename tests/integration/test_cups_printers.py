@@ -1,0 +1,117 @@
+"""The window's list of printers asked of CUPS over IPP (`ipptool`), in the background
+helper, instead of through Qt's printer classes on a worker thread: the same printers Qt
+sees, described, with `lp`'s default; a scheduler that does not answer is an error the
+list survives."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtPrintSupport import QPrinterInfo
+from PySide6.QtWebEngineCore import QWebEngineProfile
+from pytestqt.qtbot import QtBot
+
+from app.printing.cups_printers import CupsPrinters, lookup_for
+from app.printing.cups_status import CupsStatusError, find_ipptool
+from app.printing.printers import PrinterNames
+from app.printing.queue import PrintQueue
+from app.sandbox.server import SandboxServer
+from app.ui.background import BackgroundRunner
+from app.ui.printer_list import PrinterList
+from tests.fixtures.cups import CupsPdfQueue
+from tests.fixtures.qt import dispose
+from tests.unit.ui.support import open_window
+
+pytestmark = pytest.mark.cups
+
+
+@pytest.fixture
+def ipptool() -> str:
+    tool = find_ipptool()
+    assert tool is not None, "CUPS's ipptool (cups-ipp-utils) is a system package here"
+    return tool
+
+
+class Recording:
+    """A lookup handed in: the real one, remembering the thread of each call."""
+
+    def __init__(self, lookup: CupsPrinters) -> None:
+        self.lookup = lookup
+        self.threads: list[threading.Thread] = []
+
+    def __call__(self) -> PrinterNames:
+        self.threads.append(threading.current_thread())
+        return self.lookup()
+
+
+@pytest.fixture
+def runner() -> Iterator[BackgroundRunner]:
+    runner = BackgroundRunner()
+    yield runner
+    runner.shutdown()
+    dispose(runner)
+
+
+def test_the_printers_over_ipp_are_the_ones_qt_sees_described(
+    ipptool: str, cups_pdf_queue: CupsPdfQueue
+) -> None:
+    listed = CupsPrinters(ipptool)()
+    assert cups_pdf_queue.name in listed.names
+    assert sorted(listed.names) == sorted(QPrinterInfo.availablePrinterNames())
+    [ours] = [p for p in listed.described() if p.name == cups_pdf_queue.name]
+    assert "CUPS-PDF" in ours.make_and_model and not ours.is_remote
+    assert listed.default == (QPrinterInfo.defaultPrinterName() or None)
+
+
+def test_the_default_is_lps_own(ipptool: str, cups_pdf_queue: CupsPdfQueue) -> None:
+    listed = CupsPrinters(ipptool, environ={"LPDEST": cups_pdf_queue.name})()
+    assert listed.default == cups_pdf_queue.name
+    [ours] = [p for p in listed.described() if p.is_default]
+    assert ours.name == cups_pdf_queue.name
+    gone = CupsPrinters(ipptool, environ={"PRINTER": "NoSuchLabelPrinter"})()
+    assert gone.default != "NoSuchLabelPrinter"  # only a printer CUPS has
+
+
+def test_a_scheduler_that_does_not_answer_is_an_error(ipptool: str) -> None:
+    with pytest.raises(CupsStatusError, match="could not list the printers"):
+        CupsPrinters(ipptool, server="127.0.0.1:9", timeout_s=2)()
+
+
+def test_the_window_lists_printers_over_ipp_off_the_gui_thread(
+    ipptool: str,
+    cups_pdf_queue: CupsPdfQueue,
+    sandbox: SandboxServer,
+    label_profile: QWebEngineProfile,
+    print_queue: PrintQueue,
+    tmp_path: Path,
+    qtbot: QtBot,
+) -> None:
+    assert isinstance(lookup_for(), CupsPrinters)  # what a window is given by default
+    lookup = Recording(CupsPrinters(ipptool))
+    with open_window(sandbox, label_profile, print_queue, tmp_path, printer_lookup=lookup) as win:
+        qtbot.waitUntil(lambda: win.printers.snapshot is not None, timeout=10_000)
+        assert cups_pdf_queue.name in win.printers.names
+        picker = win.print_commands.picker
+        qtbot.waitUntil(lambda: cups_pdf_queue.name in picker.names(), timeout=5000)
+    assert lookup.threads and threading.main_thread() not in lookup.threads
+
+
+def test_a_failed_question_keeps_the_last_list(
+    ipptool: str, cups_pdf_queue: CupsPdfQueue, runner: BackgroundRunner, qtbot: QtBot
+) -> None:
+    schedulers = [CupsPrinters(ipptool)]  # the last one is asked
+    printers = PrinterList(runner, lambda: schedulers[-1](), interval_ms=3_600_000)
+    try:
+        printers.refresh()
+        qtbot.waitUntil(lambda: printers.snapshot is not None, timeout=10_000)
+        known = printers.snapshot
+        schedulers.append(CupsPrinters(ipptool, server="127.0.0.1:9", timeout_s=1))
+        answered: list[bool] = []
+        printers.after_refresh(lambda: answered.append(True))
+        qtbot.waitUntil(lambda: answered == [True], timeout=10_000)
+        assert printers.snapshot == known and cups_pdf_queue.name in printers.names
+    finally:
+        dispose(printers)
