@@ -29,6 +29,7 @@ from app.ui.actions import make_action
 from app.ui.print_controller import PrintController
 from app.ui.print_preview import open_print_preview
 from app.ui.print_setup import PrinterPicker
+from app.ui.printer_list import PrinterList
 from app.ui.queue_model import OrderQueueModel, RowState
 from app.ui.queue_view import QueueView
 from app.ui.scan_bar import Feedback
@@ -47,6 +48,9 @@ class PrintCommandsHost(Protocol):
 
     @property
     def printer(self) -> PrintController: ...
+
+    @property
+    def printers(self) -> PrinterList: ...
 
     @property
     def model(self) -> OrderQueueModel: ...
@@ -114,7 +118,9 @@ class PrintCommands(QObject):
         self.scan_to_print.setCheckable(True)
         self.scan_to_print.setChecked(window.settings.scan_to_print)
         pdf_dir = window.services.pdf_dir
-        self.picker = PrinterPicker(widget, pdf_folder=str(pdf_dir) if pdf_dir else "")
+        self.picker = PrinterPicker(
+            window.printers, widget, pdf_folder=str(pdf_dir) if pdf_dir else ""
+        )
         self.picker.set_current(window.settings.printer_name)
         self._build()
 

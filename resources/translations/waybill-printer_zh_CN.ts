@@ -1110,6 +1110,10 @@ Print again?</source>
         <translation>PDF 文件（{0}）</translation>
     </message>
     <message>
+        <source>System default</source>
+        <translation>系统默认</translation>
+    </message>
+    <message>
         <source>System default ({0})</source>
         <translation>系统默认（{0}）</translation>
     </message>

@@ -78,18 +78,17 @@ def fetch(window: MainWindow, qtbot: QtBot, text: str) -> list[str]:
     return [row.waybill_id for row in window.model.rows()]
 
 
-def choose_printer(window: MainWindow, name: str) -> None:
+def choose_printer(window: MainWindow, qtbot: QtBot, name: str) -> None:
     picker = window.print_commands.picker
-    picker.refresh()
-    index = picker.combo.findData(name)
-    assert index > 0, picker.names()
-    picker.combo.activated.emit(index)
+    picker.refresh()  # the list comes back from the background helper
+    qtbot.waitUntil(lambda: picker.combo.findData(name) > 0, timeout=10_000)
+    picker.combo.activated.emit(picker.combo.findData(name))
 
 
 def test_the_window_prints_three_sizes_through_cups(
     window: MainWindow, qtbot: QtBot, cups_pdf_queue: CupsPdfQueue, saved: list[Settings]
 ) -> None:
-    choose_printer(window, cups_pdf_queue.name)
+    choose_printer(window, qtbot, cups_pdf_queue.name)
     assert window.settings.printer_name == cups_pdf_queue.name
     assert [s.printer_name for s in saved] == [cups_pdf_queue.name]  # remembered
     ids = fetch(window, qtbot, orders())
