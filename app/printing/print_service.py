@@ -48,7 +48,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import QEventLoop, QObject, Signal
 
 from app.core.model import Waybill
-from app.core.print_outcome import PrintResult
+from app.core.print_outcome import OutcomeKind, PrintResult
 from app.core.settings import Settings
 from app.printing.guard import (
     TARGET_PDF,
@@ -96,6 +96,9 @@ class _Ticket:
     attempts: int = 1
 
 
+_NOT_SENT = "not sent: printing stopped before its claim was back"
+
+
 class SettleLane(Protocol):
     """Runs functions one at a time in the order given, results back on the GUI thread
     (`app.ui.background.SerialLane`)."""
@@ -106,9 +109,10 @@ class SettleLane(Protocol):
         *args: Any,
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
+        on_dropped: Callable[[Any], None] | None = None,
     ) -> None: ...
 
-    def flush(self, timeout: float | None = 30.0) -> int: ...
+    def flush(self, timeout: float | None = 30.0, *, abandon: bool = False) -> int: ...
 
 
 class PrintService(QObject):
@@ -199,8 +203,10 @@ class PrintService(QObject):
         The first refusal `stop_on` picks (one the caller may want to ask the packer
         about) is the last answer: the labels after it are not claimed. A claim that
         starts after `dropped` was set is not made either (a request cancelled, a window
-        closing), so no print is left on record that never went out."""
-        guard, lane = self._guard, self._lane
+        closing), so no print is left on record that never went out; and claims whose
+        answers never reach the GUI thread (the window closed while they were made) are
+        settled `CANCELLED` where the lane is shut down: not printed, never pending."""
+        guard, lane, settle = self._guard, self._lane, self._guard.after_print
         if lane is None or not isinstance(guard, ClaimsOffThread):
             raise RuntimeError("this print service claims on the caller's thread")
         writes = [
@@ -228,7 +234,12 @@ class PrintService(QObject):
                         dropped.set()  # the rest run only to take back their books
             return answers
 
-        lane.run(claim_all, on_done=on_done, on_error=on_error)
+        def never_sent(answers: list[Claimed]) -> None:
+            for ok, token in answers:
+                if ok:
+                    settle(token, PrintResult(OutcomeKind.CANCELLED, _NOT_SENT))
+
+        lane.run(claim_all, on_done=on_done, on_error=on_error, on_dropped=never_sent)
 
     def job(
         self,

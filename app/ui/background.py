@@ -9,7 +9,9 @@ connections). A function that wants to report progress takes a keyword argument
 
 `SerialLane` (from `BackgroundRunner.lane()`) runs its functions one after another in the
 order they were given, still off the GUI thread: for writes whose order matters (a print's
-claim before its settle, settles in the order jobs ended).
+claim before its settle, settles in the order jobs ended). A function whose result must
+not be lost when it is never delivered (the runner shuts down first: the window closed)
+is given `on_dropped`, called with its result on the shutting-down thread instead.
 """
 
 from __future__ import annotations
@@ -74,6 +76,8 @@ class TaskHandle:
     def __init__(self) -> None:
         self._finished = threading.Event()
         self._delivered = False
+        self._value: object = None
+        self._failed = False
 
     @property
     def running(self) -> bool:
@@ -120,9 +124,11 @@ class _Task(QRunnable):
             else:
                 result = self._fn(*self._args)
         except BaseException as exc:
+            self._handle._value, self._handle._failed = exc, True
             self._handle._finished.set()
             self._emit("failed", exc)
         else:
+            self._handle._value = result
             self._handle._finished.set()
             self._emit("done", result)
 
@@ -192,11 +198,12 @@ class BackgroundRunner(QObject):
     def shutdown(self, timeout_ms: int = 30_000) -> bool:
         """Drop queued tasks, wait for the running ones; True if all finished in time.
         What the lanes were given and did not start yet runs here, without callbacks: a
-        lane holds writes that must not be lost."""
+        lane holds writes that must not be lost (`on_dropped` gets what they return, and
+        what a lane's function that ended undelivered returned)."""
         self._pool.clear()
         finished = self._pool.waitForDone(timeout_ms)
         for lane in self._lanes:
-            lane.flush(0)
+            lane.flush(0, abandon=True)
         for relay in list(self._relays):
             relay.dropped = True  # results already queued to the GUI thread are ignored
             if finished:  # a worker still running may yet emit on it: keep it alive
@@ -210,6 +217,7 @@ _Step = tuple[
     tuple[Any, ...],
     Callable[[Any], None] | None,
     Callable[[BaseException], None] | None,
+    Callable[[Any], None] | None,
 ]
 
 
@@ -225,6 +233,7 @@ class SerialLane:
         self._runner = runner
         self._waiting: deque[_Step] = deque()
         self._current: TaskHandle | None = None
+        self._current_dropped: Callable[[Any], None] | None = None
 
     @property
     def pending(self) -> int:
@@ -237,15 +246,17 @@ class SerialLane:
         *args: Any,
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
+        on_dropped: Callable[[Any], None] | None = None,
     ) -> None:
-        """Run ``fn(*args)`` after everything given before; callbacks on the GUI thread."""
-        self._waiting.append((fn, args, on_done, on_error))
+        """Run ``fn(*args)`` after everything given before; callbacks on the GUI thread.
+        `on_dropped(value)` instead of `on_done` when its result is never delivered."""
+        self._waiting.append((fn, args, on_done, on_error, on_dropped))
         self._start_next()
 
     def _start_next(self) -> None:
         if self._current is not None or not self._waiting:
             return
-        fn, args, on_done, on_error = self._waiting.popleft()
+        fn, args, on_done, on_error, on_dropped = self._waiting.popleft()
 
         def done(value: object) -> None:
             self._current = None
@@ -265,19 +276,37 @@ class SerialLane:
             finally:
                 self._start_next()
 
+        self._current_dropped = on_dropped
         self._current = self._runner.run(fn, *args, on_done=done, on_error=failed)
 
-    def flush(self, timeout: float | None = 30.0) -> int:
+    def flush(self, timeout: float | None = 30.0, *, abandon: bool = False) -> int:
         """Wait for the running function, then run the waiting ones here without their
-        callbacks; returns how many ran here."""
-        if self._current is not None:
-            self._current.wait(timeout)
+        callbacks (their `on_dropped` gets what they return); returns how many ran here.
+        `abandon` (the runner shuts down: nothing will be delivered any more): the running
+        function's `on_dropped` gets its result here too, if it ended undelivered."""
+        current = self._current
+        if current is not None:
+            current.wait(timeout)
+            if abandon:
+                self._current = None
+                if not current.running and not current.delivered and not current._failed:
+                    _hand_over(self._current_dropped, current._value)
         ran = 0
         while self._waiting:
-            fn, args, _done, _failed = self._waiting.popleft()
+            fn, args, _done, _failed, on_dropped = self._waiting.popleft()
             try:
-                fn(*args)
+                value = fn(*args)
             except Exception:
                 log.exception("background task failed")
+            else:
+                _hand_over(on_dropped, value)
             ran += 1
         return ran
+
+
+def _hand_over(on_dropped: Callable[[Any], None] | None, value: object) -> None:
+    if on_dropped is not None:
+        try:
+            on_dropped(value)
+        except Exception:
+            log.exception("a dropped background result could not be handled")

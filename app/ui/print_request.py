@@ -155,8 +155,13 @@ class PrintRequest:
 
     def _later(self, answers: list[Claimed]) -> None:
         # Called in the lane's delivery: go on from the event loop, so a question asked
-        # next does not hold the lane (the settles of ending jobs) while it is open.
-        QTimer.singleShot(0, self._context, partial(self._back, answers))
+        # next does not hold the lane (the settles of ending jobs) while it is open. A
+        # request cancelled meanwhile asks nothing: its claims are settled now, before
+        # the event loop may stop (the window closing).
+        if self.cancelled:
+            self._back(answers)
+        else:
+            QTimer.singleShot(0, self._context, partial(self._back, answers))
 
     def _back(self, answers: list[Claimed]) -> None:
         for ok, value in answers:

@@ -23,11 +23,13 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWebEngineCore import QWebEngineProfile
 from pytestqt.qtbot import QtBot
 
+from app.core.ledger import Ledger
 from app.core.ledger_records import PrintOutcome
 from app.printing.ledger_guard import LedgerPrintGuard
 from app.printing.queue import PrintQueue
 from app.sandbox.server import SandboxServer
 from app.ui.queue_model import RowState
+from tests.fixtures.cups import CupsPdfQueue
 from tests.integration.cups_support import fresh_order_id
 from tests.unit.ui.ledger_support import ledger_window, prints_of
 from tests.unit.ui.support import sandbox_settings
@@ -205,3 +207,61 @@ def test_scans_while_the_ledger_is_locked_print_in_the_order_scanned(
         for order in orders:
             (record,) = prints_of(features.session.ledger, order)
             assert record.outcome is PrintOutcome.SPOOLED
+
+
+@pytest.mark.cups
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_claim_running_when_the_window_closes_is_recorded_not_printed(
+    backend: str,
+    sandbox: SandboxServer,
+    label_profile: QWebEngineProfile,
+    print_queue: PrintQueue,
+    cups_pdf_queue: CupsPdfQueue,
+    tmp_path: Path,
+    qtbot: QtBot,
+    request: pytest.FixtureRequest,
+) -> None:
+    """The window closes while a label's claim waits for the ledger in the lane: the
+    claim goes through after the window is gone and its answer never reaches the GUI
+    thread. The print is on record as not printed (failed), never pending — which the
+    next start would call `unknown` and ask the packer about."""
+    path: Path | str = tmp_path / "ledger.sqlite3"
+    if backend == "postgresql":
+        path = str(request.getfixturevalue("pg_url"))
+    order = fresh_order_id()
+    settings = sandbox_settings(sandbox, printer_name=cups_pdf_queue.name)
+    before = cups_pdf_queue.snapshot()
+    with ledger_window(sandbox, label_profile, print_queue, None, path, settings=settings) as (
+        window,
+        _features,
+    ):
+        guard = window.printer.guard
+        assert isinstance(guard, LedgerPrintGuard)
+        spy = ClaimSpy(guard)
+        guard.claim_write = spy.claim_write  # type: ignore[method-assign]
+        window.add_text(order)
+        window.fetch()
+        qtbot.waitUntil(lambda: not window.fetcher.running, timeout=30_000)
+        qtbot.waitUntil(window.actions_.print_all.isEnabled, timeout=10_000)
+        qtbot.waitUntil(lambda: window.printers.snapshot is not None, timeout=10_000)
+        lock = SqliteLock(path) if isinstance(path, Path) else PgLock(path)
+        try:
+            window.actions_.print_all.trigger()
+            assert spy.started.wait(10)  # the claim is running, and waits for the lock
+            qtbot.waitUntil(lock.has_waiter, timeout=10_000)
+            window.close()
+        finally:
+            lock.release()
+        # leaving the block shuts the background helper down at once, as the program
+        # does once its window has closed: the claim's answer is never delivered
+    assert spy.finished.is_set()
+    (claimed_on,) = spy.threads
+    assert claimed_on is not threading.main_thread()
+    ledger = Ledger(path)
+    try:
+        (record,) = prints_of(ledger, order)
+        assert record.outcome is PrintOutcome.FAILED, record
+        assert ledger.recover().unknown_prints == ()
+    finally:
+        ledger.close()
+    assert cups_pdf_queue.new_jobs_since(before) == set()  # nothing went to the printer

@@ -144,3 +144,43 @@ def test_a_lane_goes_on_after_an_error_and_flush_runs_the_rest_here(
     assert ran == ["second", "third"]
     qtbot.waitUntil(lambda: len(errors) == 1, timeout=5000)
     assert str(errors[0]) == "disk full"
+
+
+def test_shutdown_hands_a_lanes_undelivered_results_to_on_dropped(qapp: Any) -> None:
+    """The runner shuts down before a lane's results are delivered (the window closed):
+    the function that ran undelivered, and those run at shutdown, give their results to
+    `on_dropped` — on the thread shutting down, in the lane's order; never `on_done`."""
+    runner = BackgroundRunner()
+    lane = runner.lane()
+    release = threading.Event()
+    dropped: list[tuple[object, threading.Thread]] = []
+    done: list[object] = []
+
+    def note(value: object) -> None:
+        dropped.append((value, threading.current_thread()))
+
+    def first() -> str:
+        assert release.wait(5)
+        return "claimed"
+
+    lane.run(first, on_done=done.append, on_dropped=note)
+    lane.run(lambda: "waiting", on_done=done.append, on_dropped=note)
+    lane.run(lambda: "no one asks", on_done=done.append)
+    release.set()  # the first ends while nothing delivers its result
+    assert runner.shutdown()
+    QCoreApplication.processEvents()  # anything still queued is dropped
+    assert dropped == [("claimed", threading.main_thread()), ("waiting", threading.main_thread())]
+    assert done == [] and lane.pending == 0
+    runner.deleteLater()
+
+
+def test_a_delivered_result_is_not_handed_to_on_dropped(
+    runner: BackgroundRunner, qtbot: QtBot
+) -> None:
+    lane = runner.lane()
+    dropped: list[object] = []
+    done: list[object] = []
+    lane.run(lambda: 7, on_done=done.append, on_dropped=dropped.append)
+    qtbot.waitUntil(lambda: done == [7], timeout=5000)
+    runner.shutdown()
+    assert dropped == []
