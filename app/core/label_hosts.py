@@ -15,20 +15,11 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from app.core.loopback import is_loopback
+
 DEFAULT_LABEL_HOSTS = "https://res.wx.qq.com https://mmbiz.qpic.cn"
 _DEFAULT_PORTS = {"https": 443, "http": 80}
 _HOST_RE = re.compile(r"^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
-
-
-def is_loopback(host: str) -> bool:
-    """localhost, 127.0.0.0/8 or ::1."""
-    host = host.strip("[]").lower()
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @dataclass(frozen=True)

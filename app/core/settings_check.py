@@ -8,13 +8,13 @@ languages. The settings dialog shows them; `app.core.settings_store` drops bad s
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from app.core.label_hosts import parse_allow_list
+from app.core.loopback import is_loopback
 from app.core.model import Hint
 from app.core.setting_info import TokenMode
 from app.core.settings import SettingField, Settings, setting_fields
@@ -32,15 +32,6 @@ _APPID_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _CARRIER_RE = re.compile(r"^[A-Za-z0-9_]{1,32}$")
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _check_api_base(url: str) -> Hint | None:
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -48,7 +39,7 @@ def _check_api_base(url: str) -> Hint | None:
             "Enter a full address such as https://api.weixin.qq.com.",
             "请输入完整地址，例如 https://api.weixin.qq.com。",
         )
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
         return Hint(
             "Plain http is only allowed for this computer (127.0.0.1); use https.",
             "仅本机地址（127.0.0.1）可以使用 http，其他地址请使用 https。",

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import getpass
 import http.client
-import ipaddress
 import os
 import struct
 from collections.abc import Callable
@@ -33,6 +32,7 @@ from functools import partial
 
 from PySide6.QtCore import QObject, QTimer
 
+from app.core.loopback import is_loopback
 from app.printing.cups_backend import LpRequest, LpResult, LpSubmitter
 from app.printing.offload import Offload, run_inline
 
@@ -61,12 +61,8 @@ def local_ipp_server() -> str | None:
         host, port = server.split(":")
     else:
         host, port = server, ""
-    if host != "localhost":
-        try:
-            if not ipaddress.ip_address(host).is_loopback:
-                return None
-        except ValueError:
-            return None
+    if not is_loopback(host):
+        return None
     return f"[{host}]:{port or 631}" if ":" in host else f"{host}:{port or 631}"
 
 

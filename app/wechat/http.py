@@ -16,7 +16,6 @@ http to any other host — every call carries an AppSecret or a token.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import re
 import time
@@ -27,6 +26,7 @@ from urllib.parse import urlsplit
 import requests
 from urllib3.util.retry import Retry
 
+from app.core.loopback import is_loopback
 from app.wechat.answer import MAX_ANSWER_BYTES, AnswerProblem, parse_json, read_body
 from app.wechat.deadline import CallDeadline, DeadlineAdapter, DeadlinePassed, DeadlineRetry
 from app.wechat.errors import (
@@ -47,7 +47,6 @@ _SECRET_QUERY = re.compile(
 )
 #: A requests timeout: one number, or (connect, read) seconds.
 Timeout = float | tuple[float, float]
-_LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
 # Proxies for a loopback call: none, whatever HTTP_PROXY / ALL_PROXY say.
 _NO_PROXIES: dict[str, str | None] = {"http": None, "https": None, "all": None}
 #: The smallest and largest numbers an answer may hold where this program stores a number.
@@ -128,17 +127,6 @@ def make_session(*, retries: int = 3, backoff: float = 0.5, pool_size: int = 8) 
     return session
 
 
-def is_loopback_host(host: str) -> bool:
-    """True for `localhost`, 127.0.0.0/8 and ::1."""
-    host = host.strip("[]").lower()
-    if host in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def validate_api_base(url: str) -> str:
     """The API base normalised (lower-case scheme and host, no trailing slash).
 
@@ -164,7 +152,7 @@ def validate_api_base(url: str) -> str:
         raise ValueError(
             f"API address {redact_url(text)!r} must not contain a query (?...) or fragment (#...)"
         )
-    if scheme == "http" and not is_loopback_host(host):
+    if scheme == "http" and not is_loopback(host):
         raise ValueError(
             f"API address {text!r} uses plain http: only https is allowed, except for this "
             "computer's own sandbox (localhost, 127.0.0.1, ::1)"
@@ -216,7 +204,7 @@ def check_transport(url: str) -> bool:
     a plain-http URL that leaves the computer is refused before anything is sent.
     """
     parts = urlsplit(url)
-    loopback = is_loopback_host(parts.hostname or "")
+    loopback = is_loopback(parts.hostname or "")
     if parts.scheme.lower() != "https" and not loopback:
         raise ConfigError.missing(
             f"Refused to send credentials over plain http to {parts.hostname or '?'}: "
