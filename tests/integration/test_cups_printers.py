@@ -58,9 +58,12 @@ def runner() -> Iterator[BackgroundRunner]:
 def test_the_printers_over_ipp_are_the_ones_qt_sees_described(
     ipptool: str, cups_pdf_queue: CupsPdfQueue
 ) -> None:
+    qt_before = sorted(QPrinterInfo.availablePrinterNames())
     listed = CupsPrinters(ipptool)()
+    qt_after = sorted(QPrinterInfo.availablePrinterNames())
     assert cups_pdf_queue.name in listed.names
-    assert sorted(listed.names) == sorted(QPrinterInfo.availablePrinterNames())
+    # the same list (a queue another run adds meanwhile is in one of Qt's two)
+    assert sorted(listed.names) in (qt_before, qt_after)
     [ours] = [p for p in listed.described() if p.name == cups_pdf_queue.name]
     assert "CUPS-PDF" in ours.make_and_model and not ours.is_remote
     assert listed.default == (QPrinterInfo.defaultPrinterName() or None)
