@@ -16,12 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.core.model import Waybill
 from app.ui.print_report import PrintRequestResult
+from app.ui.print_request import Chosen
 from app.ui.print_target import NoPrinter, PrintTarget
 from app.ui.printer_list import PrinterList
 
-Chosen = list[tuple[Waybill, bool, bool]]
 Then = Callable[[PrintRequestResult], None] | None
 
 
@@ -29,7 +28,7 @@ Then = Callable[[PrintRequestResult], None] | None
 class Awaiting:
     """A print request waiting for a fresh printer list before its target is found."""
 
-    chosen: Chosen
+    chosen: list[Chosen]
     source: str
     result: PrintRequestResult
     then: Then
@@ -46,7 +45,7 @@ class AwaitingPrinters:
         self,
         printers: PrinterList,
         find: Callable[[], PrintTarget],
-        go: Callable[[Chosen, str, PrintRequestResult, PrintTarget, Then], None],
+        go: Callable[[list[Chosen], str, PrintRequestResult, PrintTarget, Then], None],
         changed: Callable[[], None],
     ) -> None:
         self._printers = printers

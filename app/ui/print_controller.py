@@ -49,7 +49,7 @@ from app.printing.queue import PrintQueue
 from app.ui.awaiting_printers import Awaiting, AwaitingPrinters
 from app.ui.print_jobs import PrintJobs
 from app.ui.print_report import PrintReport, PrintRequestResult
-from app.ui.print_request import PrintRequest
+from app.ui.print_request import Chosen, PrintRequest
 from app.ui.print_target import NoPrinter, PrintTarget, find_target
 from app.ui.printer_list import PrinterList
 from app.ui.queue_model import Key, OrderQueueModel, RowState
@@ -176,7 +176,7 @@ class PrintController(QObject):
         submitted then).
         """
         result = PrintRequestResult()
-        chosen: list[tuple[Waybill, bool, bool]] = []
+        chosen: list[Chosen] = []
         for key in keys:
             position = self._model.row_for_key(key)
             if position is None:
@@ -232,7 +232,7 @@ class PrintController(QObject):
         recorded then).
         """
         result = PrintRequestResult()
-        chosen: list[tuple[Waybill, bool, bool]] = []
+        chosen: list[Chosen] = []
         for waybill in waybills:
             reason = self._waybill_refusal(waybill)
             if reason is not None:
@@ -266,7 +266,7 @@ class PrintController(QObject):
 
     def _print(
         self,
-        chosen: list[tuple[Waybill, bool, bool]],
+        chosen: list[Chosen],
         source: str,
         result: PrintRequestResult,
         printer: str | None = None,
@@ -289,7 +289,7 @@ class PrintController(QObject):
 
     def _request(
         self,
-        chosen: list[tuple[Waybill, bool, bool]],
+        chosen: list[Chosen],
         source: str,
         result: PrintRequestResult,
         target: PrintTarget,
