@@ -210,6 +210,7 @@ class CredentialsFlow(QObject):
         self._runner = runner
         self._env = dict(env)
         self._settings_store = settings_store
+        self._saves = runner.lane()  # settings files written in the order saved
         self._secrets = secrets
         self._language = language
         self._custom_prompts = prompts is not None
@@ -261,19 +262,23 @@ class CredentialsFlow(QObject):
 
         The one save path of the window: the dialog and the window's own changes (the
         printer picker, print on scan) both come here; a failed write is told, not hidden.
+        The file is written in the background helper's lane (the GUI thread never waits on
+        the disk), one save after another; the window's closing finishes what is left.
         """
-        if self._settings_store is not None:
-            try:
-                self._settings_store.save(new)
-            except OSError as exc:
-                log.warning("could not save the settings to %s", self._settings_store.path)
-                self.prompts.inform(
-                    self.tr("Settings not saved"),
-                    self.tr("The settings could not be written to {0}: {1}").format(
-                        self._settings_store.path, exc.strerror or type(exc).__name__
-                    ),
-                )
+        store = self._settings_store
+        if store is not None:
+            self._saves.run(store.save, new, on_error=functools.partial(self._not_saved, store))
         self._slot.settings = new
+
+    def _not_saved(self, store: SettingsStore, exc: BaseException) -> None:
+        log.warning("could not save the settings to %s: %s", store.path, exc)
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else None
+        self.prompts.inform(
+            self.tr("Settings not saved"),
+            self.tr("The settings could not be written to {0}: {1}").format(
+                store.path, reason or type(exc).__name__
+            ),
+        )
 
     def _remember_secret(self, appid: str) -> None:
         if self._secrets is None or not appid:
