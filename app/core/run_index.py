@@ -10,8 +10,9 @@ however long the input is.
 Asking SQLite once per line would cost more than everything else a line needs, so each
 table has a fixed-size Bloom filter in front (`_FirstWins`): a key whose bits are not all
 set is certainly new and is only buffered, to be written with the next few thousand in one
-`executemany`. Only a key the filter may have seen (a repeat, or about one in ten thousand
-new keys at a million lines) is looked up, in the buffer and then on disk.
+`executemany`, in one transaction. Only a key the filter may have seen (a repeat, or about
+one in ten thousand new keys at a million lines) is looked up, in the buffer and then on
+disk.
 """
 
 from __future__ import annotations
@@ -83,8 +84,16 @@ class _FirstWins:
         return None
 
     def flush(self) -> None:
+        """Write the buffered rows in one transaction (the connection is in autocommit
+        mode, where an `executemany` alone would commit every row by itself)."""
         if self._pending:
-            self._db.executemany(self._insert, [(*k, *v) for k, v in self._pending.items()])
+            self._db.execute("BEGIN")
+            try:
+                self._db.executemany(self._insert, [(*k, *v) for k, v in self._pending.items()])
+            except BaseException:
+                self._db.rollback()
+                raise
+            self._db.execute("COMMIT")
             self._pending.clear()
 
 
