@@ -54,9 +54,10 @@ class Db:
     def execute(self, sql: str, params: Sequence[object] = ()) -> Cursor:
         raise NotImplementedError
 
-    def execute_prepared(self, sql: str, params: Sequence[object] = ()) -> Cursor:
-        """`execute` a statement run again and again (a server prepares it once)."""
-        return self.execute(sql, params)
+    def prepared_ids(self, sql: str, params: Sequence[object]) -> list[int]:
+        """Run a statement that is run again and again and returns integers (ids) in its
+        first column; those integers. A server prepares it once per connection."""
+        return [int(row[0]) for row in self.execute(sql, params).fetchall()]
 
     def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
         """Run one statement (no result rows) once per parameter row."""
@@ -169,8 +170,12 @@ class PgDb(Db):
 
     def __init__(self, url: str, *, password: str | None = None, shown: str = "") -> None:
         import psycopg
+        from psycopg import generators
 
         self._psycopg = psycopg
+        self._generators = generators
+        self._prepared: dict[str, bytes] = {}
+        """The hot statements prepared on this connection: SQL → the server's name."""
         self._shown = shown or "the warehouse ledger"
         kwargs: dict[str, Any] = {"connect_timeout": PG_CONNECT_TIMEOUT_S}
         if password is not None:
@@ -190,9 +195,46 @@ class PgDb(Db):
         cursor: Cursor = self._conn.execute(sql.replace("?", "%s"), tuple(params))
         return cursor
 
-    def execute_prepared(self, sql: str, params: Sequence[object] = ()) -> Cursor:
-        cursor: Cursor = self._conn.execute(sql.replace("?", "%s"), tuple(params), prepare=True)
-        return cursor
+    def prepared_ids(self, sql: str, params: Sequence[object]) -> list[int]:
+        """The hot path (a claim, a print's end): the statement goes to the server as a
+        prepared statement of this connection with its parameters as text, straight
+        through psycopg's libpq layer; psycopg's cursor, which adapts any Python value and
+        builds typed rows, costs a station more CPU than the server's work on the claim.
+        Waiting for the answer is psycopg's own (interruptible, the GIL released)."""
+        conn = self._conn
+        encoding = conn.info.encoding
+        values = [_as_text(value, encoding, self._psycopg) for value in params]
+        with conn.lock:
+            try:
+                result = self._run_prepared(sql, values, encoding)
+            except self._psycopg.errors.InvalidSqlStatementName:
+                # psycopg sends DEALLOCATE ALL after a ROLLBACK once it has prepared
+                # statements of its own (a pooler's DISCARD ALL does the same): nothing
+                # ran; prepare again
+                self._prepared.clear()
+                result = self._run_prepared(sql, values, encoding)
+        return [int(result.get_value(row, 0) or b"") for row in range(result.ntuples)]
+
+    def _run_prepared(self, sql: str, values: list[bytes | None], encoding: str) -> Any:
+        conn = self._conn
+        name = self._prepared.get(sql)
+        if name is None:
+            name = f"waybill_{len(self._prepared)}".encode()
+            conn.pgconn.send_prepare(name, _numbered(sql).encode(encoding))
+            self._result(conn.wait(self._generators.execute(conn.pgconn)), encoding)
+            self._prepared[sql] = name
+        conn.pgconn.send_query_prepared(name, values)
+        return self._result(conn.wait(self._generators.execute(conn.pgconn)), encoding)
+
+    def _result(self, results: list[Any], encoding: str) -> Any:
+        """The one result of a statement; its error raised as psycopg raises it."""
+        pq = self._psycopg.pq
+        for result in results:
+            if result.status == pq.ExecStatus.FATAL_ERROR:
+                raise self._psycopg.errors.error_from_result(result, encoding=encoding)
+        if len(results) != 1:
+            raise self._psycopg.InterfaceError(f"{len(results)} results for one statement")
+        return results[0]
 
     def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
         if rows:
@@ -226,6 +268,33 @@ class PgDb(Db):
         if isinstance(exc, errors.Error):
             return LedgerError(_first_line(exc))
         return None
+
+
+def _numbered(sql: str) -> str:
+    """``?`` placeholders as PostgreSQL's own ``$1``, ``$2``… (the ledger's SQL has no
+    question mark anywhere else)."""
+    parts = sql.split("?")
+    return "".join(f"{part}${n}" for n, part in enumerate(parts[:-1], 1)) + parts[-1]
+
+
+def _as_text(value: object, encoding: str, psycopg: Any) -> bytes | None:
+    """A parameter in PostgreSQL's text form (the server casts it to the column's type)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return b"t" if value else b"f"
+    if isinstance(value, int | float):
+        return repr(value).encode()  # repr: the shortest text that reads back the same float
+    if isinstance(value, str):
+        text = value.encode(encoding)
+    elif isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        quoted = (v.replace("\\", "\\\\").replace('"', '\\"') for v in value)
+        text = ("{" + ",".join(f'"{v}"' for v in quoted) + "}").encode(encoding)
+    else:
+        raise TypeError(f"no text form for a {type(value).__name__} parameter")
+    if b"\0" in text:
+        raise psycopg.DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes")
+    return text
 
 
 def _first_line(exc: BaseException) -> str:

@@ -96,14 +96,14 @@ def claim_at_once(
     `values` as for `claim`; `beat`: also mark the run alive (no heartbeat thread).
     """
     order_row, waybill_id, printer, copies, now, target, run_id = values
-    rows = db.execute_prepared(
+    ids = db.prepared_ids(
         _CLAIM_AT_ONCE,
         (
             *(waybill_id, printer, copies, now, target, run_id, station, session_id),
             *(order_row, run_id, order_row, run_id, beat),
         ),
-    ).fetchall()
-    return int(rows[0][0]) if rows else None
+    )
+    return ids[0] if ids else None
 
 
 _FINISH_AT_ONCE = (
@@ -137,14 +137,14 @@ def finish_at_once(
     """PostgreSQL: `set_outcome` with a message, `_touch` and `refresh_printed` for one
     print in one statement (run outside a transaction). False when the print is not in a
     state it may leave for `outcome`: nothing changed, and `set_outcome` says why."""
-    rows = db.execute_prepared(
+    rows = db.prepared_ids(
         _FINISH_AT_ONCE,
         (
             *(outcome, now, message, pdf_path, kind, cups_job),
             *(print_id, list(_ALLOWED[outcome])),
             *(now, run_id, outcome),
         ),
-    ).fetchall()
+    )
     return bool(rows)
 
 

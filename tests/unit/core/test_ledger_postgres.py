@@ -113,7 +113,7 @@ def test_a_claim_and_its_end_are_one_statement_each(
         db = ledger._db
         assert db is not None
         sent: list[str] = []
-        for name in ("execute", "execute_prepared"):
+        for name in ("execute", "prepared_ids"):
             real = getattr(db, name)
 
             def counted(sql: str, params: object = (), real: Any = real) -> Any:
@@ -183,6 +183,44 @@ def test_a_claim_on_a_missing_order_or_a_taken_waybill_writes_nothing(pg_url: st
         assert b.attempts(row_b) == []
         (after,) = b.search(HistoryFilter(order_id="O2"))
         assert after == before
+
+
+def test_a_claim_and_its_end_keep_every_character_of_their_text(pg_url: str) -> None:
+    """The hot path sends its parameters as text itself: quotes, backslashes, braces and
+    Chinese reach the server as they were; a NUL, which PostgreSQL text cannot hold, is
+    refused before anything is written rather than cut short."""
+    odd = "SF\"{1},\\N'顺丰"
+    with Ledger(pg_url, station='站 "7"', session_id="s\\1") as ledger:
+        row = fetched(ledger, "O1", odd)
+        print_id = ledger.begin_print(row, waybill_id=odd, printer="标签 {x}", copies=2)
+        ledger.settle_print(
+            print_id, PrintOutcome.SENT, message='作业 "3" \\ {a,b}', cups_job=2**40
+        )
+        (record,) = ledger.attempts(row)
+        assert (record.waybill_id, record.printer, record.copies) == (odd, "标签 {x}", 2)
+        assert (record.station, record.packer_session) == ('站 "7"', "s\\1")
+        assert (record.outcome, record.message) == (PrintOutcome.SENT, '作业 "3" \\ {a,b}')
+        assert record.cups_job == 2**40
+        with pytest.raises(AlreadyPrinted):
+            ledger.begin_print(row, waybill_id=odd, printer="P", copies=1)
+        other = fetched(ledger, "O2", "SF2")
+        with pytest.raises(LedgerError, match="NUL"):
+            ledger.begin_print(other, waybill_id="SF\x002", printer="P", copies=1)
+        assert ledger.attempts(other) == []
+
+
+def test_claims_go_on_after_the_server_forgot_the_prepared_statements(pg_url: str) -> None:
+    """psycopg sends DEALLOCATE ALL after a rollback once it prepared statements of its
+    own, and a pooler may DISCARD ALL: the next claim and print end prepare theirs again."""
+    with Ledger(pg_url, station="A") as ledger:
+        rows = [fetched(ledger, f"O{n}", f"SF{n}") for n in range(3)]
+        for n, row in enumerate(rows):
+            print_id = ledger.begin_print(row, waybill_id=f"SF{n}", printer="P", copies=1)
+            assert ledger._db is not None
+            ledger._db.execute("DEALLOCATE ALL" if n % 2 else "DISCARD ALL")
+            ledger.finish_print(print_id, ok=True)
+            ledger._db.execute("DEALLOCATE ALL")
+        assert all(ledger.was_printed(f"SF{n}") for n in range(3))
 
 
 def test_a_dead_stations_pending_print_becomes_unknown_for_it_only(pg_url: str) -> None:
