@@ -98,21 +98,21 @@ class Ledger(LedgerOrders):
             raise ValueError("a print needs a waybill id")
         now = self._clock()
         values = (order_id, waybill_id, printer, copies, now, target, self.run_id)
+        # no heartbeat thread: a print start says "alive", once per heartbeat interval
+        beat = not self.beating and not now - self._beaten_at < runs.HEARTBEAT_S
         if self.shared and not reprint:  # the usual case, in one round trip
             with self._statement() as conn:
                 print_id = prints.claim_at_once(
-                    conn,
-                    values,
-                    station=self.station,
-                    session_id=self.session_id,
-                    beat=not self.beating,
+                    conn, values, station=self.station, session_id=self.session_id, beat=beat
                 )
             if print_id is not None:
+                if beat:
+                    self._beaten_at = now
                 return print_id
             # taken (or no such order): the transaction below says which
         with self._tx() as conn:
             self._touch(conn, order_id, now)
-            if not self.beating:  # no heartbeat thread: a print start says "alive"
+            if beat:
                 runs.beat(conn, self.run_id, now)
             blocking = q.blocking_print(conn, waybill_id) if target == "printer" else None
             if blocking is not None and not reprint:
@@ -135,7 +135,9 @@ class Ledger(LedgerOrders):
                 )
             if print_id is None:
                 raise LedgerError(f"print of waybill {waybill_id} was not recorded")
-            return print_id
+        if beat:  # committed with the claim
+            self._beaten_at = now
+        return print_id
 
     def finish_print(
         self,

@@ -56,7 +56,11 @@ class LedgerConnection:
         try:
             self.migrated_from = migrate(db)
             db.begin(write=True)
-            self.run_id: int = runs.register(db, host=self.host, station=self.station, now=clock())
+            self._beaten_at = clock()
+            """When this run last said it is alive (registering says so too)."""
+            self.run_id: int = runs.register(
+                db, host=self.host, station=self.station, now=self._beaten_at
+            )
             db.commit()
         except BaseException as exc:
             db.rollback()

@@ -4,8 +4,8 @@
 `app.core.ledger_schema`) admits one original print per waybill that came out or may
 have, so the insert is ``ON CONFLICT DO NOTHING`` and None means someone else holds the
 waybill. On a shared PostgreSQL ledger `claim_at_once` is the whole claim — the insert,
-the order's touch and the run's heartbeat — in one statement and one round trip (a
-station's claim must not wait on five), prepared once per connection.
+the order's touch and, when due, the run's heartbeat — in one statement and one round
+trip (a station's claim must not wait on five), prepared once per connection.
 
 Durability on PostgreSQL: the claim commits synchronously — it is on disk before the
 label is sent, as the duplicate guard needs. `finish_at_once` commits asynchronously (its
@@ -66,7 +66,7 @@ def claim(
     )
 
 
-_CLAIM_AT_ONCE = (
+_CLAIM = (
     "WITH claim AS ("
     " INSERT INTO prints (order_row, waybill_id, printer, copies, started_at, target, run_id,"
     " outcome, is_reprint, station, packer_session)"
@@ -74,11 +74,17 @@ _CLAIM_AT_ONCE = (
     " FROM orders o WHERE o.id = ?::bigint"
     " ON CONFLICT DO NOTHING RETURNING id, started_at),"
     " touched AS (UPDATE orders SET updated_at = (SELECT started_at FROM claim),"
-    " run_id = ?::bigint WHERE id = ?::bigint AND EXISTS (SELECT 1 FROM claim)),"
-    " beat AS (UPDATE runs SET heartbeat_at = (SELECT started_at FROM claim)"
-    " WHERE id = ?::bigint AND ?::boolean AND EXISTS (SELECT 1 FROM claim))"
+    " run_id = ?::bigint WHERE id = ?::bigint AND EXISTS (SELECT 1 FROM claim))"
+)
+_CLAIM_AT_ONCE = _CLAIM + " SELECT id FROM claim"
+_CLAIM_AND_BEAT = (
+    _CLAIM + ", beat AS (UPDATE runs SET heartbeat_at = (SELECT started_at FROM claim)"
+    " WHERE id = ?::bigint AND EXISTS (SELECT 1 FROM claim))"
     " SELECT id FROM claim"
 )
+"""The claim, and the claim that also says the run is alive: a run without a heartbeat
+thread does so at most once per heartbeat interval (`app.core.ledger.Ledger.begin_print`);
+any other claim has no statement on `runs` to plan, open or run."""
 
 
 def claim_at_once(
@@ -96,13 +102,14 @@ def claim_at_once(
     `values` as for `claim`; `beat`: also mark the run alive (no heartbeat thread).
     """
     order_row, waybill_id, printer, copies, now, target, run_id = values
-    ids = db.prepared_ids(
-        _CLAIM_AT_ONCE,
-        (
-            *(waybill_id, printer, copies, now, target, run_id, station, session_id),
-            *(order_row, run_id, order_row, run_id, beat),
-        ),
+    params = (
+        *(waybill_id, printer, copies, now, target, run_id, station, session_id),
+        *(order_row, run_id, order_row),
     )
+    if beat:
+        ids = db.prepared_ids(_CLAIM_AND_BEAT, (*params, run_id))
+    else:
+        ids = db.prepared_ids(_CLAIM_AT_ONCE, params)
     return ids[0] if ids else None
 
 

@@ -2,11 +2,12 @@
 
 Every `Ledger` registers a run: host name, process id, station, start time and a
 heartbeat the ledger refreshes while it is open (`Heartbeat`, its own thread and
-connection, and every print start). A run is *gone* when it ended (closed its ledger),
-when it lives on this host and its process no longer exists, or when its heartbeat is
-older than `STALE_AFTER_S` (another host's run, or a process id reused by another
-program). Recovery settles only the rows of runs that are gone, so the window, `fetch`,
-`resume` and `reprint` — and, on a shared ledger, every station — can work at once.
+connection; without one, a print start at most once per `HEARTBEAT_S`). A run is
+*gone* when it ended (closed its ledger), when it lives on this host and its process
+no longer exists, or when its heartbeat is older than `STALE_AFTER_S` (another host's
+run, or a process id reused by another program). Recovery settles only the rows of
+runs that are gone, so the window, `fetch`, `resume` and `reprint` — and, on a shared
+ledger, every station — can work at once.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from app.core.ledger_records import (
     OrderState,
     PrintOutcome,
 )
+from app.core.ledger_runs import HEARTBEAT_S
 from app.core.ledger_schema import SCHEMA_VERSION
 from app.core.ledger_sync import sync_local_prints
 from app.core.model import OrderRef
@@ -221,6 +222,33 @@ def test_claims_go_on_after_the_server_forgot_the_prepared_statements(pg_url: st
             ledger.finish_print(print_id, ok=True)
             ledger._db.execute("DEALLOCATE ALL")
         assert all(ledger.was_printed(f"SF{n}") for n in range(3))
+
+
+def test_without_a_heartbeat_thread_print_starts_say_alive_once_per_interval(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """A run without a heartbeat thread is kept alive by its print starts, but a claim
+    writes the run's heartbeat only when one is due (every `HEARTBEAT_S`), on the
+    warehouse ledger as on the station's own."""
+    for where in (pg_url, str(tmp_path / "ledger.sqlite3")):
+        clock = StepClock()
+        with Ledger(where, station="A", clock=clock) as ledger:
+            rows = [fetched(ledger, f"O{n}", f"SF{n}") for n in range(3)]
+
+            def beat_at() -> float:
+                assert ledger._db is not None
+                query = "SELECT heartbeat_at FROM runs WHERE id = ?"
+                return float(ledger._db.execute(query, (ledger.run_id,)).fetchone()[0])
+
+            registered = beat_at()
+            ledger.begin_print(rows[0], waybill_id="SF0", printer="P", copies=1)
+            assert beat_at() == registered, where  # seconds after registering: not due
+            clock.now += HEARTBEAT_S
+            ledger.begin_print(rows[1], waybill_id="SF1", printer="P", copies=1)
+            (claim,) = ledger.attempts(rows[1])
+            assert beat_at() == claim.started_at > registered, where
+            ledger.begin_print(rows[2], waybill_id="SF2", printer="P", copies=1)
+            assert beat_at() == claim.started_at, where
 
 
 def test_a_dead_stations_pending_print_becomes_unknown_for_it_only(pg_url: str) -> None:
