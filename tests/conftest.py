@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import tempfile
 
+from app.wiring.qt_environment import use_label_fonts
+
 # QtWebEngine refuses to start as root without this, and must not write into the real home.
 os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 os.environ.setdefault(
@@ -14,6 +16,7 @@ os.environ.setdefault(
 )
 if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+use_label_fonts()  # the program's fontconfig configuration (label fonts), as the program sets it
 _run_home = tempfile.mkdtemp(prefix="waybill-tests-")
 for _var in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
     os.environ[_var] = os.path.join(_run_home, _var.lower())

@@ -149,10 +149,15 @@ def _run(args: argparse.Namespace, secrets: SecretRegistry) -> int:
         return EXIT_USAGE
     from app.cli.labels import start_label_proxy
     from app.ui.app_main import run_gui
-    from app.wiring.qt_environment import allow_webengine_as_root, keep_hidden_pages_running
+    from app.wiring.qt_environment import (
+        allow_webengine_as_root,
+        keep_hidden_pages_running,
+        use_label_fonts,
+    )
 
     allow_webengine_as_root()
     keep_hidden_pages_running()
+    use_label_fonts()
     label_proxy = start_label_proxy()  # Chromium's sockets held to the label allow-list
     try:
         return run_gui(demo=args.demo, argv=[sys.argv[0]], secrets=secrets, label_proxy=label_proxy)

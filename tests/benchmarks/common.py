@@ -24,6 +24,8 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from app.wiring.qt_environment import use_label_fonts
+
 REPO = Path(__file__).resolve().parents[2]
 ROWS_MARKER = "BENCH-ROWS "
 
@@ -155,6 +157,7 @@ def isolated_env(base: dict[str, str] | None = None) -> dict[str, str]:
     if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
         env["QT_QPA_PLATFORM"] = "offscreen"
     env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    use_label_fonts(env)  # as the program does
     return env
 
 
