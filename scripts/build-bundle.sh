@@ -10,5 +10,5 @@ if [ -f scripts/build-translations.sh ]; then
   VENV=$VENV bash scripts/build-translations.sh
 fi
 started=$(date +%s)
-"$VENV/bin/pyinstaller" --noconfirm --clean --log-level WARN build_spec/waybill-printer.spec
+"$VENV/bin/python" -m PyInstaller --noconfirm --clean --log-level WARN build_spec/waybill-printer.spec
 echo "built dist/waybill-printer in $(( $(date +%s) - started )) s ($(du -sh dist/waybill-printer | cut -f1))"
