@@ -72,6 +72,19 @@ if [ -n "$URL" ] && [ -n "$APPID" ] && [ -n "$SECRET" ]; then
     fail "fetch: exit status $status (want 1), $pdfs PDFs (want 2), $lines JSON lines (want 3), $cancelled cancelled (want 1)"
     cat "$WORK/fetch.out"; tail -n 20 "$WORK/fetch.err"
   fi
+  # The labels are set in the bundle's own TrueType label fonts (resources/fonts): no Type3
+  # font (what the system's CFF CJK fonts become) in any label PDF.
+  in_label_font=0
+  for pdf in "$WORK"/pdf/*.pdf; do
+    if grep -aq 'WaybillSansCJKSC' "$pdf" && ! grep -aq '/Type3' "$pdf"; then
+      in_label_font=$((in_label_font + 1))
+    fi
+  done
+  if [ "$pdfs" -gt 0 ] && [ "$in_label_font" = "$pdfs" ]; then
+    pass "label fonts: $in_label_font of $pdfs PDFs set in Waybill Sans CJK SC, no Type3"
+  else
+    fail "label fonts: $in_label_font of $pdfs PDFs set in Waybill Sans CJK SC without Type3"
+  fi
 else
   fail "sandbox did not start:"; cat "$WORK/sandbox.out" "$WORK/sandbox.err"
 fi
