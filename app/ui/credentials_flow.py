@@ -36,7 +36,7 @@ from app.core.model import Hint
 from app.core.secret_registry import SecretRegistry
 from app.core.settings import Settings, TokenMode
 from app.core.settings_store import SettingsStore
-from app.ui.background import BackgroundRunner
+from app.ui.background import BackgroundRunner, SerialLane
 from app.ui.settings_dialog import SettingsDialog
 
 if TYPE_CHECKING:
@@ -141,8 +141,9 @@ class _DialogTasks:
     delivered, so a result never arrives at a freed dialog.
     """
 
-    def __init__(self, runner: BackgroundRunner) -> None:
+    def __init__(self, runner: BackgroundRunner, lane: SerialLane | None = None) -> None:
         self._runner = runner
+        self._lane = lane
         self._pending = 0
         self._dialog: QDialog | None = None
         self._released = False
@@ -158,6 +159,27 @@ class _DialogTasks:
         on_done: Callable[[Any], None],
         on_error: Callable[[BaseException], None],
     ) -> object:
+        return self._start(self._runner.run, fn, *args, on_done=on_done, on_error=on_error)
+
+    def run_in_lane(
+        self,
+        fn: Callable[..., object],
+        *args: Any,
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+    ) -> object:
+        """`run`, but in the lane given (one after another, in order), if any."""
+        start = self._lane.run if self._lane is not None else self._runner.run
+        return self._start(start, fn, *args, on_done=on_done, on_error=on_error)
+
+    def _start(
+        self,
+        start: Callable[..., object],
+        fn: Callable[..., object],
+        *args: Any,
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+    ) -> object:
         self._pending += 1
 
         def deliver(callback: Callable[[Any], None], value: Any) -> None:
@@ -167,7 +189,7 @@ class _DialogTasks:
             finally:
                 self._delete_if_done()
 
-        return self._runner.run(
+        return start(
             fn,
             *args,
             on_done=functools.partial(deliver, on_done),
@@ -211,6 +233,7 @@ class CredentialsFlow(QObject):
         self._env = dict(env)
         self._settings_store = settings_store
         self._saves = runner.lane()  # settings files written in the order saved
+        self._keyring = runner.lane()  # the dialog's keyring reads and writes, in order
         self._secrets = secrets
         self._language = language
         self._custom_prompts = prompts is not None
@@ -235,13 +258,14 @@ class CredentialsFlow(QObject):
 
     def edit(self, parent: QWidget, current: Settings) -> Settings | None:
         """Open the settings dialog (modal); save and return the accepted settings."""
-        tasks = _DialogTasks(self._runner)
+        tasks = _DialogTasks(self._runner, self._keyring)
         self.dialog_tasks = tasks
         dialog = SettingsDialog(
             current,
             self._store,
             connection_tester=self.connection_tester(),  # type: ignore[arg-type]
             run_in_background=tasks.run,
+            keyring_run=tasks.run_in_lane,
             ask=self.prompts.ask if self._custom_prompts else None,
             parent=parent,
         )

@@ -5,22 +5,59 @@ the "Shared ledger" URL. What is typed is saved in the OS keyring under
 `app.core.ledger_url.KEYRING_SERVICE` and the URL's ``user@host:port/db``
 (`keyring_key`) — where `ledger_location` looks it up when the program opens the
 ledger — and never in the settings file. Left empty, a saved password is kept.
+
+The keyring is asked through the handed-in `run` (a serial lane of the background
+helper: the Secret Service can block until the keyring is unlocked, and the GUI thread
+never waits on it); reads and the save happen in the order given and their answers are
+shown when they arrive. Without `run` (tests of the form alone) the keyring is asked inline.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+import shiboken6
 from keyring.backend import KeyringBackend
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit
 
 from app.core.ledger_url import KEYRING_SERVICE, keyring_key
 
+RunInLane = Callable[..., object]
+"""`run(fn, *args, on_done=..., on_error=...)`, e.g. `SerialLane.run`."""
+
+Saved = Callable[[str | None], None]
+"""Told the outcome of a save: None when done (or nothing to save), else the problem."""
+
+
+def _run_inline(
+    fn: Callable[..., object],
+    *args: Any,
+    on_done: Callable[[Any], None],
+    on_error: Callable[[BaseException], None],
+) -> None:
+    try:
+        value = fn(*args)
+    except Exception as exc:
+        on_error(exc)
+    else:
+        on_done(value)
+
 
 class LedgerPasswordRow:
     """The password field of the shared ledger (see the module docstring)."""
 
-    def __init__(self, form: QFormLayout, backend: KeyringBackend, url: str) -> None:
+    def __init__(
+        self,
+        form: QFormLayout,
+        backend: KeyringBackend,
+        url: str,
+        run: RunInLane | None = None,
+    ) -> None:
         self._backend = backend
+        self._run: RunInLane = run if run is not None else _run_inline
+        self._asked = 0  # the latest read asked for; older answers are not shown
         self.edit = QLineEdit()
         self.edit.setObjectName("ledger_password")
         self.edit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -38,8 +75,12 @@ class LedgerPasswordRow:
         form.addRow("", self.status)
         self.show_state(url)
 
+    def _alive(self) -> bool:
+        return shiboken6.isValid(self.status) and shiboken6.isValid(self.edit)
+
     def show_state(self, url: str) -> None:
-        """Say whether a password is saved for the ledger at `url`."""
+        """Say whether a password is saved for the ledger at `url` (once the keyring told)."""
+        self._asked += 1
         self.edit.setPlaceholderText("")
         if not url.strip():
             self.status.setText(
@@ -48,14 +89,20 @@ class LedgerPasswordRow:
                 )
             )
             return
-        try:
-            stored = self._backend.get_password(KEYRING_SERVICE, keyring_key(url))
-        except Exception as exc:  # no usable keyring here
-            self.status.setText(
-                QCoreApplication.translate(
-                    "LedgerPasswordRow", "The system keyring cannot be read: {0}"
-                ).format(exc)
-            )
+        asked = self._asked
+        self.status.setText(
+            QCoreApplication.translate("LedgerPasswordRow", "Looking in the system keyring…")
+        )
+        self._run(
+            self._backend.get_password,
+            KEYRING_SERVICE,
+            keyring_key(url),
+            on_done=lambda stored: self._show_stored(asked, bool(stored)),
+            on_error=lambda exc: self._show_unreadable(asked, exc),
+        )
+
+    def _show_stored(self, asked: int, stored: bool) -> None:
+        if asked != self._asked or not self._alive():
             return
         if stored:
             self.edit.setPlaceholderText(
@@ -73,22 +120,62 @@ class LedgerPasswordRow:
                 )
             )
 
-    def save(self, url: str) -> str | None:
-        """Save what was typed for the ledger at `url`; None when done (or nothing was
-        typed), else what went wrong, for the packer."""
+    def _show_unreadable(self, asked: int, exc: BaseException) -> None:
+        if asked != self._asked or not self._alive():
+            return
+        self.status.setText(
+            QCoreApplication.translate(
+                "LedgerPasswordRow", "The system keyring cannot be read: {0}"
+            ).format(exc)
+        )
+
+    def save(self, url: str, then: Saved) -> None:
+        """Save what was typed for the ledger at `url`; `then(None)` when done (or nothing
+        was typed), else `then(problem)` with what went wrong, for the packer — called
+        when the keyring has answered, on the GUI thread."""
         password = self.edit.text()
         if not password:
-            return None
+            then(None)
+            return
         if not url.strip():
-            return QCoreApplication.translate(
-                "LedgerPasswordRow", "A shared ledger URL is needed to save its password."
+            then(
+                QCoreApplication.translate(
+                    "LedgerPasswordRow", "A shared ledger URL is needed to save its password."
+                )
             )
-        try:
-            self._backend.set_password(KEYRING_SERVICE, keyring_key(url), password)
-        except Exception as exc:
-            return QCoreApplication.translate(
-                "LedgerPasswordRow", "The password could not be saved in the system keyring: {0}"
-            ).format(exc)
-        self.edit.clear()
-        self.show_state(url)
-        return None
+            return
+        self._asked += 1  # a read still on its way says nothing about this save
+        self.status.setText(
+            QCoreApplication.translate(
+                "LedgerPasswordRow", "Saving the password in the system keyring…"
+            )
+        )
+        self._run(
+            self._backend.set_password,
+            KEYRING_SERVICE,
+            keyring_key(url),
+            password,
+            on_done=lambda _none: self._saved(then),
+            on_error=lambda exc: self._not_saved(then, exc),
+        )
+
+    def _saved(self, then: Saved) -> None:
+        if self._alive():
+            self.edit.clear()
+            self.edit.setPlaceholderText(
+                QCoreApplication.translate("LedgerPasswordRow", "saved — leave empty to keep it")
+            )
+            self.status.setText(
+                QCoreApplication.translate(
+                    "LedgerPasswordRow", "The password is saved in the system keyring."
+                )
+            )
+        then(None)
+
+    def _not_saved(self, then: Saved, exc: BaseException) -> None:
+        problem = QCoreApplication.translate(
+            "LedgerPasswordRow", "The password could not be saved in the system keyring: {0}"
+        ).format(exc)
+        if self._alive():
+            self.status.setText(problem)
+        then(problem)

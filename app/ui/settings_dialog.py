@@ -7,12 +7,15 @@ and the dialog stays open.
 The AppSecret goes to the `CredentialStore` (OS keyring); when no keyring is available
 the user is asked whether to keep it for this session only. "Test connection" runs the
 handed-in tester off the GUI thread (`app.ui.connection_test`). The shared ledger's
-password goes to the keyring too (`app.ui.ledger_password`).
+password goes to the keyring too (`app.ui.ledger_password`), through the handed-in
+`keyring_run` (the background helper's lane): OK waits for the keyring's answer with the
+dialog still turning, and closes it only once the password is saved.
 """
 
 from __future__ import annotations
 
 import enum
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -47,7 +50,7 @@ from app.core.settings import (
 )
 from app.core.settings_check import validate
 from app.ui.connection_test import ConnectionTester, ConnectionTestRun, RunInBackground
-from app.ui.ledger_password import LedgerPasswordRow
+from app.ui.ledger_password import LedgerPasswordRow, RunInLane
 from app.ui.setting_editors import ERROR_STYLE, editor_value, setting_row
 
 log = logging.getLogger(__name__)
@@ -71,6 +74,7 @@ class SettingsDialog(QDialog):
         *,
         connection_tester: ConnectionTester | None = None,
         run_in_background: RunInBackground | None = None,
+        keyring_run: RunInLane | None = None,
         ask: Ask | None = None,
         language: str | None = None,
         parent: QWidget | None = None,
@@ -112,7 +116,7 @@ class SettingsDialog(QDialog):
                 self._add_secret_rows()
             if item.name == "ledger_url":
                 self.ledger_password = LedgerPasswordRow(
-                    self._forms[Group.STATION], store.backend, settings.ledger_url
+                    self._forms[Group.STATION], store.backend, settings.ledger_url, keyring_run
                 )
 
         self.general_error = QLabel(self)
@@ -283,7 +287,15 @@ class SettingsDialog(QDialog):
             return
         if secret and not self._store_secret(settings.appid, secret):
             return
-        problem = self.ledger_password.save(settings.ledger_url)
+        self.buttons.setEnabled(False)  # until the keyring has answered
+        self.ledger_password.save(
+            settings.ledger_url, functools.partial(self._ledger_password_saved, settings)
+        )
+
+    def _ledger_password_saved(self, settings: Settings, problem: str | None) -> None:
+        if not shiboken6.isValid(self) or not self.isVisible():
+            return  # closed meanwhile (Escape): what the keyring did stays done
+        self.buttons.setEnabled(True)
         if problem is not None:
             self._show_error("ledger_url", problem)
             self._focus_field("ledger_url")

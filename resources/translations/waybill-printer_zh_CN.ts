@@ -423,6 +423,10 @@ Retry, or print with this station&apos;s own guard only: those prints are record
         <translation>已保存 — 留空则保持不变</translation>
     </message>
     <message>
+        <source>Looking in the system keyring…</source>
+        <translation>正在查看系统密钥环…</translation>
+    </message>
+    <message>
         <source>The password is saved in the system keyring.</source>
         <translation>密码已保存在系统密钥环中。</translation>
     </message>
@@ -433,6 +437,10 @@ Retry, or print with this station&apos;s own guard only: those prints are record
     <message>
         <source>A shared ledger URL is needed to save its password.</source>
         <translation>需要先填写共享打印记录库的地址才能保存密码。</translation>
+    </message>
+    <message>
+        <source>Saving the password in the system keyring…</source>
+        <translation>正在将密码保存到系统密钥环…</translation>
     </message>
     <message>
         <source>The password could not be saved in the system keyring: {0}</source>

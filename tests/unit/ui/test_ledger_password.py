@@ -1,9 +1,15 @@
-"""Settings → Station: the shared ledger's password, masked, kept in the keyring only."""
+"""Settings → Station: the shared ledger's password, masked, kept in the keyring only;
+the keyring asked in the background helper's lane, never on the GUI thread."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
+import keyring.errors
+import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit
 from pytestqt.qtbot import QtBot
 
@@ -11,7 +17,9 @@ from app.core.credentials import CredentialStore
 from app.core.ledger_url import KEYRING_SERVICE, keyring_key, ledger_location
 from app.core.settings import Settings, TokenMode
 from app.core.settings_store import SettingsStore
+from app.ui.background import BackgroundRunner
 from app.ui.settings_dialog import SettingsDialog
+from tests.fixtures.qt import dispose
 from tests.unit.core.memory_keyring import MemoryKeyring
 
 URL = "postgresql://station7@db-server:5433/waybills"
@@ -74,4 +82,121 @@ def test_a_password_without_a_ledger_url_is_refused_and_not_saved(qtbot: QtBot) 
     click_ok(dialog)
     assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
     assert "URL is needed" in dialog.error_labels["ledger_url"].text()
+    assert backend.passwords == {}
+
+
+class HeldKeyring(MemoryKeyring):
+    """The in-memory keyring, remembering the thread of each call for the ledger's
+    password; each such call waits until the test releases it (as the Secret Service does
+    until the keyring is unlocked). The AppSecret's entries answer at once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.threads: list[threading.Thread] = []
+        self.release = threading.Event()
+        self.fail_with: Exception | None = None
+
+    def _hold(self, service: str) -> None:
+        if service != KEYRING_SERVICE:
+            return
+        self.threads.append(threading.current_thread())
+        assert self.release.wait(30), "the test never released the keyring"
+        if self.fail_with is not None:
+            raise self.fail_with
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self._hold(service)
+        return super().get_password(service, username)
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self._hold(service)
+        super().set_password(service, username, password)
+
+
+@pytest.fixture
+def runner() -> Iterator[BackgroundRunner]:
+    runner = BackgroundRunner()
+    yield runner
+    runner.shutdown()
+    dispose(runner)
+
+
+def laned_dialog(
+    qtbot: QtBot, backend: MemoryKeyring, settings: Settings, runner: BackgroundRunner
+) -> SettingsDialog:
+    dialog = SettingsDialog(
+        settings,
+        CredentialStore(backend),
+        language="en",
+        ask=lambda *_: True,
+        keyring_run=runner.lane().run,
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def gui_thread_turns(qtbot: QtBot) -> None:
+    fired: list[bool] = []
+    QTimer.singleShot(0, lambda: fired.append(True))
+    qtbot.waitUntil(lambda: fired == [True], timeout=5000)
+
+
+def test_whether_a_password_is_saved_is_read_off_the_gui_thread(
+    qtbot: QtBot, runner: BackgroundRunner
+) -> None:
+    backend = HeldKeyring()
+    backend.passwords[(KEYRING_SERVICE, keyring_key(URL))] = PASSWORD
+    dialog = laned_dialog(qtbot, backend, BASE.replace(ledger_url=URL), runner)  # no wait
+    row = dialog.ledger_password
+    qtbot.waitUntil(lambda: len(backend.threads) == 1, timeout=5000)
+    assert "Looking in the system keyring" in row.status.text()
+    gui_thread_turns(qtbot)  # while the keyring is held
+    backend.release.set()
+    qtbot.waitUntil(lambda: "saved in the system keyring" in row.status.text(), timeout=5000)
+    assert "leave empty" in row.edit.placeholderText()
+    assert threading.main_thread() not in backend.threads
+
+
+def test_ok_saves_the_password_off_the_gui_thread_and_closes_once_it_is_saved(
+    qtbot: QtBot, runner: BackgroundRunner
+) -> None:
+    backend = HeldKeyring()
+    backend.release.set()  # the opening read goes through
+    dialog = laned_dialog(qtbot, backend, BASE, runner)
+    url_edit = dialog.editors["ledger_url"]
+    assert isinstance(url_edit, QLineEdit)
+    url_edit.setText(URL)
+    qtbot.keyClicks(dialog.ledger_password.edit, PASSWORD)
+    backend.release.clear()
+    click_ok(dialog)  # returns while the keyring holds the write
+    qtbot.waitUntil(lambda: len(backend.threads) == 1, timeout=5000)
+    assert "Saving the password" in dialog.ledger_password.status.text()
+    assert not dialog.buttons.isEnabled()
+    gui_thread_turns(qtbot)
+    assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+    assert backend.passwords == {}
+    backend.release.set()
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=5000)
+    assert backend.passwords == {(KEYRING_SERVICE, keyring_key(URL)): PASSWORD}
+    assert dialog.result_settings().ledger_url == URL
+    assert threading.main_thread() not in backend.threads
+
+
+def test_a_failed_save_is_told_under_the_url_and_the_dialog_stays_open(
+    qtbot: QtBot, runner: BackgroundRunner
+) -> None:
+    backend = HeldKeyring()
+    backend.release.set()
+    dialog = laned_dialog(qtbot, backend, BASE.replace(ledger_url=URL), runner)
+    qtbot.waitUntil(lambda: "No password is saved" in dialog.ledger_password.status.text())
+    backend.fail_with = keyring.errors.KeyringLocked("the keyring stayed locked")
+    qtbot.keyClicks(dialog.ledger_password.edit, PASSWORD)
+    click_ok(dialog)
+    error = dialog.error_labels["ledger_url"]
+    qtbot.waitUntil(lambda: "could not be saved" in error.text(), timeout=5000)
+    assert "the keyring stayed locked" in error.text() and PASSWORD not in error.text()
+    assert PASSWORD not in dialog.ledger_password.status.text()
+    assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.buttons.isEnabled()  # the packer can try again
     assert backend.passwords == {}
