@@ -6,7 +6,6 @@ list survives."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -45,14 +44,6 @@ class Recording:
     def __call__(self) -> PrinterNames:
         self.threads.append(threading.current_thread())
         return self.lookup()
-
-
-@pytest.fixture
-def runner() -> Iterator[BackgroundRunner]:
-    runner = BackgroundRunner()
-    yield runner
-    runner.shutdown()
-    dispose(runner)
 
 
 def test_the_printers_over_ipp_are_the_ones_qt_sees_described(

@@ -5,11 +5,10 @@ on; an answer for a job that ended meanwhile is dropped, and every job ends once
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from pytestqt.qtbot import QtBot
 
 from app.core.model import PageSizeMm
@@ -34,14 +33,6 @@ def job(job_id: int, folder: Path, waybill: str) -> PrintJob:
         verify=VerifyPolicy(),
         pdf_path=folder / f"{waybill}.pdf",
     )
-
-
-@pytest.fixture
-def runner() -> Iterator[BackgroundRunner]:
-    runner = BackgroundRunner()
-    yield runner
-    runner.shutdown()
-    dispose(runner)
 
 
 def ended_of(queue: PrintQueue) -> list[tuple[int, PrintResult]]:

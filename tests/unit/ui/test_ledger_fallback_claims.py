@@ -38,14 +38,6 @@ def guard(tmp_path: Path) -> Iterator[FallbackPrintGuard]:
     shared.close()
 
 
-@pytest.fixture
-def runner() -> Iterator[BackgroundRunner]:
-    made = BackgroundRunner()
-    yield made
-    made.shutdown()
-    made.deleteLater()
-
-
 def claim(guard: FallbackPrintGuard, n: int, dropped: threading.Event | None = None) -> object:
     """Build the claim on this (the GUI) thread and run it on another, as the lane does."""
     waybill = ok_waybill(OrderRef(f"O{n}", "SF"), f"SF{n:011d}")

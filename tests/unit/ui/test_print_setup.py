@@ -5,9 +5,7 @@ the start; Refresh asks again; a missing printer stays visible."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
-import pytest
 from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
@@ -15,7 +13,6 @@ from app.printing.printers import PrinterDescription, PrinterNames
 from app.ui.background import BackgroundRunner
 from app.ui.print_setup import PrinterPicker
 from app.ui.printer_list import PrinterList
-from tests.fixtures.qt import dispose
 from tests.unit.ui.test_printer_lookup import Lookup
 
 
@@ -26,14 +23,6 @@ def printer(name: str, *, default: bool = False) -> PrinterDescription:
 def names(*printers: PrinterDescription) -> PrinterNames:
     default = next((p.name for p in printers if p.is_default), None)
     return PrinterNames(tuple(p.name for p in printers), default, printers)
-
-
-@pytest.fixture
-def runner() -> Iterator[BackgroundRunner]:
-    runner = BackgroundRunner()
-    yield runner
-    runner.shutdown()
-    dispose(runner)
 
 
 def picker_on(runner: BackgroundRunner, lookup: Lookup, qtbot: QtBot, **kw: str) -> PrinterPicker:

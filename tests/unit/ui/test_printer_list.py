@@ -4,9 +4,7 @@ helper; a tick of its timer while a question is out asks nothing more."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
-import pytest
 from pytestqt.qtbot import QtBot
 
 from app.printing.printers import PrinterNames
@@ -16,14 +14,6 @@ from tests.fixtures.qt import dispose
 from tests.unit.ui.test_printer_lookup import Lookup
 
 NAMES = PrinterNames(("LabelPDF", "OfficeLaser"), "LabelPDF")
-
-
-@pytest.fixture
-def runner() -> Iterator[BackgroundRunner]:
-    runner = BackgroundRunner()
-    yield runner
-    runner.shutdown()
-    dispose(runner)
 
 
 def test_a_timer_tick_while_a_question_is_out_asks_only_once(

@@ -5,11 +5,9 @@ in the order saved, and a failed write is still told to the packer."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
@@ -40,14 +38,6 @@ class HeldStore(SettingsStore):
         self.threads.append(threading.current_thread())
         assert self.release.wait(30), "the test never released the write"
         super().save(settings)
-
-
-@pytest.fixture
-def runner() -> Iterator[BackgroundRunner]:
-    runner = BackgroundRunner()
-    yield runner
-    runner.shutdown()
-    dispose(runner)
 
 
 def flow_for(
