@@ -31,12 +31,13 @@ Saved = Callable[[str | None], None]
 """Told the outcome of a save: None when done (or nothing to save), else the problem."""
 
 
-def _run_inline(
+def run_inline(
     fn: Callable[..., object],
     *args: Any,
     on_done: Callable[[Any], None],
     on_error: Callable[[BaseException], None],
 ) -> None:
+    """`RunInLane` on the calling thread (the form without a background helper)."""
     try:
         value = fn(*args)
     except Exception as exc:
@@ -56,7 +57,7 @@ class LedgerPasswordRow:
         run: RunInLane | None = None,
     ) -> None:
         self._backend = backend
-        self._run: RunInLane = run if run is not None else _run_inline
+        self._run: RunInLane = run if run is not None else run_inline
         self._asked = 0  # the latest read asked for; older answers are not shown
         self.edit = QLineEdit()
         self.edit.setObjectName("ledger_password")

@@ -7,9 +7,9 @@ and the dialog stays open.
 The AppSecret goes to the `CredentialStore` (OS keyring); when no keyring is available
 the user is asked whether to keep it for this session only. "Test connection" runs the
 handed-in tester off the GUI thread (`app.ui.connection_test`). The shared ledger's
-password goes to the keyring too (`app.ui.ledger_password`), through the handed-in
-`keyring_run` (the background helper's lane): OK waits for the keyring's answer with the
-dialog still turning, and closes it only once the password is saved.
+password goes to the keyring too (`app.ui.ledger_password`). Both are saved through the
+handed-in `keyring_run` (the background helper's lane): OK waits for the keyring's answers
+with the dialog still turning, and closes it only once both are saved.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ from app.core.settings import (
 )
 from app.core.settings_check import validate
 from app.ui.connection_test import ConnectionTester, ConnectionTestRun, RunInBackground
-from app.ui.ledger_password import LedgerPasswordRow, RunInLane
+from app.ui.ledger_password import LedgerPasswordRow, RunInLane, run_inline
 from app.ui.setting_editors import ERROR_STYLE, editor_value, setting_row
 
 log = logging.getLogger(__name__)
@@ -84,6 +84,7 @@ class SettingsDialog(QDialog):
         self._result = settings
         self._store = store
         self._tester = connection_tester
+        self._keyring_run = keyring_run if keyring_run is not None else run_inline
         self._ask = ask if ask is not None else self._ask_with_message_box
         self._language = language or settings.language or QLocale.system().name()
         self.editors: dict[str, QWidget] = {}
@@ -285,15 +286,46 @@ class SettingsDialog(QDialog):
             self._show_error("appid", self.tr("An AppID is needed to save the AppSecret."))
             self._focus_field("appid")
             return
-        if secret and not self._store_secret(settings.appid, secret):
-            return
         self.buttons.setEnabled(False)  # until the keyring has answered
+        if not secret:
+            self._save_ledger_password(settings)
+            return
+        self._keyring_run(
+            self._store.save_secret,
+            settings.appid,
+            secret,
+            on_done=lambda _none: self._save_ledger_password(settings),
+            on_error=functools.partial(self._secret_not_saved, settings, secret),
+        )
+
+    def _closed(self) -> bool:
+        return not shiboken6.isValid(self) or not self.isVisible()
+
+    def _secret_not_saved(self, settings: Settings, secret: str, exc: BaseException) -> None:
+        """The keyring refused: with the user's consent keep the secret for the session."""
+        if self._closed():
+            return  # closed meanwhile (Escape): nothing was saved, nothing to ask
+        reason = (
+            self._text(exc.reason) if isinstance(exc, KeyringUnavailable) else type(exc).__name__
+        )
+        question = self.tr("{0}\n\nKeep the AppSecret for this session only?").format(reason)
+        if self._ask(self.tr("System keyring unavailable"), question):
+            self._store.keep_for_session(settings.appid, secret)
+            self._save_ledger_password(settings)
+            return
+        self.buttons.setEnabled(True)
+        self.general_error.setText(self.tr("The AppSecret was not saved. {0}").format(reason))
+        self.general_error.show()
+
+    def _save_ledger_password(self, settings: Settings) -> None:
+        if self._closed():
+            return
         self.ledger_password.save(
             settings.ledger_url, functools.partial(self._ledger_password_saved, settings)
         )
 
     def _ledger_password_saved(self, settings: Settings, problem: str | None) -> None:
-        if not shiboken6.isValid(self) or not self.isVisible():
+        if self._closed():
             return  # closed meanwhile (Escape): what the keyring did stays done
         self.buttons.setEnabled(True)
         if problem is not None:
@@ -302,24 +334,6 @@ class SettingsDialog(QDialog):
             return
         self._result = settings
         super().accept()
-
-    def _store_secret(self, appid: str, secret: str) -> bool:
-        """Save to the keyring, or with the user's consent keep for the session."""
-        try:
-            self._store.save_secret(appid, secret)
-        except KeyringUnavailable as exc:
-            question = self.tr("{0}\n\nKeep the AppSecret for this session only?").format(
-                self._text(exc.reason)
-            )
-            if self._ask(self.tr("System keyring unavailable"), question):
-                self._store.keep_for_session(appid, secret)
-                return True
-            self.general_error.setText(
-                self.tr("The AppSecret was not saved. {0}").format(self._text(exc.reason))
-            )
-            self.general_error.show()
-            return False
-        return True
 
     def _ask_with_message_box(self, title: str, text: str) -> bool:
         answer = QMessageBox.question(

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import keyring.errors
 import pytest
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit
 from pytestqt.qtbot import QtBot
 
@@ -21,6 +20,7 @@ from app.ui.background import BackgroundRunner
 from app.ui.settings_dialog import SettingsDialog
 from tests.fixtures.qt import dispose
 from tests.unit.core.memory_keyring import MemoryKeyring
+from tests.unit.ui.held_keyring import HeldKeyring, gui_thread_turns
 
 URL = "postgresql://station7@db-server:5433/waybills"
 PASSWORD = "ledger-pw-9z8y7x"
@@ -85,34 +85,6 @@ def test_a_password_without_a_ledger_url_is_refused_and_not_saved(qtbot: QtBot) 
     assert backend.passwords == {}
 
 
-class HeldKeyring(MemoryKeyring):
-    """The in-memory keyring, remembering the thread of each call for the ledger's
-    password; each such call waits until the test releases it (as the Secret Service does
-    until the keyring is unlocked). The AppSecret's entries answer at once."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.threads: list[threading.Thread] = []
-        self.release = threading.Event()
-        self.fail_with: Exception | None = None
-
-    def _hold(self, service: str) -> None:
-        if service != KEYRING_SERVICE:
-            return
-        self.threads.append(threading.current_thread())
-        assert self.release.wait(30), "the test never released the keyring"
-        if self.fail_with is not None:
-            raise self.fail_with
-
-    def get_password(self, service: str, username: str) -> str | None:
-        self._hold(service)
-        return super().get_password(service, username)
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self._hold(service)
-        super().set_password(service, username, password)
-
-
 @pytest.fixture
 def runner() -> Iterator[BackgroundRunner]:
     runner = BackgroundRunner()
@@ -136,16 +108,10 @@ def laned_dialog(
     return dialog
 
 
-def gui_thread_turns(qtbot: QtBot) -> None:
-    fired: list[bool] = []
-    QTimer.singleShot(0, lambda: fired.append(True))
-    qtbot.waitUntil(lambda: fired == [True], timeout=5000)
-
-
 def test_whether_a_password_is_saved_is_read_off_the_gui_thread(
     qtbot: QtBot, runner: BackgroundRunner
 ) -> None:
-    backend = HeldKeyring()
+    backend = HeldKeyring(KEYRING_SERVICE)
     backend.passwords[(KEYRING_SERVICE, keyring_key(URL))] = PASSWORD
     dialog = laned_dialog(qtbot, backend, BASE.replace(ledger_url=URL), runner)  # no wait
     row = dialog.ledger_password
@@ -161,7 +127,7 @@ def test_whether_a_password_is_saved_is_read_off_the_gui_thread(
 def test_ok_saves_the_password_off_the_gui_thread_and_closes_once_it_is_saved(
     qtbot: QtBot, runner: BackgroundRunner
 ) -> None:
-    backend = HeldKeyring()
+    backend = HeldKeyring(KEYRING_SERVICE)
     backend.release.set()  # the opening read goes through
     dialog = laned_dialog(qtbot, backend, BASE, runner)
     url_edit = dialog.editors["ledger_url"]
@@ -186,7 +152,7 @@ def test_ok_saves_the_password_off_the_gui_thread_and_closes_once_it_is_saved(
 def test_a_failed_save_is_told_under_the_url_and_the_dialog_stays_open(
     qtbot: QtBot, runner: BackgroundRunner
 ) -> None:
-    backend = HeldKeyring()
+    backend = HeldKeyring(KEYRING_SERVICE)
     backend.release.set()
     dialog = laned_dialog(qtbot, backend, BASE.replace(ledger_url=URL), runner)
     qtbot.waitUntil(lambda: "No password is saved" in dialog.ledger_password.status.text())
