@@ -4,11 +4,9 @@ the keyring asked in the background helper's lane, never on the GUI thread."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import keyring.errors
-import pytest
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit
 from pytestqt.qtbot import QtBot
 
@@ -18,7 +16,6 @@ from app.core.settings import Settings, TokenMode
 from app.core.settings_store import SettingsStore
 from app.ui.background import BackgroundRunner
 from app.ui.settings_dialog import SettingsDialog
-from tests.fixtures.qt import dispose
 from tests.unit.core.memory_keyring import MemoryKeyring
 from tests.unit.ui.held_keyring import HeldKeyring, gui_thread_turns
 
@@ -83,14 +80,6 @@ def test_a_password_without_a_ledger_url_is_refused_and_not_saved(qtbot: QtBot) 
     assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
     assert "URL is needed" in dialog.error_labels["ledger_url"].text()
     assert backend.passwords == {}
-
-
-@pytest.fixture
-def runner() -> Iterator[BackgroundRunner]:
-    runner = BackgroundRunner()
-    yield runner
-    runner.shutdown()
-    dispose(runner)
 
 
 def laned_dialog(

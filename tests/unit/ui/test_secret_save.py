@@ -5,10 +5,8 @@ and a keyring that refuses still offers to keep the secret for this session only
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import keyring.errors
-import pytest
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
@@ -16,7 +14,6 @@ from app.core.credentials import SERVICE, CredentialStore
 from app.core.settings import Settings, TokenMode
 from app.ui.background import BackgroundRunner
 from app.ui.settings_dialog import SettingsDialog
-from tests.fixtures.qt import dispose
 from tests.unit.ui.held_keyring import HeldKeyring, gui_thread_turns
 
 APPID = "wx1234567890abcdef"
@@ -32,14 +29,6 @@ class Asker:
     def __call__(self, title: str, text: str) -> bool:
         self.questions.append((title, text))
         return self.answer
-
-
-@pytest.fixture
-def runner() -> Iterator[BackgroundRunner]:
-    runner = BackgroundRunner()
-    yield runner
-    runner.shutdown()
-    dispose(runner)
 
 
 def open_dialog(
