@@ -51,6 +51,7 @@ from app.core.settings import (
 from app.core.settings_check import validate
 from app.ui.connection_test import ConnectionTester, ConnectionTestRun, RunInBackground
 from app.ui.ledger_password import LedgerPasswordRow, RunInLane, run_inline
+from app.ui.secret_state import SecretState
 from app.ui.setting_editors import ERROR_STYLE, editor_value, setting_row
 
 log = logging.getLogger(__name__)
@@ -139,7 +140,10 @@ class SettingsDialog(QDialog):
         self._editor("token_mode", QComboBox).currentIndexChanged.connect(self._update_enabled)
         self._editor("label_size", QComboBox).currentIndexChanged.connect(self._update_enabled)
         self._update_enabled()
-        self._show_secret_state()
+        self.secret_state = SecretState(
+            store, self.secret_edit, self.secret_status, self._keyring_run, self._text
+        )
+        self.secret_state.show(settings.appid)
 
     # --- building ----------------------------------------------------------------------
 
@@ -199,30 +203,6 @@ class SettingsDialog(QDialog):
         custom = self._value("label_size") == "custom"
         self.editors["custom_width_mm"].setEnabled(custom)
         self.editors["custom_height_mm"].setEnabled(custom)
-
-    def _show_secret_state(self) -> None:
-        appid = self._original.appid
-        self.secret_edit.setPlaceholderText("")
-        if not appid:
-            self.secret_status.setText(self.tr("Enter the AppID, then its AppSecret."))
-            return
-        try:
-            stored = self._store.get_secret(appid)
-        except KeyringUnavailable as exc:
-            self.secret_status.setText(self._text(exc.reason))
-            return
-        if stored and self._store.is_session_only(appid):
-            self.secret_edit.setPlaceholderText(self.tr("kept for this session only"))
-            self.secret_status.setText(self.tr("The AppSecret is kept for this session only."))
-        elif stored:
-            self.secret_edit.setPlaceholderText(self.tr("saved — leave empty to keep it"))
-            self.secret_status.setText(
-                self.tr("The AppSecret is saved in the system keyring ({0}).").format(
-                    self._store.backend_name()
-                )
-            )
-        else:
-            self.secret_status.setText(self.tr("No AppSecret is saved for this AppID."))
 
     # --- values ------------------------------------------------------------------------
 
@@ -354,6 +334,7 @@ class SettingsDialog(QDialog):
         question = self.tr("Remove the saved AppSecret for {0} from this computer?").format(appid)
         if not self._ask(self.tr("Forget credentials"), question):
             return
+        self.secret_state.supersede()
         self.secret_edit.clear()
         self.secret_edit.setPlaceholderText("")
         try:

@@ -1445,6 +1445,10 @@ Print again?</source>
         <translation>请先填写 AppID，再填写其 AppSecret。</translation>
     </message>
     <message>
+        <source>Looking in the system keyring…</source>
+        <translation>正在查看系统密钥环…</translation>
+    </message>
+    <message>
         <source>kept for this session only</source>
         <translation>仅在本次运行期间保留</translation>
     </message>
@@ -1463,6 +1467,10 @@ Print again?</source>
     <message>
         <source>No AppSecret is saved for this AppID.</source>
         <translation>此 AppID 尚未保存 AppSecret。</translation>
+    </message>
+    <message>
+        <source>The system keyring cannot be read: {0}</source>
+        <translation>无法读取系统密钥环：{0}</translation>
     </message>
     <message>
         <source>An AppID is needed to save the AppSecret.</source>

@@ -1,6 +1,7 @@
-"""Settings → Account: OK saves the AppSecret in the keyring through the background
-helper's lane, never on the GUI thread; the dialog closes once the keyring has kept it,
-and a keyring that refuses still offers to keep the secret for this session only."""
+"""Settings → Account: the AppSecret's state is read, and OK saves the AppSecret, in the
+keyring through the background helper's lane, never on the GUI thread; the dialog closes
+once the keyring has kept it, and a keyring that refuses still offers to keep the secret
+for this session only."""
 
 from __future__ import annotations
 
@@ -40,6 +41,11 @@ def open_dialog(
     return dialog
 
 
+def opened(qtbot: QtBot, dialog: SettingsDialog) -> None:
+    """The dialog's opening read of the keyring has been answered."""
+    qtbot.waitUntil(lambda: "No AppSecret is saved" in dialog.secret_status.text(), timeout=5000)
+
+
 def click_ok(dialog: SettingsDialog) -> None:
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
 
@@ -52,6 +58,7 @@ def test_ok_saves_the_appsecret_off_the_gui_thread_and_closes_once_it_is_kept(
     store = CredentialStore(backend)
     ask = Asker(True)
     dialog = open_dialog(qtbot, store, runner, ask)
+    opened(qtbot, dialog)
     backend.threads.clear()
     backend.release.clear()
     qtbot.keyClicks(dialog.secret_edit, SECRET)
@@ -77,6 +84,7 @@ def test_a_refusing_keyring_offers_the_session_when_its_answer_arrives(
     store = CredentialStore(backend)
     ask = Asker(True)
     dialog = open_dialog(qtbot, store, runner, ask)
+    opened(qtbot, dialog)
     backend.fail_with = keyring.errors.KeyringLocked("the keyring stayed locked")
     qtbot.keyClicks(dialog.secret_edit, SECRET)
     click_ok(dialog)
@@ -95,6 +103,7 @@ def test_a_refused_secret_not_kept_leaves_the_dialog_open_to_try_again(
     backend.release.set()
     store = CredentialStore(backend)
     dialog = open_dialog(qtbot, store, runner, Asker(False))
+    opened(qtbot, dialog)
     backend.fail_with = keyring.errors.KeyringLocked("the keyring stayed locked")
     qtbot.keyClicks(dialog.secret_edit, SECRET)
     click_ok(dialog)
@@ -103,3 +112,34 @@ def test_a_refused_secret_not_kept_leaves_the_dialog_open_to_try_again(
     assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
     assert dialog.buttons.isEnabled()
     assert not store.is_session_only(APPID) and backend.passwords == {}
+
+
+def test_whether_an_appsecret_is_saved_is_read_off_the_gui_thread(
+    qtbot: QtBot, runner: BackgroundRunner
+) -> None:
+    backend = HeldKeyring(SERVICE)
+    backend.passwords[(SERVICE, APPID)] = SECRET
+    dialog = open_dialog(qtbot, CredentialStore(backend), runner, Asker(True))  # no wait
+    qtbot.waitUntil(lambda: len(backend.threads) == 1, timeout=5000)
+    assert "Looking in the system keyring" in dialog.secret_status.text()
+    gui_thread_turns(qtbot)  # while the keyring is held
+    backend.release.set()
+    qtbot.waitUntil(lambda: "saved in the system keyring" in dialog.secret_status.text())
+    assert "leave empty" in dialog.secret_edit.placeholderText()
+    assert SECRET not in dialog.secret_status.text() and dialog.secret_edit.text() == ""
+    assert threading.main_thread() not in backend.threads
+
+
+def test_an_answer_arriving_after_the_secret_was_forgotten_is_not_shown(
+    qtbot: QtBot, runner: BackgroundRunner
+) -> None:
+    backend = HeldKeyring(SERVICE)
+    backend.passwords[(SERVICE, APPID)] = SECRET
+    dialog = open_dialog(qtbot, CredentialStore(backend), runner, Asker(True))
+    qtbot.waitUntil(lambda: len(backend.threads) == 1, timeout=5000)
+    dialog.forget_credentials()  # deleting is not held
+    assert dialog.secret_status.text() == "The AppSecret was forgotten."
+    backend.release.set()
+    qtbot.waitUntil(lambda: runner.active_count == 0, timeout=5000)  # the read delivered
+    assert dialog.secret_status.text() == "The AppSecret was forgotten."
+    assert backend.passwords == {}
