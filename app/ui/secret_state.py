@@ -3,8 +3,8 @@
 `SecretState.show(appid)` asks the `CredentialStore` through the handed-in `run` (the
 background helper's keyring lane: the Secret Service can block until the keyring is
 unlocked, and the GUI thread never waits on it) and shows the answer when it arrives.
-Only the latest question's answer is shown: `supersede()` (e.g. the secret was just
-forgotten) makes an answer still on its way say nothing. The secret itself is never shown.
+`forget(appid)` removes the secret the same way. Only the latest question's answer is
+shown: an answer overtaken by a newer question says nothing. The secret is never shown.
 """
 
 from __future__ import annotations
@@ -61,6 +61,29 @@ class SecretState:
             on_done=lambda stored: self._told(asked, appid, bool(stored)),
             on_error=lambda exc: self._unreadable(asked, exc),
         )
+
+    def forget(self, appid: str) -> None:
+        """Remove the AppSecret of `appid` from the keyring and this session; the outcome
+        is shown once the keyring has answered."""
+        self.supersede()
+        asked = self._asked
+        self._edit.clear()
+        self._edit.setPlaceholderText("")
+        self._status.setText(
+            QCoreApplication.translate("SettingsDialog", "Forgetting the AppSecret…")
+        )
+        self._run(
+            self._store.forget,
+            appid,
+            on_done=lambda _none: self._forgotten(asked),
+            on_error=lambda exc: self._unreadable(asked, exc),
+        )
+
+    def _forgotten(self, asked: int) -> None:
+        if self._current(asked):
+            self._status.setText(
+                QCoreApplication.translate("SettingsDialog", "The AppSecret was forgotten.")
+            )
 
     def _current(self, asked: int) -> bool:
         valid = shiboken6.isValid(self._status) and shiboken6.isValid(self._edit)

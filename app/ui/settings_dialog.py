@@ -327,22 +327,15 @@ class SettingsDialog(QDialog):
     # --- forgetting --------------------------------------------------------------------
 
     def forget_credentials(self) -> None:
-        """Remove the AppSecret of the shown AppID from the keyring and this session."""
+        """Remove the AppSecret of the shown AppID from the keyring and this session (in
+        the keyring lane; the outcome shows in the status line)."""
         appid = self._value("appid") or self._original.appid
         if not appid:
             return
         question = self.tr("Remove the saved AppSecret for {0} from this computer?").format(appid)
         if not self._ask(self.tr("Forget credentials"), question):
             return
-        self.secret_state.supersede()
-        self.secret_edit.clear()
-        self.secret_edit.setPlaceholderText("")
-        try:
-            self._store.forget(appid)
-        except KeyringUnavailable as exc:
-            self.secret_status.setText(self._text(exc.reason))
-            return
-        self.secret_status.setText(self.tr("The AppSecret was forgotten."))
+        self.secret_state.forget(appid)
 
     # --- testing the connection --------------------------------------------------------
 

@@ -1449,6 +1449,10 @@ Print again?</source>
         <translation>正在查看系统密钥环…</translation>
     </message>
     <message>
+        <source>Forgetting the AppSecret…</source>
+        <translation>正在清除 AppSecret…</translation>
+    </message>
+    <message>
         <source>kept for this session only</source>
         <translation>仅在本次运行期间保留</translation>
     </message>

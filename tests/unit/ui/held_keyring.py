@@ -39,6 +39,10 @@ class HeldKeyring(MemoryKeyring):
         self._hold(service)
         super().set_password(service, username, password)
 
+    def delete_password(self, service: str, username: str) -> None:
+        self._hold(service)
+        super().delete_password(service, username)
+
 
 def gui_thread_turns(qtbot: QtBot) -> None:
     """A zero-timer fires: the GUI thread's event loop is not blocked."""

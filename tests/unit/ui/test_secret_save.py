@@ -130,16 +130,20 @@ def test_whether_an_appsecret_is_saved_is_read_off_the_gui_thread(
     assert threading.main_thread() not in backend.threads
 
 
-def test_an_answer_arriving_after_the_secret_was_forgotten_is_not_shown(
+def test_forgetting_waits_for_the_keyring_off_the_gui_thread_after_the_read(
     qtbot: QtBot, runner: BackgroundRunner
 ) -> None:
     backend = HeldKeyring(SERVICE)
     backend.passwords[(SERVICE, APPID)] = SECRET
     dialog = open_dialog(qtbot, CredentialStore(backend), runner, Asker(True))
-    qtbot.waitUntil(lambda: len(backend.threads) == 1, timeout=5000)
-    dialog.forget_credentials()  # deleting is not held
-    assert dialog.secret_status.text() == "The AppSecret was forgotten."
+    qtbot.waitUntil(lambda: len(backend.threads) == 1, timeout=5000)  # the read is held
+    dialog.forget_credentials()  # returns at once: the lane holds it behind the read
+    assert dialog.secret_status.text() == "Forgetting the AppSecret…"
+    gui_thread_turns(qtbot)
+    assert backend.passwords == {(SERVICE, APPID): SECRET}
     backend.release.set()
-    qtbot.waitUntil(lambda: runner.active_count == 0, timeout=5000)  # the read delivered
+    qtbot.waitUntil(lambda: runner.active_count == 0 and len(backend.threads) == 2)
+    # the read's answer (it found the secret) was overtaken: only the forgetting shows
     assert dialog.secret_status.text() == "The AppSecret was forgotten."
     assert backend.passwords == {}
+    assert threading.main_thread() not in backend.threads
