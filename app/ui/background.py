@@ -78,6 +78,8 @@ class TaskHandle:
         self._delivered = False
         self._value: object = None
         self._failed = False
+        self._state_lock = threading.Lock()
+        self._state = "queued"  # then "started" (a pool thread runs it) or "taken back"
 
     @property
     def running(self) -> bool:
@@ -92,6 +94,22 @@ class TaskHandle:
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the function has returned (not until the result is delivered)."""
         return self._finished.wait(timeout)
+
+    def take_back(self) -> bool:
+        """True if no pool thread had started the function, which now never runs there
+        (the caller runs it, or drops it); False if it has started."""
+        with self._state_lock:
+            if self._state != "queued":
+                return self._state == "taken back"
+            self._state = "taken back"
+            return True
+
+    def _start(self) -> bool:
+        with self._state_lock:
+            if self._state != "queued":
+                return False
+            self._state = "started"
+            return True
 
 
 class _Task(QRunnable):
@@ -118,6 +136,8 @@ class _Task(QRunnable):
             log.debug("background result dropped: receiver deleted")
 
     def run(self) -> None:
+        if not self._handle._start():  # taken back while it waited in the pool's queue
+            return
         try:
             if self._with_report:
                 result = self._fn(*self._args, report=lambda obj: self._emit("progress", obj))
@@ -233,7 +253,7 @@ class SerialLane:
         self._runner = runner
         self._waiting: deque[_Step] = deque()
         self._current: TaskHandle | None = None
-        self._current_dropped: Callable[[Any], None] | None = None
+        self._current_step: _Step | None = None
 
     @property
     def pending(self) -> int:
@@ -256,7 +276,8 @@ class SerialLane:
     def _start_next(self) -> None:
         if self._current is not None or not self._waiting:
             return
-        fn, args, on_done, on_error, on_dropped = self._waiting.popleft()
+        step = self._waiting.popleft()
+        fn, args, on_done, on_error, _on_dropped = step
 
         def done(value: object) -> None:
             self._current = None
@@ -276,21 +297,27 @@ class SerialLane:
             finally:
                 self._start_next()
 
-        self._current_dropped = on_dropped
+        self._current_step = step
         self._current = self._runner.run(fn, *args, on_done=done, on_error=failed)
 
     def flush(self, timeout: float | None = 30.0, *, abandon: bool = False) -> int:
         """Wait for the running function, then run the waiting ones here without their
         callbacks (their `on_dropped` gets what they return); returns how many ran here.
         `abandon` (the runner shuts down: nothing will be delivered any more): the running
-        function's `on_dropped` gets its result here too, if it ended undelivered."""
-        current = self._current
-        if current is not None:
-            current.wait(timeout)
-            if abandon:
+        function's `on_dropped` gets its result here too, if it ended undelivered, and
+        one that no pool thread had started yet (the runner dropped its queue) runs here
+        first, like the waiting ones."""
+        current, step = self._current, self._current_step
+        if current is not None and step is not None:
+            if abandon and current.take_back():
                 self._current = None
-                if not current.running and not current.delivered and not current._failed:
-                    _hand_over(self._current_dropped, current._value)
+                self._waiting.appendleft(step)
+            else:
+                current.wait(timeout)
+                if abandon:
+                    self._current = None
+                    if not current.running and not current.delivered and not current._failed:
+                        _hand_over(step[4], current._value)
         ran = 0
         while self._waiting:
             fn, args, _done, _failed, on_dropped = self._waiting.popleft()

@@ -174,6 +174,36 @@ def test_shutdown_hands_a_lanes_undelivered_results_to_on_dropped(qapp: Any) -> 
     runner.deleteLater()
 
 
+def test_a_lane_function_still_queued_at_shutdown_runs_there_in_its_order(qapp: Any) -> None:
+    """The window closes while the pool's one thread is busy: a lane's function waits in
+    the pool's queue, which shutdown drops. It must still run (a settings save, a claim's
+    settle), once, before the lane's later functions, its result to `on_dropped`."""
+    runner = BackgroundRunner(max_threads=1)
+    lane = runner.lane()
+    busy = threading.Event()
+    ran: list[str] = []
+    dropped: list[object] = []
+
+    def occupy_the_pool() -> None:
+        busy.set()
+        threading.Event().wait(0.3)  # still running when shutdown drops the queue
+
+    def save(name: str) -> str:
+        ran.append(name)
+        return f"{name} saved"
+
+    runner.run(occupy_the_pool)
+    assert busy.wait(5)
+    lane.run(save, "settings", on_dropped=dropped.append)  # queued behind the busy thread
+    lane.run(save, "window state", on_dropped=dropped.append)
+    assert runner.shutdown()
+    QCoreApplication.processEvents()
+    assert ran == ["settings", "window state"]
+    assert dropped == ["settings saved", "window state saved"]
+    assert lane.pending == 0
+    runner.deleteLater()
+
+
 def test_a_delivered_result_is_not_handed_to_on_dropped(
     runner: BackgroundRunner, qtbot: QtBot
 ) -> None:
