@@ -6,7 +6,8 @@ tabs. On OK the values are checked with `validate()`; errors appear under their 
 and the dialog stays open.
 The AppSecret goes to the `CredentialStore` (OS keyring); when no keyring is available
 the user is asked whether to keep it for this session only. "Test connection" runs the
-handed-in tester off the GUI thread (`app.ui.connection_test`). The shared ledger's
+handed-in tester off the GUI thread (`app.ui.connection_test`), after reading a saved
+AppSecret in `keyring_run` when none is typed. The shared ledger's
 password goes to the keyring too (`app.ui.ledger_password`). Both are saved through the
 handed-in `keyring_run` (the background helper's lane): OK waits for the keyring's answers
 with the dialog still turning, and closes it only once both are saved.
@@ -346,16 +347,31 @@ class SettingsDialog(QDialog):
         settings = self.current_settings()
         if not self._check(settings):
             return
-        secret = self.secret_edit.text().strip()
-        if not secret and settings.appid:
-            try:
-                secret = self._store.get_secret(settings.appid) or ""
-            except KeyringUnavailable:
-                secret = ""
-        self._test_secret = secret
         self.test_button.setEnabled(False)
         self.test_result.setStyleSheet("")
         self.test_result.setText(self.tr("Testing the connection…"))
+        secret = self.secret_edit.text().strip()
+        if secret or not settings.appid:
+            self._start_test(settings, secret)
+            return
+        # The saved AppSecret: read in the keyring lane, which may wait for an unlock.
+        self._keyring_run(
+            self._store.get_secret,
+            settings.appid,
+            on_done=lambda saved: self._start_test(settings, saved or ""),
+            on_error=functools.partial(self._secret_not_read, settings),
+        )
+
+    def _secret_not_read(self, settings: Settings, exc: BaseException) -> None:
+        if isinstance(exc, KeyringUnavailable):
+            self._start_test(settings, "")  # the tester says what is missing
+        else:
+            self._test_failed(exc)
+
+    def _start_test(self, settings: Settings, secret: str) -> None:
+        if not shiboken6.isValid(self) or self._tester is None:
+            return
+        self._test_secret = secret
         self._test_run.start(self._tester, settings, secret)
 
     def _deliver_test(self, outcome: object, failed: bool) -> None:
