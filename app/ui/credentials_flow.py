@@ -20,7 +20,6 @@ User questions go through `Prompts` (message boxes by default; tests hand in the
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import logging
 import threading
@@ -305,10 +304,14 @@ class CredentialsFlow(QObject):
         )
 
     def _remember_secret(self, appid: str) -> None:
-        if self._secrets is None or not appid:
+        """Register the saved AppSecret with the log filter, read in the keyring lane (a
+        keyring that cannot be read has nothing to register)."""
+        secrets = self._secrets
+        if secrets is None or not appid:
             return
-        with contextlib.suppress(KeyringUnavailable):
-            self._secrets.add(self._store.get_secret(appid))
+        self._keyring.run(
+            self._store.get_secret, appid, on_done=secrets.add, on_error=lambda _exc: None
+        )
 
     # --- first run -------------------------------------------------------------------------
 

@@ -1,23 +1,38 @@
 """Settings → Test connection with the AppSecret field empty: the saved AppSecret is read in
 the keyring lane, never on the GUI thread, and the test then runs against the sandbox; a
-keyring that refuses still lets the test run and say what is missing."""
+keyring that refuses still lets the test run and say what is missing. After OK, the
+window's credentials flow reads the saved AppSecret back for the log filter in that lane
+too."""
 
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass, field
 
 import keyring.errors
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from app.core.credentials import SERVICE, CredentialStore
+from app.core.secret_registry import SecretRegistry
 from app.core.settings import ConnectionResult, Settings, TokenMode
 from app.sandbox.server import SandboxServer
 from app.ui.background import BackgroundRunner
+from app.ui.credentials_flow import CredentialsFlow
 from app.ui.settings_dialog import SettingsDialog
 from app.wiring.client import check_connection
+from tests.fixtures.qt import dispose
+from tests.unit.ui.credentials_support import RecordedPrompts, click_ok, fill_account
 from tests.unit.ui.held_keyring import HeldKeyring, gui_thread_turns
 
 TOKEN_PATH = "/cgi-bin/token"
+APPID = "wx1234567890abcdef"
+
+
+@dataclass
+class Slot:
+    settings: Settings = field(default_factory=Settings)
 
 
 def open_dialog(
@@ -89,3 +104,52 @@ def test_a_refusing_keyring_still_runs_the_test_without_a_secret(
     assert sandbox.secret not in dialog.test_result.text()
     assert dialog.test_button.isEnabled()
     assert threading.main_thread() not in backend.threads
+
+
+def test_the_accepted_secret_is_registered_from_the_keyring_lane(
+    qtbot: QtBot, runner: BackgroundRunner
+) -> None:
+    """After OK the flow reads the saved AppSecret back for the log filter: in the keyring
+    lane, while the GUI thread turns."""
+    backend = HeldKeyring(SERVICE)
+    backend.release.set()  # the dialog's own reads and its save go through
+    secrets = SecretRegistry()
+    flow = CredentialsFlow(
+        Slot(),
+        CredentialStore(backend),
+        runner,
+        env={},
+        settings_store=None,
+        secrets=secrets,
+        prompts=RecordedPrompts().prompts(),
+    )
+    secret = "flow-secret-9z8y7x6w5v"
+    held_at: list[int] = []
+
+    def hold_what_follows() -> None:  # the save is done: hold the keyring from here on
+        held_at.append(len(backend.threads))
+        backend.release.clear()
+
+    def opened(dialog: object) -> None:
+        assert isinstance(dialog, SettingsDialog)
+
+        def act() -> None:
+            dialog.accepted.connect(hold_what_follows)
+            fill_account(dialog, appid=APPID, secret=secret)
+            click_ok(dialog)
+
+        QTimer.singleShot(0, act)
+
+    flow.dialogOpened.connect(opened)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    new = flow.edit(parent, Settings())  # returns while the read-back is held
+    assert new is not None and new.appid == APPID
+    qtbot.waitUntil(lambda: len(backend.threads) == held_at[0] + 1, timeout=5000)
+    gui_thread_turns(qtbot)
+    assert secret not in secrets.values()  # not registered yet: the read is held
+    backend.release.set()
+    qtbot.waitUntil(lambda: secret in secrets.values(), timeout=5000)
+    assert backend.passwords[(SERVICE, APPID)] == secret
+    assert threading.main_thread() not in backend.threads
+    dispose(flow)
