@@ -7,8 +7,8 @@ the AppSecret and the token mode:
   its connection tester, run on the window's `BackgroundRunner`; accepted settings are
   saved to the settings file (never the secret: the dialog puts that in the keyring).
   The dialog is kept alive until a connection test it started has delivered its result.
-- `needs_setup()` says whether anything usable is configured; `first_run(window)` opens
-  the dialog when not.
+- `needs_setup()` says whether anything usable is configured; `first_run(window)` asks
+  it in the keyring lane and opens the dialog when not.
 - `make_source()` builds the WeChat client lazily from the settings in force and
   `credentials_from_env(env, settings, store.get_secret)`. When the keyring cannot be
   used it says so and offers to keep the AppSecret in memory for this session only —
@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
@@ -211,6 +212,8 @@ class CredentialsFlow(QObject):
 
     dialogOpened = Signal(object)
     """Emitted with the `SettingsDialog` just before it is shown (modal)."""
+    setupChecked = Signal(bool)
+    """Emitted by `first_run` with whether setup is needed, once the keyring has answered."""
 
     def __init__(
         self,
@@ -238,6 +241,7 @@ class CredentialsFlow(QObject):
         self._custom_prompts = prompts is not None
         self.prompts = prompts or message_box_prompts(self._parent_widget)
         self.dialog_tasks: _DialogTasks | None = None
+        self._editing = False  # a settings dialog is open
 
     def _parent_widget(self) -> QWidget | None:
         parent = self.parent()
@@ -269,10 +273,12 @@ class CredentialsFlow(QObject):
             parent=parent,
         )
         self.dialogOpened.emit(dialog)
+        self._editing = True
         try:
             accepted = dialog.exec() == QDialog.DialogCode.Accepted
             new = dialog.result_settings()
         finally:
+            self._editing = False
             tasks.release(dialog)
         if not accepted:
             return None
@@ -319,14 +325,23 @@ class CredentialsFlow(QObject):
         """True when no fetch could authenticate with what is configured now."""
         return not is_configured(self._slot.settings, self._env, self._store)
 
-    def first_run(self, window: SetupHost) -> bool:
-        """Open the settings dialog over `window` if nothing is configured; True if opened."""
-        if not self.needs_setup():
-            return False
+    def first_run(self, window: SetupHost) -> None:
+        """Open the settings dialog over `window` if nothing is configured. Whether it is
+        (a keyring read) is asked in the keyring lane; the dialog opens on the answer,
+        unless the window is gone or a settings dialog is open by then."""
+        self._keyring.run(self.needs_setup, on_done=functools.partial(self._set_up, window))
+
+    def _set_up(self, window: SetupHost, needed: bool) -> None:
+        if not shiboken6.isValid(self):
+            return  # closed with its window meanwhile
+        self.setupChecked.emit(needed)
+        if not needed or self._editing:
+            return
+        if isinstance(window, QObject) and not shiboken6.isValid(window):
+            return
         log.info("no credentials configured: opening the settings")
         window.tell(self.tr("Set up the account first: AppID and AppSecret."))
         window.open_settings()
-        return True
 
     # --- the waybill source --------------------------------------------------------------
 

@@ -2,12 +2,13 @@
 the keyring lane, never on the GUI thread, and the test then runs against the sandbox; a
 keyring that refuses still lets the test run and say what is missing. After OK, the
 window's credentials flow reads the saved AppSecret back for the log filter in that lane
-too."""
+too, and so does the first run's check whether anything is configured."""
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import keyring.errors
 from PySide6.QtCore import QTimer
@@ -23,7 +24,15 @@ from app.ui.credentials_flow import CredentialsFlow
 from app.ui.settings_dialog import SettingsDialog
 from app.wiring.client import check_connection
 from tests.fixtures.qt import dispose
-from tests.unit.ui.credentials_support import RecordedPrompts, click_ok, fill_account
+from tests.unit.ui.credentials_support import (
+    RecordedPrompts,
+    click_cancel,
+    click_ok,
+    credentials_window,
+    fill_account,
+    flow_of,
+    on_next_dialog,
+)
 from tests.unit.ui.held_keyring import HeldKeyring, gui_thread_turns
 
 TOKEN_PATH = "/cgi-bin/token"
@@ -153,3 +162,26 @@ def test_the_accepted_secret_is_registered_from_the_keyring_lane(
     assert backend.passwords[(SERVICE, APPID)] == secret
     assert threading.main_thread() not in backend.threads
     dispose(flow)
+
+
+def test_first_run_asks_the_keyring_off_the_gui_thread_then_opens_the_settings(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """At start-up, whether an AppSecret is saved is read in the keyring lane: the window
+    turns while the keyring is held; the Settings dialog opens once it has answered."""
+    backend = HeldKeyring(SERVICE)
+    prompts = RecordedPrompts()
+    settings = Settings(appid=APPID, token_mode=TokenMode.CLASSIC)
+    with credentials_window(
+        tmp_path, CredentialStore(backend), settings=settings, prompts=prompts, first_run=True
+    ) as window:
+        seen = on_next_dialog(window, click_cancel)
+        flow = flow_of(window)
+        qtbot.waitUntil(lambda: len(backend.threads) == 1, timeout=5000)  # the read is held
+        gui_thread_turns(qtbot)
+        assert seen == []
+        with qtbot.waitSignal(flow.setupChecked, timeout=5000) as checked:
+            backend.release.set()
+        assert checked.args == [True]  # nothing saved: the settings open
+        qtbot.waitUntil(lambda: seen == ["Settings"], timeout=10_000)
+    assert threading.main_thread() not in backend.threads

@@ -120,7 +120,10 @@ def test_no_first_run_dialog_when_configured(
     store.save_secret(APPID, SECRET)
     with credentials_window(tmp_path, store, settings=Settings(appid=APPID)) as window:
         seen = on_next_dialog(window, click_cancel)
-        assert flow_of(window).first_run(window) is False
+        flow = flow_of(window)
+        with qtbot.waitSignal(flow.setupChecked, timeout=5000) as checked:
+            flow.first_run(window)
+        assert checked.args == [False]
         assert seen == []
 
 
