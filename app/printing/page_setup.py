@@ -66,9 +66,11 @@ def job_for(
     *,
     job_id: int = 0,
     pdf_path: Path | None = None,
+    pdf_in_folder: bool = False,
     allow_unverified: bool = False,
 ) -> PrintJob:
-    """The job that prints `waybill` on `printer` (or into `pdf_path`) as configured.
+    """The job that prints `waybill` on `printer` (or into `pdf_path`: a file, or with
+    `pdf_in_folder` a folder the file is named in when it is written) as configured.
 
     `printer` should be a name `printers.resolve_printer` accepted; the queue checks it
     again when the job starts, so a printer that went away meanwhile fails the job.
@@ -85,6 +87,7 @@ def job_for(
         dpi=settings.dpi or None,
         title=job_title(waybill),
         pdf_path=pdf_path,
+        pdf_in_folder=pdf_in_folder,
         offset_mm=(settings.offset_x_mm, settings.offset_y_mm),
         waybill_id=waybill.waybill_id or None,
         verify=verify_policy(settings),

@@ -247,11 +247,17 @@ class PrintService(QObject):
         *,
         printer: str = "",
         pdf_path: Path | None = None,
+        pdf_in_folder: bool = False,
         allow_unverified: bool = False,
     ) -> PrintJob:
         """The job this label makes with the current settings (job id 0)."""
         return job_for(
-            waybill, self._settings, printer, pdf_path=pdf_path, allow_unverified=allow_unverified
+            waybill,
+            self._settings,
+            printer,
+            pdf_path=pdf_path,
+            pdf_in_folder=pdf_in_folder,
+            allow_unverified=allow_unverified,
         )
 
     def send(
@@ -261,9 +267,12 @@ class PrintService(QObject):
         *,
         printer: str = "",
         pdf_path: Path | None = None,
+        pdf_in_folder: bool = False,
         allow_unverified: bool = False,
     ) -> int:
         """Queue the claimed label; returns its ticket (`ended` reports it later).
+        `pdf_in_folder`: `pdf_path` is a folder, the file is named in it where it is
+        written (off the GUI thread; the outcome's `pdf_path` says which).
         `allow_unverified`: the packer confirmed "Print anyway" for this label.
 
         Raises `ValueError` for a waybill without a printable label (nothing is queued;
@@ -272,7 +281,11 @@ class PrintService(QObject):
         ticket = self._queue.new_job_id()  # unique on the queue, which others may share
         job = replace(
             self.job(
-                waybill, printer=printer, pdf_path=pdf_path, allow_unverified=allow_unverified
+                waybill,
+                printer=printer,
+                pdf_path=pdf_path,
+                pdf_in_folder=pdf_in_folder,
+                allow_unverified=allow_unverified,
             ),
             job_id=ticket,
         )

@@ -27,6 +27,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 
 from pypdf.errors import PyPdfError
 from PySide6.QtCore import QObject, QTimer
@@ -45,6 +46,7 @@ from app.printing.cups_backend import (
 from app.printing.cups_status import job_number
 from app.printing.ipp_submit import IppSubmitter
 from app.printing.offload import Offload, run_inline
+from app.printing.page_setup import pdf_file_for
 from app.printing.pdf_output import label_pdf_file
 from app.printing.pdf_shift import PdfShiftError, shifted_pdf
 from app.printing.print_job import PrintJob, choose_resolution
@@ -64,11 +66,12 @@ class PdfFileRoute:
         self._offload = offload
 
     def deliver(self, job: PrintJob, pdf: bytes, done: Done) -> None:
-        path = job.pdf_path
-        assert path is not None
+        assert job.pdf_path is not None
 
         def write() -> PrintResult:
+            path = job.pdf_path
             try:
+                path = pdf_file_of(job)
                 data = label_pdf_file(pdf, title=job.name, copies=job.copies)
                 write_atomically(path, data)
             except (OSError, PyPdfError, ValueError) as exc:
@@ -76,9 +79,21 @@ class PdfFileRoute:
             return PrintResult(OutcomeKind.SPOOLED, f"sent to {path}", pdf_path=str(path))
 
         def crashed(exc: BaseException) -> None:
-            done(PrintResult(OutcomeKind.WRITE_FAILED, f"writing {path} failed: {exc}"))
+            done(PrintResult(OutcomeKind.WRITE_FAILED, f"writing {job.pdf_path} failed: {exc}"))
 
         self._offload(write, done, crashed)
+
+
+def pdf_file_of(job: PrintJob) -> Path:
+    """The file a PDF-file job writes: `job.pdf_path`, or for a job into a folder a new
+    file in it named after the job (`page_setup.pdf_file_for`), the folder made first.
+    Disk work: the queue's PDF-file route calls it off the GUI thread. The queue writes
+    one job at a time, so two labels named alike get two files."""
+    assert job.pdf_path is not None
+    if not job.pdf_in_folder:
+        return job.pdf_path
+    job.pdf_path.mkdir(parents=True, exist_ok=True)
+    return pdf_file_for(job.pdf_path, job.name)
 
 
 #: How long a printer CUPS has just named is taken to be still there: asking Qt for it
@@ -304,9 +319,10 @@ class RasterRoute:
         job = self._job
         if generation != self._generation or job is None:
             return  # given up on meanwhile
-        where = str(job.pdf_path) if job.pdf_path is not None else job.printer_name
+        printer = self._printer
+        pdf_path = (printer.outputFileName() or None) if printer is not None else None
+        where = pdf_path or job.printer_name
         if error is None:
-            pdf_path = str(job.pdf_path) if job.pdf_path is not None else None
             self._end(PrintResult(OutcomeKind.SPOOLED, f"sent to {where}", pdf_path=pdf_path))
         elif isinstance(error, PdfShiftError):
             self._end(PrintResult(OutcomeKind.RENDER_FAILED, str(error)))
@@ -338,7 +354,8 @@ def _make_printer(job: PrintJob) -> QPrinter:
     if job.pdf_path is not None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(job.pdf_path))
+        # The raster route (Qt's print engine, on this thread) names the file here.
+        printer.setOutputFileName(str(pdf_file_of(job)))
     else:
         info = resolve_printer(job.printer_name)
         printer = QPrinter(info, QPrinter.PrinterMode.HighResolution)

@@ -1,8 +1,9 @@
 """The window's claimed labels from their job's submission to their row's end.
 
 `PrintJobs.submit` sends one claimed label through the `PrintService` (to a PDF file
-named after the label in the target's PDF folder, else to the target's printer) and marks
-its row printing. Each ticket's typed outcome then moves the row:
+named after the label in the target's PDF folder — named, and the folder made, where the
+queue writes it, off the GUI thread — else to the target's printer) and marks its row
+printing. Each ticket's typed outcome then moves the row:
 
 - a spooled CUPS job the `JobWatch` accepts is followed to paper (`watch`, set by
   `app.ui.job_follow`): the row is sent, and `end` is called again once CUPS completed,
@@ -20,11 +21,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from app.core.model import Waybill
 from app.core.print_outcome import OutcomeKind, PrintResult
-from app.printing.page_setup import job_title, pdf_file_for
 from app.printing.print_service import PrintService
 from app.ui.job_watch import JobWatch
 from app.ui.print_report import PrintReport
@@ -85,20 +84,19 @@ class PrintJobs:
         self, waybill: Waybill, target: PrintTarget, token: object, allow_unverified: bool
     ) -> int:
         """Send one claimed label (`token`: its guard's claim); returns its ticket."""
-        pdf_path: Path | None = None
-        if target.pdf_dir is not None:
-            target.pdf_dir.mkdir(parents=True, exist_ok=True)
-            pdf_path = pdf_file_for(target.pdf_dir, job_title(waybill))
-        where = str(pdf_path) if pdf_path is not None else target.printer
         key = waybill.ref.key
         self._model.mark_printing(key)
+        # Into a PDF folder the file is named (and the folder made) where it is written,
+        # off the GUI thread; the outcome says which file it was.
         ticket = self._service.send(
             waybill,
             token,
             printer=target.printer,
-            pdf_path=pdf_path,
+            pdf_path=target.pdf_dir,
+            pdf_in_folder=target.pdf_dir is not None,
             allow_unverified=allow_unverified,
         )
+        where = str(target)
         self._jobs[ticket] = _Job(key, where, token)
         return ticket
 
@@ -110,6 +108,8 @@ class PrintJobs:
         job = self._jobs.pop(ticket, None)
         if job is None:
             return
+        if outcome.pdf_path:  # the file written into the PDF folder
+            job.where = outcome.pdf_path
         ok = outcome.ok
         message = outcome.detail if ok else outcome.message(self._language)
         if ok and self.watch is not None and self.watch.accepts(outcome):

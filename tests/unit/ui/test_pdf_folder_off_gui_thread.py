@@ -1,0 +1,129 @@
+"""Printing into a PDF folder: the folder is made and each file named (the `exists()` loop
+of `page_setup.pdf_file_for`) where the queue writes the file, off the GUI thread; two
+labels of one waybill still get two files, and the row and the guard see the file written.
+
+The labels really render (QtWebEngine) and are written through the window's background
+helper; `sys.monitoring` records the thread of every call of the naming step and of every
+`Path.mkdir` / `Path.exists` on the folder."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from types import CodeType
+
+import pytest
+from PySide6.QtWebEngineCore import QWebEngineProfile
+from pytestqt.qtbot import QtBot
+
+from app.core.print_outcome import PrintResult
+from app.core.settings import Settings
+from app.printing.page_setup import pdf_file_for
+from app.printing.queue import PrintQueue
+from app.printing.routes import pdf_file_of
+from app.ui.background import BackgroundRunner
+from app.ui.print_controller import PrintController
+from app.ui.queue_model import OrderQueueModel, RowState
+from tests.fixtures.qt import dispose
+from tests.unit.ui.test_print_controller import Asker, RecordingGuard, waybill
+
+#: The functions whose calls are the naming and folder step, and the disk calls in them.
+WATCHED: tuple[CodeType, ...] = (
+    pdf_file_for.__code__,
+    pdf_file_of.__code__,
+    Path.mkdir.__code__,
+    Path.exists.__code__,
+)
+
+
+class DiskCalls:
+    """The thread and subject of every call of a `WATCHED` function under `folder`."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = str(folder)
+        self.calls: list[tuple[str, int, str]] = []
+        self._lock = threading.Lock()
+
+    def __call__(self, code: CodeType, _offset: int) -> object:
+        frame = sys._getframe(1)  # the frame of the call that just started
+        subject = next(iter(frame.f_locals.values()), None)  # self / job / folder
+        text = str(getattr(subject, "pdf_path", subject))
+        if text.startswith(self.folder):
+            with self._lock:
+                self.calls.append((code.co_name, threading.get_ident(), text))
+        return None
+
+
+class FileRecordingGuard(RecordingGuard):
+    """Remembers the file each print's end names: what the ledger records."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.written: list[str | None] = []
+
+    def after_print(self, token: object, result: PrintResult) -> None:
+        self.written.append(result.pdf_path)
+        super().after_print(token, result)
+
+
+@pytest.fixture
+def disk_calls(tmp_path: Path) -> Iterator[DiskCalls]:
+    tool = sys.monitoring.PROFILER_ID
+    sys.monitoring.use_tool_id(tool, "pdf-folder-test")
+    recorder = DiskCalls(tmp_path / "labels")
+    sys.monitoring.register_callback(tool, sys.monitoring.events.PY_START, recorder)
+    for code in WATCHED:
+        sys.monitoring.set_local_events(tool, code, sys.monitoring.events.PY_START)
+    try:
+        yield recorder
+    finally:
+        for code in WATCHED:
+            sys.monitoring.set_local_events(tool, code, 0)
+        sys.monitoring.register_callback(tool, sys.monitoring.events.PY_START, None)
+        sys.monitoring.free_tool_id(tool)
+
+
+def test_the_pdf_folder_is_made_and_files_named_off_the_gui_thread(
+    label_profile: QWebEngineProfile, tmp_path: Path, qtbot: QtBot, disk_calls: DiskCalls
+) -> None:
+    folder = tmp_path / "labels"  # not there yet: it is made where the first file is written
+    runner = BackgroundRunner()
+    queue = PrintQueue(label_profile, offload=runner.offload)
+    model = OrderQueueModel()
+    guard = FileRecordingGuard()
+    controller = PrintController(
+        model, queue, Settings(), pdf_dir=folder, guard=guard, ask=Asker(True)
+    )
+    label = waybill(7)
+    model.add_refs([label.ref])
+    model.set_fetching([label.ref.key])
+    model.apply_waybills([label])
+    try:
+        # Two labels of one waybill: the second is named beside the first.
+        for _ in range(2):
+            assert controller.print_waybills([label], reprint=True, source="scan").submitted
+            qtbot.waitUntil(lambda: controller.pending == 0, timeout=60_000)
+        calls = list(disk_calls.calls)  # before this test looks at the folder itself
+        assert {name for name, _, _ in calls} >= {"pdf_file_of", "pdf_file_for", "mkdir", "exists"}
+        main = threading.main_thread().ident
+        assert [call for call in calls if call[1] == main] == []
+        assert sorted(p.name for p in folder.iterdir()) == [
+            "SF00000000007-2.pdf",
+            "SF00000000007.pdf",
+        ]
+        assert all(p.read_bytes().startswith(b"%PDF") for p in folder.iterdir())
+        # The row and the guard see the file written, not the folder.
+        assert model.rows()[0].state is RowState.PRINTED
+        assert controller.jobs.last_output == str(folder / "SF00000000007-2.pdf")
+        assert guard.written == [
+            str(folder / "SF00000000007.pdf"),
+            str(folder / "SF00000000007-2.pdf"),
+        ]
+    finally:
+        dispose(controller)
+        queue.shutdown()
+        runner.shutdown()
+        dispose(queue)
+        runner.deleteLater()
