@@ -31,8 +31,8 @@ from app.printing.cups_status import (
     Runner,
     default_server,
     find_ipptool,
-    parse_report,
     run_process,
+    run_test,
 )
 from app.printing.printers import PrinterDescription, PrinterNames, described_printers
 
@@ -91,9 +91,7 @@ class CupsPrinters:
 
     def _ask(self, test: str) -> list[dict[str, str]]:
         uri = f"ipp://{self._server}/"
-        args = [self._ipptool, "-t", "-T", f"{self._timeout_s:g}", uri, "/dev/stdin"]
-        code, out, err = self._run(args, test, self._timeout_s + 2)
-        status, objects = parse_report(out)
+        code, status, objects, err = run_test(self._run, self._ipptool, uri, test, self._timeout_s)
         if code != 0:
             detail = (err.strip().splitlines() or [status or f"ipptool exited with {code}"])[-1]
             raise CupsStatusError(f"could not list the printers at {self._server}: {detail}")

@@ -294,6 +294,16 @@ def parse_report(stdout: str) -> tuple[str | None, list[dict[str, str]]]:
     return status, objects
 
 
+def run_test(
+    run: Runner, ipptool: str, uri: str, test: str, timeout_s: float
+) -> tuple[int, str | None, list[dict[str, str]], str]:
+    """One `ipptool` test to `uri`: (exit status, failed status or None, objects, stderr)."""
+    args = [ipptool, "-t", "-T", f"{timeout_s:g}", uri, "/dev/stdin"]
+    code, out, err = run(args, test, timeout_s + 2)
+    status, objects = parse_report(out)
+    return code, status, objects, err
+
+
 def _reasons(value: str) -> tuple[str, ...]:
     return tuple(r for r in (v.strip() for v in value.split(",")) if r and r != "none")
 
@@ -332,9 +342,7 @@ class CupsStatus:
         self._run = runner
 
     def _ask(self, uri: str, test: str) -> tuple[str | None, list[dict[str, str]]]:
-        args = [self._ipptool, "-t", "-T", f"{self._timeout_s:g}", uri, "/dev/stdin"]
-        code, out, err = self._run(args, test, self._timeout_s + 2)
-        status, objects = parse_report(out)
+        code, status, objects, err = run_test(self._run, self._ipptool, uri, test, self._timeout_s)
         if code != 0 and status is None:
             detail = (err.strip().splitlines() or [f"ipptool exited with status {code}"])[-1]
             raise CupsStatusError(f"could not ask CUPS at {self._server}: {detail}")
