@@ -2,13 +2,14 @@
 
 The window's target of a request (`app.ui.print_target`) is decided from the snapshot of
 its `PrinterList` (`app.ui.printer_list`), taken off the GUI thread. `target_or_wait`
-answers at once when the snapshot has the printer; before the first snapshot, when the
-snapshot lacks the printer (it may have been switched on since), or while earlier requests
-wait (requests go out in the order they were made), the request waits on the event loop
-for a fresh list. Then its target is found again: found, the request goes on (`go`);
-still missing, every label of it is refused with the `NoPrinter` message (what to do, the
-printers there are) and `then(result)` is called — nothing is claimed or printed, never a
-silent fall-back. `drop` cancels the waiting requests (their `then` says cancelled).
+answers at once when the target needs no printer (the PDF folder) or the snapshot has the
+printer; before the first snapshot, when the snapshot lacks the printer (it may have been
+switched on since), or while earlier requests wait (requests go out in the order they were
+made), the request waits on the event loop for a fresh list. Then its target is found
+again: found, the request goes on (`go`); still missing, every label of it is refused with
+the `NoPrinter` message (what to do, the printers there are) and `then(result)` is called
+— nothing is claimed or printed, never a silent fall-back. `drop` cancels the waiting
+requests (their `then` says cancelled).
 """
 
 from __future__ import annotations
@@ -65,11 +66,11 @@ class AwaitingPrinters:
 
     def target_or_wait(self, waiting: Awaiting) -> PrintTarget | None:
         """The target now, or None: `waiting` then goes on once the printers are known."""
-        if not self._waiting and self._printers.snapshot is not None:
+        if not self._waiting:
             try:
                 return self._find()
             except NoPrinter:
-                pass  # ask again: the printer may be there now
+                pass  # ask again: the printer (or the list) may be there now
         self._waiting.append(waiting)
         self._changed()
         self._printers.after_refresh(lambda: self._known(waiting))

@@ -149,14 +149,18 @@ class PrintController(QObject):
     def target(self) -> PrintTarget:
         """Where labels go now (`app.ui.print_target`); raises `NoPrinter` with what to do.
 
-        With a `PrinterList`: decided from its snapshot (none yet: `NoPrinter`)."""
+        With a `PrinterList`: decided from its snapshot; the PDF folder needs none, a
+        printer without one is refused (`NoPrinter` says whether CUPS could be asked)."""
         if self._printers is None:
-            known = printer_names()
-        elif self._printers.snapshot is None:
-            raise NoPrinter(self.tr("The list of printers is not known yet; try again."))
-        else:
-            known = self._printers.snapshot
-        return find_target(self._settings.printer_name, self._pdf_dir, known)
+            return find_target(self._settings.printer_name, self._pdf_dir, printer_names())
+        known = self._printers.snapshot
+        unknown = self.tr("The list of printers is not known yet; try again.")
+        if known is None and self._printers.error:
+            unknown = self.tr(
+                "The printers could not be listed ({0}). Check that the print system "
+                "(CUPS) is running, then try again."
+            ).format(self._printers.error)
+        return find_target(self._settings.printer_name, self._pdf_dir, known, unknown)
 
     # --- printing --------------------------------------------------------------------------
 

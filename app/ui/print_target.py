@@ -3,7 +3,8 @@ system's default printer.
 
 `find_target(printer_name, pdf_dir, printers)` is asked once per print request, with the
 printers there are (`PrinterNames`, a snapshot taken off the GUI thread by
-`app.ui.printer_list`): it decides without asking the print system. A configured printer
+`app.ui.printer_list`, or None while CUPS cannot be asked): it decides without asking the
+print system, and the PDF folder is chosen without any list. A configured printer
 must exist: a missing one raises `NoPrinter` with what to do (and the printers there
 are), never a silent fall-back to another printer.
 """
@@ -33,15 +34,23 @@ class PrintTarget:
         return str(self.pdf_dir) if self.pdf_dir is not None else self.printer
 
 
-def find_target(printer_name: str, pdf_dir: Path | None, printers: PrinterNames) -> PrintTarget:
+def find_target(
+    printer_name: str,
+    pdf_dir: Path | None,
+    printers: PrinterNames | None,
+    unknown: str = "",
+) -> PrintTarget:
     """The configured printer (validated against `printers`), else the PDF folder, else
-    the default printer.
+    the default printer. The PDF folder needs no list of printers: `printers` None (not
+    known, CUPS could not be asked) refuses only a printer, with `unknown` as the message.
 
     Raises `NoPrinter` with what to do.
     """
     name = printer_name
     if not name and pdf_dir is not None:
         return PrintTarget(pdf_dir=pdf_dir)
+    if printers is None:
+        raise NoPrinter(unknown)
     name = name or printers.default or ""
     if not name:
         raise NoPrinter(

@@ -4,7 +4,8 @@ Asking which printers exist talks to CUPS (by default over IPP,
 `app.printing.cups_printers`, which says why not through Qt on a worker thread), so the
 window never does it on the GUI thread. `PrinterList` asks through the window's one
 `BackgroundRunner` when it starts, every `interval_ms`, and whenever `after_refresh` is
-called; `snapshot` is the last answer (None before the first), and `changed` is emitted
+called; `snapshot` is the last answer (None before the first), `error` says why the last
+question failed (CUPS down: None once one is answered), and `changed` is emitted
 with each answer that differs from the one before. One question is out at a time: a tick
 of the timer while one is out asks nothing more (its answer is the fresh one).
 `after_refresh(fn)` calls `fn()` on the GUI thread once an answer asked for after the
@@ -52,6 +53,8 @@ class PrinterList(QObject):
         self._waiting: list[Callable[[], None]] = []  # for the question after the one out
         self._next: list[Callable[[], None]] = []  # for the question out now
         self.snapshot: PrinterNames | None = None
+        self.error: str | None = None
+        """Why the last question failed (None once one is answered)."""
         self._timer = QTimer(self, interval=interval_ms)
         self._timer.timeout.connect(self.refresh)
 
@@ -86,13 +89,14 @@ class PrinterList(QObject):
         self.refresh()
 
     def _on_answer(self, names: PrinterNames) -> None:
-        before, self.snapshot = self.snapshot, names
+        before, self.snapshot, self.error = self.snapshot, names, None
         if names != before:
             self.changed.emit(names)
         self._answered()
 
     def _on_error(self, exc: BaseException) -> None:
         log.warning("could not list the printers: %s", exc)
+        self.error = str(exc)
         self._answered()
 
     def _answered(self) -> None:

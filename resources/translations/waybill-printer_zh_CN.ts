@@ -920,6 +920,10 @@ Move it aside and start a new ledger (the old file is kept, renamed), or quit an
         <source>The list of printers is not known yet; try again.</source>
         <translation>尚未获取到打印机列表，请重试。</translation>
     </message>
+    <message>
+        <source>The printers could not be listed ({0}). Check that the print system (CUPS) is running, then try again.</source>
+        <translation>无法获取打印机列表（{0}）。请检查打印系统（CUPS）是否在运行，然后重试。</translation>
+    </message>
     <message numerus="yes">
         <source>%n label(s) were printed already: {0}.
 

@@ -1,7 +1,7 @@
 """The window's print requests never ask CUPS for its printers on the GUI thread: the
-printer list is taken in the background helper (`PrinterList`), a request made before
-it arrives waits for it on the event loop, and a missing printer still refuses with the
-printers there are."""
+printer list is taken in the background helper (`PrinterList`), a request for a printer
+made before it arrives waits for it on the event loop, a missing printer still refuses with
+the printers there are, and the PDF folder needs no list (it prints with CUPS down)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
 from app.core.settings import Settings
+from app.printing.cups_status import CupsStatusError
 from app.printing.printers import PrinterNames
 from app.printing.queue import PrintQueue
 from app.ui.background import BackgroundRunner
@@ -98,7 +99,8 @@ def gui_thread_runs(qtbot: QtBot) -> None:
 def test_a_request_before_the_printer_list_waits_for_it_off_the_gui_thread(
     make_station: MakeStation, qtbot: QtBot
 ) -> None:
-    station = make_station(Settings(), PrinterNames((), None))  # labels go to the PDF folder
+    settings = Settings(printer_name="NoSuchLabelPrinter")
+    station = make_station(settings, PrinterNames(("OfficeLaser",), "OfficeLaser"))
     result = station.print_first()  # returns although the lookup is blocked
     assert not result.finished and station.controller.pending == 1
     gui_thread_runs(qtbot)
@@ -106,9 +108,78 @@ def test_a_request_before_the_printer_list_waits_for_it_off_the_gui_thread(
     assert station.files() == [] and station.guard.calls == []
     station.lookup.release.set()
     qtbot.waitUntil(lambda: station.results == [result] and station.controller.pending == 0)
+    [(_key, reason)] = result.refused  # decided on the list that came
+    assert "NoSuchLabelPrinter" in reason and "OfficeLaser" in reason
+    assert result.submitted == 0 and station.files() == [] and station.guard.calls == []
+    assert threading.main_thread() not in station.lookup.threads
+
+
+def test_the_pdf_folder_prints_at_once_without_a_list_of_printers(
+    make_station: MakeStation, qtbot: QtBot
+) -> None:
+    station = make_station(Settings(), PrinterNames((), None))  # the lookup never answers
+    result = station.print_first()
+    qtbot.waitUntil(lambda: station.results == [result] and station.controller.pending == 0)
     assert result.submitted == 1 and len(station.files()) == 1
     assert station.model.row_at(0).state is RowState.PRINTED
-    assert threading.main_thread() not in station.lookup.threads
+    assert station.lookup.threads == []  # nobody asked CUPS
+
+
+class Unreachable:
+    """A lookup that fails as `ipptool` does when no CUPS scheduler answers."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self) -> PrinterNames:
+        self.calls += 1
+        raise CupsStatusError(
+            'could not list the printers at localhost: ipptool: Unable to connect to "localhost"'
+        )
+
+
+def test_with_cups_down_the_pdf_folder_prints_and_a_printer_is_refused_saying_so(
+    print_queue: PrintQueue, tmp_path: Path, qtbot: QtBot
+) -> None:
+    runner = BackgroundRunner()
+    lookup = Unreachable()
+    printers = PrinterList(runner, lookup)
+    guard = RecordingGuard()
+    model = OrderQueueModel()
+    controller = PrintController(
+        model, print_queue, Settings(), pdf_dir=tmp_path, guard=guard, printers=printers
+    )
+    try:
+        waybills = [waybill(n) for n in (1, 2)]
+        model.add_refs(w.ref for w in waybills)
+        model.set_fetching(w.ref.key for w in waybills)
+        model.apply_waybills(waybills)
+        printers.start()
+        qtbot.waitUntil(lambda: printers.error is not None, timeout=5000)
+        results: list[PrintRequestResult] = []
+        to_folder = controller.print_waybills(
+            waybills[:1], reprint=False, source="scan", then=results.append
+        )
+        qtbot.waitUntil(lambda: results == [to_folder] and controller.pending == 0)
+        assert to_folder.submitted == 1 and to_folder.refused == []
+        assert [p.suffix for p in tmp_path.iterdir()] == [".pdf"]
+
+        controller.set_settings(Settings(printer_name="LabelPrinter"))
+        to_printer = controller.print_waybills(
+            waybills[1:], reprint=False, source="scan", then=results.append
+        )
+        qtbot.waitUntil(lambda: results == [to_folder, to_printer], timeout=5000)
+        [(key, reason)] = to_printer.refused
+        assert key == waybills[1].ref.key and to_printer.submitted == 0
+        assert "could not be listed" in reason and "CUPS" in reason
+        assert 'Unable to connect to "localhost"' in reason  # what went wrong, as CUPS said
+        assert len(guard.calls) == 1  # only the folder's label was claimed
+        wait_until_quiet(qtbot, lambda: controller.pending == 0 and print_queue_idle(print_queue))
+    finally:
+        runner.shutdown()
+        dispose(controller)
+        dispose(printers)
+        dispose(runner)
 
 
 def test_a_missing_printer_refuses_with_the_printers_there_are_asked_in_the_background(
@@ -158,7 +229,7 @@ def test_a_request_after_the_snapshot_is_decided_without_a_lookup(
 def test_a_waiting_request_is_cancelled_with_the_claims(
     make_station: MakeStation, qtbot: QtBot
 ) -> None:
-    station = make_station(Settings(), PrinterNames((), None))
+    station = make_station(Settings(printer_name="LabelPrinter"), PrinterNames((), None))
     result = station.print_first()
     again = station.controller.print_waybills(
         station.waybills[:1], reprint=False, source="scan", then=station.results.append
