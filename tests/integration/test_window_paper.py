@@ -145,7 +145,12 @@ def test_jobs_held_by_a_stopped_printer_stay_sent_until_they_complete_each_once(
     qtbot.waitUntil(lambda: window.printer.service.pending == 0, timeout=30_000)
     held = own_queue.new_jobs_since(before) & own_queue.job_ids("not-completed")
     done_already = len(own_queue.new_jobs_since(before)) - len(held)
-    # whatever CUPS had not finished before it stopped stays sent, not printed
+    # whatever CUPS had not finished before it stopped stays sent, not printed (each
+    # outcome is written in the ledger's lane, after the job went to CUPS)
+    qtbot.waitUntil(
+        lambda: PrintOutcome.PENDING not in {s for ss in outcomes(tmp_path, ids) for s in ss},
+        timeout=10_000,
+    )
     states = outcomes(tmp_path, ids)
     assert states.count([PrintOutcome.SENT]) == len(held) >= 2, (states, held)
     assert PrintOutcome.PRINTED not in {s for ss in states[done_already:] for s in ss}
