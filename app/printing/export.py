@@ -23,9 +23,9 @@ import pypdf
 from pypdf.errors import PyPdfError
 from PySide6.QtCore import QObject, Signal
 
-from app.core.atomic_file import write_atomically
+from app.core.atomic_file import write_atomically, write_new_file
 from app.core.model import PageSizeMm
-from app.printing.page_setup import pdf_file_for
+from app.printing.page_setup import pdf_file_names
 from app.printing.render import LabelRenderer, RenderResult
 
 
@@ -127,8 +127,7 @@ class PdfExport(QObject):
                 result.pages = len(rendered)
             elif folder is not None:
                 for label, pdf in rendered:
-                    path = pdf_file_for(folder, label.name)
-                    write_atomically(path, pdf)
+                    path = write_new_file(folder, pdf_file_names(label.name), pdf)
                     result.files.append(path)
                     result.pages += 1
         except (OSError, PyPdfError) as exc:

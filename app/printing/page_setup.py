@@ -10,6 +10,7 @@ calibration offset come straight from the settings. Pure functions, no Qt object
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from app.core.labels import page_size_from_css
@@ -95,12 +96,15 @@ def job_for(
     )
 
 
-def pdf_file_for(folder: Path, name: str) -> Path:
-    """A new file in `folder` named after `name` (made safe), never overwriting one."""
+#: How many files one label name may get in a PDF folder ("x.pdf", "x-2.pdf" … "x-9999.pdf").
+PDF_NAMES_PER_LABEL = 9_999
+
+
+def pdf_file_names(name: str) -> Iterator[str]:
+    """The names a file for a label named `name` (made safe) may take in a PDF folder, in
+    turn: "<name>.pdf", "<name>-2.pdf", "<name>-3.pdf"… (the first free one is claimed
+    where the file is written, `atomic_file.write_new_file`)."""
     stem = _UNSAFE_FILE_CHARS.sub("_", name).strip("._") or "label"
-    path = folder / f"{stem}.pdf"
-    counter = 2
-    while path.exists():
-        path = folder / f"{stem}-{counter}.pdf"
-        counter += 1
-    return path
+    yield f"{stem}.pdf"
+    for counter in range(2, PDF_NAMES_PER_LABEL + 1):
+        yield f"{stem}-{counter}.pdf"

@@ -52,7 +52,7 @@ class PrintJob:
     pdf_path: Path | None = None
     pdf_in_folder: bool = False
     """`pdf_path` is a folder: the file is named in it after the job where it is written
-    (`routes.pdf_file_of`, off the GUI thread), never overwriting one."""
+    (`pdf_files`, off the GUI thread), never overwriting one."""
     offset_mm: tuple[float, float] = (0.0, 0.0)
     waybill_id: str | None = None
     """The id the barcode must read (None: any readable barcode will do)."""

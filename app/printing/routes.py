@@ -9,12 +9,15 @@ typed `PrintResult` (`app.core.print_outcome`):
   either way the GUI thread never waits. CUPS refusing the job is `REFUSED`; no answer is
   `TIMED_OUT` (the job may be in CUPS).
 - `PdfFileRoute` writes the rendered PDF to the job's file, titled and with its copies
-  (atomically: a complete file exists exactly when it was written).
+  (`pdf_files`: a complete file exists exactly when it was written, and a file into a
+  folder never replaces another's).
 - `RasterRoute` loads the label into a hidden label page, renders it to PDF, moves it by
   the calibration offset and paints it into a `QPrinter` as an image at the job's dpi
   (`raster_paint`, on a worker thread; Qt's print engine spools the image). The
-  fallback where there is no CUPS (Windows) or no `lp`. It watches its own load and print
-  time: a label that never loads is `RENDER_FAILED`, a print that never ends `TIMED_OUT`.
+  fallback where there is no CUPS (Windows) or no `lp`. Into a PDF file, Qt writes a
+  hidden temp file that is then published as the job's file (`pdf_files`). It watches
+  its own load and print time: a label that never loads is `RENDER_FAILED`, a print that
+  never ends `TIMED_OUT`.
 
 The first two take an already rendered PDF (the queue renders ahead for them); the raster
 route renders and prints in one go — or, for a job that asks for verification, prints the
@@ -24,6 +27,7 @@ printed.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from functools import partial
@@ -34,7 +38,6 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 from PySide6.QtWebEngineCore import QWebEngineProfile
 
-from app.core.atomic_file import write_atomically
 from app.core.print_outcome import OutcomeKind, PrintResult
 from app.printing.cups_backend import (
     LpRequest,
@@ -46,7 +49,12 @@ from app.printing.cups_backend import (
 from app.printing.cups_status import job_number
 from app.printing.ipp_submit import IppSubmitter
 from app.printing.offload import Offload, run_inline
-from app.printing.page_setup import pdf_file_for
+from app.printing.pdf_files import (
+    make_folder_for,
+    publish_job_file,
+    raster_temp_for,
+    write_job_file,
+)
 from app.printing.pdf_output import label_pdf_file
 from app.printing.pdf_shift import PdfShiftError, shifted_pdf
 from app.printing.print_job import PrintJob, choose_resolution
@@ -71,9 +79,8 @@ class PdfFileRoute:
         def write() -> PrintResult:
             path = job.pdf_path
             try:
-                path = pdf_file_of(job)
                 data = label_pdf_file(pdf, title=job.name, copies=job.copies)
-                write_atomically(path, data)
+                path = write_job_file(job, data)
             except (OSError, PyPdfError, ValueError) as exc:
                 return PrintResult(OutcomeKind.WRITE_FAILED, f"writing {path} failed: {exc}")
             return PrintResult(OutcomeKind.SPOOLED, f"sent to {path}", pdf_path=str(path))
@@ -82,18 +89,6 @@ class PdfFileRoute:
             done(PrintResult(OutcomeKind.WRITE_FAILED, f"writing {job.pdf_path} failed: {exc}"))
 
         self._offload(write, done, crashed)
-
-
-def pdf_file_of(job: PrintJob) -> Path:
-    """The file a PDF-file job writes: `job.pdf_path`, or for a job into a folder a new
-    file in it named after the job (`page_setup.pdf_file_for`), the folder made first.
-    Disk work: the queue's PDF-file route calls it off the GUI thread. The queue writes
-    one job at a time, so two labels named alike get two files."""
-    assert job.pdf_path is not None
-    if not job.pdf_in_folder:
-        return job.pdf_path
-    job.pdf_path.mkdir(parents=True, exist_ok=True)
-    return pdf_file_for(job.pdf_path, job.name)
 
 
 #: How long a printer CUPS has just named is taken to be still there: asking Qt for it
@@ -257,7 +252,7 @@ class RasterRoute:
         self._generation += 1
         self._job, self._done, self._printer, self._printing = job, done, printer, True
         self._timer.start(self._print_timeout_ms)
-        self._paint(self._generation, pdf, (0.0, 0.0), printer)
+        self._paint(self._generation, job, pdf, (0.0, 0.0), printer)
 
     def shutdown(self) -> None:
         """Forget the running job (its caller ends it) and free the page."""
@@ -303,28 +298,36 @@ class RasterRoute:
         if not pdf:
             self._end(PrintResult(OutcomeKind.RENDER_FAILED, "the label could not be drawn"))
             return
-        self._paint(generation, pdf, job.offset_mm, printer)
+        self._paint(generation, job, pdf, job.offset_mm, printer)
 
     def _paint(
-        self, generation: int, pdf: bytes, offset_mm: tuple[float, float], printer: QPrinter
+        self,
+        generation: int,
+        job: PrintJob,
+        pdf: bytes,
+        offset_mm: tuple[float, float],
+        printer: QPrinter,
     ) -> None:
         # The work holds the printer until it ends, whatever became of the job.
         self._offload(
-            partial(_move_and_paint, pdf, offset_mm, printer),
+            partial(_move_and_paint, pdf, offset_mm, printer, job),
             partial(self._on_painted, generation),
-            partial(self._on_painted, generation),
+            partial(self._on_paint_failed, generation),
         )
 
-    def _on_painted(self, generation: int, error: BaseException | None) -> None:
+    def _on_painted(self, generation: int, pdf_path: str | None) -> None:
         job = self._job
         if generation != self._generation or job is None:
             return  # given up on meanwhile
-        printer = self._printer
-        pdf_path = (printer.outputFileName() or None) if printer is not None else None
         where = pdf_path or job.printer_name
-        if error is None:
-            self._end(PrintResult(OutcomeKind.SPOOLED, f"sent to {where}", pdf_path=pdf_path))
-        elif isinstance(error, PdfShiftError):
+        self._end(PrintResult(OutcomeKind.SPOOLED, f"sent to {where}", pdf_path=pdf_path))
+
+    def _on_paint_failed(self, generation: int, error: BaseException) -> None:
+        job = self._job
+        if generation != self._generation or job is None:
+            return  # given up on meanwhile
+        where = job.pdf_path or job.printer_name
+        if isinstance(error, PdfShiftError):
             self._end(PrintResult(OutcomeKind.RENDER_FAILED, str(error)))
         else:
             self._end(PrintResult(OutcomeKind.REFUSED, f"printing to {where} failed: {error}"))
@@ -344,9 +347,23 @@ class RasterRoute:
         self._end(result)
 
 
-def _move_and_paint(pdf: bytes, offset_mm: tuple[float, float], printer: QPrinter) -> None:
-    """The raster route's slow part (pdfium, the print engine): off the GUI thread."""
-    paint_pdf(shifted_pdf(pdf, offset_mm), printer)
+def _move_and_paint(
+    pdf: bytes, offset_mm: tuple[float, float], printer: QPrinter, job: PrintJob
+) -> str | None:
+    """The raster route's slow part (pdfium, the print engine, the file): off the GUI
+    thread. Returns the PDF file written (None: printed on a printer)."""
+    if job.pdf_path is None:
+        paint_pdf(shifted_pdf(pdf, offset_mm), printer)
+        return None
+    temp = Path(printer.outputFileName())
+    make_folder_for(temp)
+    try:
+        paint_pdf(shifted_pdf(pdf, offset_mm), printer)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    return str(publish_job_file(job, temp))
 
 
 def _make_printer(job: PrintJob) -> QPrinter:
@@ -354,8 +371,8 @@ def _make_printer(job: PrintJob) -> QPrinter:
     if job.pdf_path is not None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        # The raster route (Qt's print engine, on this thread) names the file here.
-        printer.setOutputFileName(str(pdf_file_of(job)))
+        # Qt's print engine writes a temp file; the painting work publishes it.
+        printer.setOutputFileName(str(raster_temp_for(job)))
     else:
         info = resolve_printer(job.printer_name)
         printer = QPrinter(info, QPrinter.PrinterMode.HighResolution)

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
 
 from app.core.model import OrderRef, PageSizeMm, Waybill, WaybillStatus
 from app.core.settings import Settings
-from app.printing.page_setup import configured_size, job_for, page_size_for, pdf_file_for
+from app.printing.page_setup import (
+    PDF_NAMES_PER_LABEL,
+    configured_size,
+    job_for,
+    page_size_for,
+    pdf_file_names,
+)
 
 HTML = "<html><body>label</body></html>"
 
@@ -87,9 +94,8 @@ def test_a_waybill_without_a_printable_label_gets_no_job() -> None:
         job_for(waybill(html=""), Settings(), "P")
 
 
-def test_pdf_files_are_safe_names_and_never_overwritten(tmp_path: Path) -> None:
-    first = pdf_file_for(tmp_path, "SF123/../x")
-    assert first.parent == tmp_path and first.name == "SF123_.._x.pdf"
-    first.write_bytes(b"%PDF")
-    assert pdf_file_for(tmp_path, "SF123/../x").name == "SF123_.._x-2.pdf"
-    assert pdf_file_for(tmp_path, "../..").name == "label.pdf"
+def test_pdf_files_are_safe_names_numbered_in_turn() -> None:
+    first = list(itertools.islice(pdf_file_names("SF123/../x"), 3))
+    assert first == ["SF123_.._x.pdf", "SF123_.._x-2.pdf", "SF123_.._x-3.pdf"]
+    assert next(pdf_file_names("../..")) == "label.pdf"
+    assert len(set(pdf_file_names("SF1"))) == PDF_NAMES_PER_LABEL

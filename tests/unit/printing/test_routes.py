@@ -8,6 +8,7 @@ label that never loads (`RENDER_FAILED`).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pypdf
@@ -124,3 +125,24 @@ def test_raster_route_gives_up_on_a_label_that_never_loads(
     route.shutdown()
     assert ended[0].kind is OutcomeKind.RENDER_FAILED
     assert not (tmp_path / "out.pdf").exists()
+
+
+def test_raster_route_into_a_folder_takes_a_free_name_and_leaves_no_temp(
+    label_profile: QWebEngineProfile, tmp_path: Path, qtbot: QtBot
+) -> None:
+    folder = tmp_path / "labels"
+    folder.mkdir()
+    (folder / "SF7007.pdf").write_bytes(b"another program's label")
+    owner = QObject()
+    route = RasterRoute(label_profile, owner, load_timeout_s=15, print_timeout_s=60)
+    ended: list[PrintResult] = []
+    for _ in range(2):
+        route.start(replace(job(), pdf_path=folder, pdf_in_folder=True), ended.append)
+        qtbot.waitUntil(lambda: len(ended) == 1, timeout=60_000)
+        assert ended[0].kind is OutcomeKind.SPOOLED
+        written = Path(str(ended.pop().pdf_path))
+        assert read_barcodes_from_pdf(written) == ["SF7007"]
+    route.shutdown()
+    names = sorted(p.name for p in folder.iterdir())  # no hidden temp file is left
+    assert names == ["SF7007-2.pdf", "SF7007-3.pdf", "SF7007.pdf"]
+    assert (folder / "SF7007.pdf").read_bytes() == b"another program's label"

@@ -1,10 +1,10 @@
-"""Printing into a PDF folder: the folder is made and each file named (the `exists()` loop
-of `page_setup.pdf_file_for`) where the queue writes the file, off the GUI thread; two
+"""Printing into a PDF folder: the folder is made and each file named (a free name claimed,
+`atomic_file.write_new_file`) where the queue writes the file, off the GUI thread; two
 labels of one waybill still get two files, and the row and the guard see the file written.
 
 The labels really render (QtWebEngine) and are written through the window's background
-helper; `sys.monitoring` records the thread of every call of the naming step and of every
-`Path.mkdir` / `Path.exists` on the folder."""
+helper; `sys.monitoring` records the thread of every call of the naming and writing step
+and of every `Path.mkdir` on the folder."""
 
 from __future__ import annotations
 
@@ -18,11 +18,11 @@ import pytest
 from PySide6.QtWebEngineCore import QWebEngineProfile
 from pytestqt.qtbot import QtBot
 
+from app.core.atomic_file import write_new_file
 from app.core.print_outcome import PrintResult
 from app.core.settings import Settings
-from app.printing.page_setup import pdf_file_for
+from app.printing.pdf_files import write_job_file
 from app.printing.queue import PrintQueue
-from app.printing.routes import pdf_file_of
 from app.ui.background import BackgroundRunner
 from app.ui.print_controller import PrintController
 from app.ui.queue_model import OrderQueueModel, RowState
@@ -31,10 +31,9 @@ from tests.unit.ui.test_print_controller import Asker, RecordingGuard, waybill
 
 #: The functions whose calls are the naming and folder step, and the disk calls in them.
 WATCHED: tuple[CodeType, ...] = (
-    pdf_file_for.__code__,
-    pdf_file_of.__code__,
+    write_job_file.__code__,
+    write_new_file.__code__,
     Path.mkdir.__code__,
-    Path.exists.__code__,
 )
 
 
@@ -106,7 +105,7 @@ def test_the_pdf_folder_is_made_and_files_named_off_the_gui_thread(
             assert controller.print_waybills([label], reprint=True, source="scan").submitted
             qtbot.waitUntil(lambda: controller.pending == 0, timeout=60_000)
         calls = list(disk_calls.calls)  # before this test looks at the folder itself
-        assert {name for name, _, _ in calls} >= {"pdf_file_of", "pdf_file_for", "mkdir", "exists"}
+        assert {name for name, _, _ in calls} >= {"write_job_file", "write_new_file", "mkdir"}
         main = threading.main_thread().ident
         assert [call for call in calls if call[1] == main] == []
         assert sorted(p.name for p in folder.iterdir()) == [
