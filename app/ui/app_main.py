@@ -244,6 +244,7 @@ def window_session(
             language=language_of(holder.settings),
         )
         make_source = setup.make_source or flow.make_source
+        request_source = flow.request_source if setup.make_source is None else None
         pdf_dir = setup.pdf_dir
         carriers = setup.carriers
         profile = make_label_profile(proxy=label_proxy)
@@ -252,6 +253,7 @@ def window_session(
         services = WindowServices(
             settings=holder.settings,
             make_source=make_source,
+            request_source=request_source,
             runner=runner,
             label_profile=profile,
             print_queue=queue,

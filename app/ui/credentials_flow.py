@@ -9,11 +9,13 @@ the AppSecret and the token mode:
   The dialog is kept alive until a connection test it started has delivered its result.
 - `needs_setup()` says whether anything usable is configured; `first_run(window)` asks
   it in the keyring lane and opens the dialog when not.
-- `make_source()` builds the WeChat client lazily from the settings in force and
-  `credentials_from_env(env, settings, store.get_secret)`. When the keyring cannot be
-  used it says so and offers to keep the AppSecret in memory for this session only —
-  there is no plaintext fallback. Called from a worker thread (the carrier refresh) it
-  never asks: it raises `CredentialsUnavailable` instead.
+- `request_source(call)` builds the WeChat client for the window's fetch from the settings
+  in force and `credentials_from_env(env, settings, store.get_secret)` in the keyring
+  lane, answering `call` on the GUI thread (`app.ui.source_request`). When the keyring
+  cannot be used it says so and offers, on the GUI thread, to keep the AppSecret in
+  memory for this session only — there is no plaintext fallback. `make_source()` builds
+  the same client in the calling thread, for worker threads (the carrier refresh): there
+  it never asks, it raises `CredentialsUnavailable` instead.
 
 User questions go through `Prompts` (message boxes by default; tests hand in their own).
 """
@@ -25,7 +27,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol, cast
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
@@ -36,8 +38,10 @@ from app.core.model import Hint
 from app.core.secret_registry import SecretRegistry
 from app.core.settings import Settings, TokenMode
 from app.core.settings_store import SettingsStore
-from app.ui.background import BackgroundRunner, SerialLane
+from app.ui.background import BackgroundRunner
+from app.ui.dialog_tasks import DialogTasks
 from app.ui.settings_dialog import SettingsDialog
+from app.ui.source_request import SourceCall, close_source
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -133,80 +137,6 @@ def _on_gui_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
-class _DialogTasks:
-    """Runs a dialog's background tasks and keeps the dialog until their results are in.
-
-    The dialog is released with `release()` once it is closed; it is deleted then, or —
-    when a connection test is still running — right after that test's result was
-    delivered, so a result never arrives at a freed dialog.
-    """
-
-    def __init__(self, runner: BackgroundRunner, lane: SerialLane | None = None) -> None:
-        self._runner = runner
-        self._lane = lane
-        self._pending = 0
-        self._dialog: QDialog | None = None
-        self._released = False
-
-    @property
-    def pending(self) -> int:
-        return self._pending
-
-    def run(
-        self,
-        fn: Callable[..., object],
-        *args: Any,
-        on_done: Callable[[Any], None],
-        on_error: Callable[[BaseException], None],
-    ) -> object:
-        return self._start(self._runner.run, fn, *args, on_done=on_done, on_error=on_error)
-
-    def run_in_lane(
-        self,
-        fn: Callable[..., object],
-        *args: Any,
-        on_done: Callable[[Any], None],
-        on_error: Callable[[BaseException], None],
-    ) -> object:
-        """`run`, but in the lane given (one after another, in order), if any."""
-        start = self._lane.run if self._lane is not None else self._runner.run
-        return self._start(start, fn, *args, on_done=on_done, on_error=on_error)
-
-    def _start(
-        self,
-        start: Callable[..., object],
-        fn: Callable[..., object],
-        *args: Any,
-        on_done: Callable[[Any], None],
-        on_error: Callable[[BaseException], None],
-    ) -> object:
-        self._pending += 1
-
-        def deliver(callback: Callable[[Any], None], value: Any) -> None:
-            self._pending -= 1
-            try:
-                callback(value)
-            finally:
-                self._delete_if_done()
-
-        return start(
-            fn,
-            *args,
-            on_done=functools.partial(deliver, on_done),
-            on_error=functools.partial(deliver, on_error),
-        )
-
-    def release(self, dialog: QDialog) -> None:
-        self._dialog = dialog
-        self._released = True
-        self._delete_if_done()
-
-    def _delete_if_done(self) -> None:
-        if self._released and self._pending == 0 and self._dialog is not None:
-            dialog, self._dialog = self._dialog, None
-            dialog.deleteLater()
-
-
 class CredentialsFlow(QObject):
     """Settings dialog, first run and the lazily built waybill source of one window."""
 
@@ -240,7 +170,7 @@ class CredentialsFlow(QObject):
         self._language = language
         self._custom_prompts = prompts is not None
         self.prompts = prompts or message_box_prompts(self._parent_widget)
-        self.dialog_tasks: _DialogTasks | None = None
+        self.dialog_tasks: DialogTasks | None = None
         self._editing = False  # a settings dialog is open
 
     def _parent_widget(self) -> QWidget | None:
@@ -261,7 +191,7 @@ class CredentialsFlow(QObject):
 
     def edit(self, parent: QWidget, current: Settings) -> Settings | None:
         """Open the settings dialog (modal); save and return the accepted settings."""
-        tasks = _DialogTasks(self._runner, self._keyring)
+        tasks = DialogTasks(self._runner, self._keyring)
         self.dialog_tasks = tasks
         dialog = SettingsDialog(
             current,
@@ -346,14 +276,65 @@ class CredentialsFlow(QObject):
     # --- the waybill source --------------------------------------------------------------
 
     def make_source(self) -> WaybillSource:
-        """A WeChat client for the settings in force (raises what is missing, with a hint)."""
-        from app.wiring.client import build_client, credentials_from_env
+        """A WeChat client for the settings in force, built here and now (raises what is
+        missing, with a hint). It reads the keyring in the calling thread: for worker
+        threads (the carrier refresh); the window's fetch uses `request_source`."""
+        from app.wiring.client import credentials_from_env
 
         settings = self._slot.settings
         try:
             creds = credentials_from_env(self._env, settings, self._store.get_secret)
         except KeyringUnavailable as exc:
             creds = self._session_credentials(settings, exc)
+        return self._build(settings, creds)
+
+    def request_source(self, call: SourceCall) -> None:
+        """Build a WeChat client for the settings in force without the GUI thread waiting.
+
+        The keyring is read (and the client built) in the keyring lane; `call` is
+        answered on the GUI thread. When the keyring cannot be used, the lane says so and
+        the packer is asked here, on the GUI thread, for a session-only AppSecret — unless
+        the call was cancelled meanwhile. A cancelled call reads nothing and gets no answer.
+        """
+        settings = self._slot.settings
+        self._keyring.run(
+            self._read_and_build,
+            settings,
+            call.cancel,
+            on_done=functools.partial(self._built, call),
+            on_error=functools.partial(self._not_built, settings, call),
+            on_dropped=close_source,
+        )
+
+    def _read_and_build(self, settings: Settings, cancel: threading.Event) -> object:
+        """In the keyring lane: the client, or None when nobody waits any more."""
+        from app.wiring.client import credentials_from_env
+
+        if cancel.is_set():
+            return None
+        creds = credentials_from_env(self._env, settings, self._store.get_secret)
+        return self._build(settings, creds)
+
+    def _built(self, call: SourceCall, source: object) -> None:
+        if source is not None:
+            call.ready(cast("WaybillSource", source))
+
+    def _not_built(self, settings: Settings, call: SourceCall, exc: BaseException) -> None:
+        if not isinstance(exc, KeyringUnavailable):
+            call.failed(exc)
+            return
+        if not call.wanted or not shiboken6.isValid(self):
+            return  # cancelled, or closed with its window: nobody to ask for
+        try:
+            source = self._build(settings, self._session_credentials(settings, exc))
+        except Exception as error:  # declined, or what is still missing
+            call.failed(error)
+        else:
+            call.ready(source)
+
+    def _build(self, settings: Settings, creds: Credentials) -> WaybillSource:
+        from app.wiring.client import build_client
+
         return build_client(settings, creds, secrets=self._secrets)
 
     def _session_credentials(self, settings: Settings, exc: KeyringUnavailable) -> Credentials:

@@ -1,7 +1,8 @@
 """The window's Fetch command and what the packer reads while and after it runs.
 
 `FetchCommands` starts the `FetchController` on the queue's fetchable orders (saying why
-it cannot when the source cannot be built), and when a fetch starts and ends it updates
+it cannot when the source cannot be built: that answer comes later, the source being
+built off the GUI thread), and when a fetch starts and ends it updates
 the station panel, the Fetch / Cancel actions and the message line; at the end it lets
 print on scan go first, then refreshes the preview.
 """
@@ -57,6 +58,7 @@ class FetchCommands(QObject):
         self._fetcher.started.connect(self._on_started)
         self._fetcher.progressed.connect(self._panel.fetch_progressed)
         self._fetcher.finished.connect(self._on_finished)
+        self._fetcher.refused.connect(self._on_refused)
 
     def fetch(self) -> None:
         if self._fetcher.running:
@@ -65,21 +67,28 @@ class FetchCommands(QObject):
         if not refs:
             self._tell(self.tr("Nothing to fetch: scan or paste order ids first."), Feedback.INFO)
             return
-        try:
-            self._fetcher.start(refs)
-        except (WeChatError, KeyringUnavailable, ValueError, OSError) as exc:
-            # building the source: missing credentials or keyring, a bad address; a bug
-            # in the program is not one of these and is not dressed up as a fetch error
-            self._tell(
-                self.tr("Cannot fetch: {0}").format(describe_error(exc, self._language)),
-                Feedback.ERROR,
-            )
+        self._fetcher.start(refs)
 
     def _on_started(self, total: int) -> None:
         self._panel.fetch_started(total)
         self._actions.cancel.setEnabled(True)
         self._actions.fetch.setEnabled(False)
         self._tell(self.tr("Fetching %n order(s)…", "", total), Feedback.INFO)
+
+    def _on_refused(self, exc: BaseException) -> None:
+        """No source: the rows are back in the queue; say why (print on scan's waiting
+        scans wait for the next scan or Fetch, as after an outage)."""
+        self._panel.fetch_ended()
+        self._actions.cancel.setEnabled(False)
+        self._update_counts()
+        if not isinstance(exc, (WeChatError, KeyringUnavailable, ValueError, OSError)):
+            # missing credentials or keyring, a bad address are; a bug in the program
+            # is not one of these and is not dressed up as a fetch error
+            raise exc
+        self._tell(
+            self.tr("Cannot fetch: {0}").format(describe_error(exc, self._language)),
+            Feedback.ERROR,
+        )
 
     def _on_finished(self, summary: FetchSummary) -> None:
         self._panel.fetch_ended()

@@ -46,6 +46,7 @@ from app.ui.scan_catcher import ScanCatcher
 from app.ui.scan_to_print import ScanToPrint
 from app.ui.services import WindowServices
 from app.ui.shortcuts_dialog import open_shortcuts_dialog
+from app.ui.source_request import in_background
 from app.ui.station_panel import StationPanel
 from app.ui.unverified_dialog import confirm_print_anyway
 from app.ui.window_fit import fit_to_screen, set_large_text
@@ -63,8 +64,11 @@ class MainWindow(QMainWindow):
         self.model = OrderQueueModel(self, language=services.language)
         self.actions_ = WindowActions(self)
         self.ask = services.ask or explicit_ask(self)
+        request_source = services.request_source or in_background(
+            services.make_source, services.runner
+        )
         self.fetcher = FetchController(
-            self.model, services.runner, services.make_source, self, language=services.language
+            self.model, services.runner, request_source, self, language=services.language
         )
         self.printers = PrinterList(services.runner, services.printer_lookup, self)
         self.printers.start()

@@ -244,13 +244,15 @@ class OrderQueueModel(QAbstractTableModel):
         for key in keys:
             self._update(key, RowState.FETCHING, message="", failed_print=False)
 
-    def requeue_fetching(self, keys: Iterable[Key]) -> int:
-        """Put rows still fetching (e.g. after Cancel) back to queued; returns how many."""
+    def requeue_fetching(self, keys: Iterable[Key], message: str | None = None) -> int:
+        """Put rows still fetching (e.g. after Cancel) back to queued; returns how many.
+        Their message: `message`, by default "fetch cancelled"."""
         count = 0
+        text = self.tr("fetch cancelled") if message is None else message
         for key in keys:
             row = self._row(key)
             if row is not None and row.state is RowState.FETCHING:
-                self._update(key, RowState.QUEUED, message=self.tr("fetch cancelled"))
+                self._update(key, RowState.QUEUED, message=text)
                 count += 1
         return count
 

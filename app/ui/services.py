@@ -1,9 +1,10 @@
 """What the main window is built from: its collaborators, handed in by the caller.
 
 `WindowServices` keeps the window free of construction logic: the settings, how to build
-the waybill source (lazily, on the first fetch), the background runner, the hardened label
-profile, the print queue, the carriers for the picker, and the demo switches. Tests build
-one from real local parts (a loopback sandbox, a PDF folder).
+the waybill source (lazily, on the first fetch, off the GUI thread), the background
+runner, the hardened label profile, the print queue, the carriers for the picker, and
+the demo switches. Tests build one from real local parts (a loopback sandbox, a PDF
+folder).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from app.printing.printers import PrinterNames
 from app.printing.queue import PrintQueue
 from app.ui.background import BackgroundRunner
 from app.ui.feedback import SoundPlayer
+from app.ui.source_request import RequestSource
 
 #: Carriers offered when the API's list (getAllDelivery) is not at hand.
 DEFAULT_CARRIERS: list[tuple[str, str]] = [
@@ -63,6 +65,9 @@ class WindowServices:
     """Language of the hints that come with errors ("en" or "zh…")."""
     edit_settings: SettingsEditor | None = None
     """Opens the settings dialog; None hides the Settings command."""
+    request_source: RequestSource | None = None
+    """Builds the fetch's source off the GUI thread (the credentials flow reads the
+    keyring in its lane); None: `make_source` run on the background helper."""
     sound_player: SoundPlayer | None = None
     """Plays the ok/error sounds; None: the system beep."""
     carrier_cache: CarrierCache | None = None

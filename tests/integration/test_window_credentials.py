@@ -157,7 +157,7 @@ def test_without_a_keyring_declining_says_why_and_fetches_nothing(
     with credentials_window(tmp_path, store, settings=settings, prompts=prompts) as window:
         window.add_text(ORDERS)
         window.fetch()
-        assert not window.fetcher.running
+        qtbot.waitUntil(lambda: not window.fetcher.running, timeout=10_000)
         message = window.scan_bar.message_text()
         assert "Cannot fetch" in message and "keyring" in message
         assert set(row_states(window).values()) == {"queued"}

@@ -145,6 +145,7 @@ def test_missing_credentials_are_reported_not_raised(
     label_profile: QWebEngineProfile,
     print_queue: PrintQueue,
     tmp_path: Path,
+    qtbot: QtBot,
 ) -> None:
     from app.wiring.client import Credentials, build_client
 
@@ -158,7 +159,7 @@ def test_missing_credentials_are_reported_not_raised(
     ) as window:
         window.add_text("N1")
         window.fetch()
-        assert not window.fetcher.running
+        qtbot.waitUntil(lambda: not window.fetcher.running, timeout=10_000)
         assert row_states(window) == {"N1": "queued"}
         assert "credentials" in window.scan_bar.message_text().lower()
         assert window.scan_bar.message.property("tone") == "error"

@@ -51,8 +51,8 @@ def test_real_session_without_credentials_says_so(qapp: Any, qtbot: QtBot, tmp_p
         assert not window.demo_banner.isVisible()
         assert not window.actions_.load_samples.isVisible() or not window.services.sample_orders
         window.add_text("4200001")
-        window.fetch()
-        assert not window.fetcher.running
+        window.fetch()  # the source is built off the GUI thread: its refusal comes later
+        qtbot.waitUntil(lambda: not window.fetcher.running, timeout=10_000)
         assert "credentials" in window.scan_bar.message_text().lower()
         assert window.model.row_at(0).state is RowState.QUEUED
 

@@ -79,6 +79,7 @@ def test_cancelling_the_first_run_saves_nothing(
         assert flow_of(window).needs_setup()
         window.add_text("4200001,SF")
         window.fetch()
+        qtbot.waitUntil(lambda: not window.fetcher.running, timeout=10_000)
         assert "credentials" in window.scan_bar.message_text().lower()
     assert backend.passwords == {}
     assert not AppPaths.under(tmp_path).settings_file.exists()
