@@ -26,6 +26,9 @@ number (`cups_job`) and is followed to paper (`app.printing.job_wait`), ending a
   printer is fixed, so it may still print. Never sent again automatically.
 - `JOB_FAILED`: the job was cancelled or aborted in CUPS, or went with its deleted
   printer: nothing printed.
+- `CONFIRMED_PRINTED`: the packer saw a followed label come out (its job, if CUPS still
+  held it, is cancelled so it cannot come out twice): on paper by a person's word, which
+  the ledger keeps apart from CUPS's (`confirmed_printed`, not `printed`).
 
 `hint_for(kind)` is what to tell a person, in both languages, so a render failure never
 says "check the printer". The ledger stores the kind as the first word of the print's
@@ -55,6 +58,7 @@ class OutcomeKind(enum.Enum):
     PRINTED = "printed"
     STUCK = "stuck"
     JOB_FAILED = "job_failed"
+    CONFIRMED_PRINTED = "confirmed_printed"
 
     @property
     def may_have_printed(self) -> bool:
@@ -68,7 +72,13 @@ class OutcomeKind(enum.Enum):
 
 
 _MAY_HAVE_PRINTED = frozenset(
-    {OutcomeKind.SPOOLED, OutcomeKind.TIMED_OUT, OutcomeKind.PRINTED, OutcomeKind.STUCK}
+    {
+        OutcomeKind.SPOOLED,
+        OutcomeKind.TIMED_OUT,
+        OutcomeKind.PRINTED,
+        OutcomeKind.STUCK,
+        OutcomeKind.CONFIRMED_PRINTED,
+    }
 )
 
 
@@ -86,7 +96,11 @@ class PrintResult:
     @property
     def ok(self) -> bool:
         """The label was taken (spooled or written) or is on paper."""
-        return self.kind in (OutcomeKind.SPOOLED, OutcomeKind.PRINTED)
+        return self.kind in (
+            OutcomeKind.SPOOLED,
+            OutcomeKind.PRINTED,
+            OutcomeKind.CONFIRMED_PRINTED,
+        )
 
     def hint(self) -> Hint:
         return hint_for(self.kind)
@@ -134,6 +148,9 @@ _HINTS = {
         "在打印该面单之前已取消，未打印任何内容。",
     ),
     OutcomeKind.PRINTED: Hint("Printed.", "已打印。"),
+    OutcomeKind.CONFIRMED_PRINTED: Hint(
+        "Printed, as checked by the packer.", "已打印（经打包员确认）。"
+    ),
     OutcomeKind.STUCK: Hint(
         "The printer has not printed the label in time; it is still waiting in the printer "
         "queue and comes out once the printer is fixed. Do not print it again: fix the "

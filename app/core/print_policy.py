@@ -152,8 +152,9 @@ class LedgerPrintPolicy:
 
 def outcome_for(result: PrintResult, *, following: bool = False) -> PrintOutcome:
     """The ledger's state for a print that ended so: a spooled CUPS job being followed is
-    `SENT`; a completed one `PRINTED`; one not completed in time `STUCK`; one that may have
-    printed without anyone knowing (`TIMED_OUT`) `UNKNOWN`; what did not print `FAILED`."""
+    `SENT`; a completed one `PRINTED` (`CONFIRMED_PRINTED` on the packer's word); one not
+    completed in time `STUCK`; one that may have printed without anyone knowing
+    (`TIMED_OUT`) `UNKNOWN`; what did not print `FAILED`."""
     kind = result.kind
     if kind is OutcomeKind.SPOOLED:
         return (
@@ -164,6 +165,7 @@ def outcome_for(result: PrintResult, *, following: bool = False) -> PrintOutcome
 
 _OUTCOME_OF = {
     OutcomeKind.PRINTED: PrintOutcome.PRINTED,
+    OutcomeKind.CONFIRMED_PRINTED: PrintOutcome.CONFIRMED_PRINTED,
     OutcomeKind.STUCK: PrintOutcome.STUCK,
     OutcomeKind.TIMED_OUT: PrintOutcome.UNKNOWN,
 }

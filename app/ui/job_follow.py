@@ -172,12 +172,13 @@ def cancel_stuck(window: JobFollowHost, watch: JobWatch, key: Key) -> bool:
 
 
 def mark_stuck_printed(window: JobFollowHost, watch: JobWatch, key: Key) -> bool:
-    """The packer saw it come out: printed (its job cancelled so it cannot come again)."""
+    """The packer saw it come out: confirmed printed (its job cancelled so it cannot come
+    again)."""
     label = watch.mark_printed(key)
     if label is None:
         return False
     result = PrintResult(
-        OutcomeKind.PRINTED,
+        OutcomeKind.CONFIRMED_PRINTED,
         QCoreApplication.translate("JobFollow", "checked by the packer"),
         cups_job=label.job_id,
     )

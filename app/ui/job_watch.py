@@ -188,12 +188,14 @@ class JobWatch(QObject):
         return label
 
     def mark_printed(self, key: Key) -> FollowedLabel | None:
-        """The packer saw the label come out: it is recorded printed and its job (if CUPS
-        still holds it) cancelled so that it cannot come out again."""
+        """The packer saw the label come out: it is recorded confirmed printed (the
+        packer's word, not CUPS's) and its job (if CUPS still holds it) cancelled so that
+        it cannot come out again."""
         label = self._drop(key)
         if label is not None:
             detail = f"the packer saw CUPS job {label.job_id} come out"
-            self._record(label, PrintResult(OutcomeKind.PRINTED, detail, cups_job=label.job_id))
+            confirmed = PrintResult(OutcomeKind.CONFIRMED_PRINTED, detail, cups_job=label.job_id)
+            self._record(label, confirmed)
         return label
 
     def _drop(self, key: Key) -> FollowedLabel | None:

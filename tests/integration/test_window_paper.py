@@ -264,11 +264,14 @@ def test_stuck_labels_are_cancelled_printed_elsewhere_or_marked_printed_by_the_p
     assert (first.outcome, first.is_reprint) == (PrintOutcome.FAILED, False)
     assert (again.outcome, again.is_reprint, again.printer) == (PrintOutcome.PRINTED, True, OTHER)
     assert len(wait_for_own_pdfs(other_queue, other_before, [ids[1]], 1)) == 1
-    # 3: it came out (the packer checked) -> printed, its job cancelled
+    # 3: it came out (the packer checked) -> confirmed printed, on the packer's word (not
+    # CUPS's), its job cancelled
     dialog.labels.setCurrentRow(0)
     qtbot.mouseClick(dialog.mark_printed, Qt.MouseButton.LeftButton)
     assert row_states(window)[orders[2]] == "printed"
-    qtbot.waitUntil(lambda: outcomes(tmp_path, ids[2:]) == [[PrintOutcome.PRINTED]])
+    qtbot.waitUntil(lambda: outcomes(tmp_path, ids[2:]) == [[PrintOutcome.CONFIRMED_PRINTED]])
+    [[confirmed]] = prints_of(tmp_path, ids[2:])
+    assert confirmed.kind is OutcomeKind.CONFIRMED_PRINTED and "packer" in confirmed.message
     assert dialog.labels.count() == 0 and not button.isVisible()
     qtbot.waitUntil(lambda: window.printer.pending == 0, timeout=10_000)
     qtbot.waitUntil(lambda: not own_queue.job_ids("not-completed"), timeout=10_000)

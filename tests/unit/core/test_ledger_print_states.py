@@ -161,6 +161,7 @@ class FollowingSink:
     ("end", "outcome", "ok"),
     [
         (OutcomeKind.PRINTED, PrintOutcome.PRINTED, True),
+        (OutcomeKind.CONFIRMED_PRINTED, PrintOutcome.CONFIRMED_PRINTED, True),
         (OutcomeKind.STUCK, PrintOutcome.STUCK, False),
         (OutcomeKind.JOB_FAILED, PrintOutcome.FAILED, False),
     ],
