@@ -14,17 +14,20 @@ already does for a printer's state and a job's (`cups_status`, the same `ipptool
 report parser): one `CUPS-Get-Printers` for every queue of the scheduler (name,
 description, location, make and model, remote or not) and one `CUPS-Get-Default`.
 
-The default printer is the one `lp` would use: `$LPDEST`, else `$PRINTER`, when CUPS has
-it, else the scheduler's default. (A default set only in a user's `lpoptions`, and
-`lpoptions` instances, are not seen here; Qt's list has them. The window names its
-printer in its settings, so only the "system default" entry of the picker differs.)
+The default printer is the one `lp` would use, when CUPS has it: `$LPDEST`, else
+`$PRINTER`, else the `Default` line of the user's `~/.cups/lpoptions`, else of the
+system's `/etc/cups/lpoptions` (as `lpoptions -d` writes them; an instance `name/inst`
+counts as its printer), else the scheduler's default. (`lpoptions` instances are not
+listed as printers of their own; Qt's list has them. The window names its printer in its
+settings, so only the "system default" entry of the picker could differ.)
 Where there is no `ipptool` (no CUPS: Windows) `lookup_for` gives Qt's list.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from app.printing.cups_status import (
     CupsStatusError,
@@ -82,12 +85,14 @@ class CupsPrinters:
         timeout_s: float = 5.0,
         runner: Runner = run_process,
         environ: dict[str, str] | None = None,
+        lpoptions: Sequence[Path] | None = None,
     ) -> None:
         self._ipptool = ipptool
         self._server = server or default_server()
         self._timeout_s = timeout_s
         self._run = runner
         self._environ = os.environ if environ is None else environ
+        self._lpoptions = lpoptions_files(self._environ) if lpoptions is None else lpoptions
 
     def _ask(self, test: str) -> list[dict[str, str]]:
         uri = f"ipp://{self._server}/"
@@ -110,9 +115,35 @@ class CupsPrinters:
             wanted = self._environ.get(variable, "")
             if wanted and wanted != "lp" and wanted in names:
                 return wanted
+        for path in self._lpoptions:
+            chosen = lpoptions_default(path)
+            if chosen is not None and chosen in names:
+                return chosen
         answer = self._ask(_DEFAULT_TEST)
         default = answer[0]["printer-name"] if answer else None
         return default if default in names else None
+
+
+def lpoptions_files(environ: dict[str, str] | os._Environ[str]) -> tuple[Path, ...]:
+    """The `lpoptions` files `lp` reads for its default, the user's first."""
+    home = environ.get("HOME", "")
+    own = (Path(home) / ".cups" / "lpoptions",) if home else ()
+    return (*own, Path("/etc/cups/lpoptions"))
+
+
+def lpoptions_default(path: Path) -> str | None:
+    """The printer of the last `Default name[/instance] [options]` line of an `lpoptions`
+    file (None: no such line, or no readable file)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    found = None
+    for line in text.splitlines():
+        words = line.split()
+        if len(words) >= 2 and words[0].lower() == "default":
+            found = words[1].split("/", 1)[0]
+    return found or None
 
 
 def _description(attrs: dict[str, str], default: str | None) -> PrinterDescription:

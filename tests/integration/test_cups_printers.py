@@ -13,7 +13,12 @@ from PySide6.QtPrintSupport import QPrinterInfo
 from PySide6.QtWebEngineCore import QWebEngineProfile
 from pytestqt.qtbot import QtBot
 
-from app.printing.cups_printers import CupsPrinters, lookup_for
+from app.printing.cups_printers import (
+    CupsPrinters,
+    lookup_for,
+    lpoptions_default,
+    lpoptions_files,
+)
 from app.printing.cups_status import CupsStatusError, find_ipptool
 from app.printing.printers import PrinterNames
 from app.printing.queue import PrintQueue
@@ -109,3 +114,41 @@ def test_a_failed_question_keeps_the_last_list(
         assert printers.snapshot == known and cups_pdf_queue.name in printers.names
     finally:
         dispose(printers)
+
+
+def test_the_default_set_with_lpoptions_is_lps_own(
+    ipptool: str, cups_pdf_queue: CupsPdfQueue, tmp_path: Path
+) -> None:
+    """`lpoptions -d` writes the default to the user's file: `lp` uses it, and so does the
+    list (an instance counts as its printer; a printer CUPS lacks is passed over)."""
+    own, system = tmp_path / "own-lpoptions", tmp_path / "system-lpoptions"
+    system.write_text(f"Default {cups_pdf_queue.name}\n", encoding="utf-8")
+    listed = CupsPrinters(ipptool, environ={}, lpoptions=[own, system])()
+    assert listed.default == cups_pdf_queue.name  # no own file: the system's
+    own.write_text(
+        f"Dest Other media=w288h432\nDefault {cups_pdf_queue.name}/bench media=w288h432\n",
+        encoding="utf-8",
+    )
+    system.write_text("Default NoSuchLabelPrinter\n", encoding="utf-8")
+    listed = CupsPrinters(ipptool, environ={}, lpoptions=[own, system])()
+    assert listed.default == cups_pdf_queue.name  # the user's own, its instance's printer
+    own.write_text("Default NoSuchLabelPrinter\n", encoding="utf-8")
+    server = CupsPrinters(ipptool, environ={}, lpoptions=[])()
+    listed = CupsPrinters(ipptool, environ={}, lpoptions=[own, system])()
+    assert listed.default == server.default != "NoSuchLabelPrinter"  # the scheduler's
+    env_first = CupsPrinters(ipptool, environ={"LPDEST": cups_pdf_queue.name}, lpoptions=[own])()
+    assert env_first.default == cups_pdf_queue.name
+
+
+def test_lpoptions_default_reads_the_last_default_line(tmp_path: Path) -> None:
+    path = tmp_path / "lpoptions"
+    assert lpoptions_default(path) is None  # no file
+    path.write_text("Dest A x=1\n\ndefault B/inst\nDefault C\n", encoding="utf-8")
+    assert lpoptions_default(path) == "C"
+    path.write_text("Dest A x=1\nDefault\n", encoding="utf-8")
+    assert lpoptions_default(path) is None
+    assert lpoptions_files({"HOME": "/home/packer"}) == (
+        Path("/home/packer/.cups/lpoptions"),
+        Path("/etc/cups/lpoptions"),
+    )
+    assert lpoptions_files({}) == (Path("/etc/cups/lpoptions"),)
