@@ -4,21 +4,19 @@ One form row per declared setting (`app.ui.setting_editors`: the editor chosen b
 field's type and choices), grouped into the Account, Printing, Station and Advanced
 tabs. On OK the values are checked with `validate()`; errors appear under their fields
 and the dialog stays open.
-The AppSecret goes to the `CredentialStore` (OS keyring); when no keyring is available
-the user is asked whether to keep it for this session only. "Test connection" runs the
-handed-in tester off the GUI thread (`app.ui.connection_test`), after reading a saved
-AppSecret in `keyring_run` when none is typed. The shared ledger's
-password goes to the keyring too (`app.ui.ledger_password`). Both are saved through the
-handed-in `keyring_run` (the background helper's lane): OK waits for the keyring's answers
-with the dialog still turning, and closes it only once both are saved.
+The AppSecret's rows, with "Test connection" and "Forget credentials", are
+`app.ui.appsecret_rows`; on OK the AppSecret typed goes to the `CredentialStore` (OS
+keyring); when no keyring is available the user is asked whether to keep it for this
+session only. The shared ledger's password goes to the keyring too
+(`app.ui.ledger_password`). Both are saved through the handed-in `keyring_run` (the
+background helper's lane): OK waits for the keyring's answers with the dialog still
+turning, and closes it only once both are saved.
 """
 
 from __future__ import annotations
 
 import enum
 import functools
-import logging
-from collections.abc import Callable
 from typing import Any
 
 import shiboken6
@@ -28,21 +26,16 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMessageBox,
-    QPushButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from app.core.credentials import CredentialStore, KeyringUnavailable
-from app.core.logsetup import redact
 from app.core.model import Hint
 from app.core.settings import (
-    ConnectionResult,
     Group,
     SettingField,
     Settings,
@@ -50,17 +43,10 @@ from app.core.settings import (
     setting_fields,
 )
 from app.core.settings_check import validate
-from app.ui.connection_test import ConnectionTester, ConnectionTestRun, RunInBackground
+from app.ui.appsecret_rows import AppSecretRows, Ask
+from app.ui.connection_test import ConnectionTester, RunInBackground
 from app.ui.ledger_password import LedgerPasswordRow, RunInLane, run_inline
-from app.ui.secret_state import SecretState
 from app.ui.setting_editors import ERROR_STYLE, editor_value, setting_row
-
-log = logging.getLogger(__name__)
-
-Ask = Callable[[str, str], bool]
-"""Asks the user a yes/no question: `ask(title, text) -> True for yes`."""
-
-OK_STYLE = "color: #1b7f3b;"
 
 
 class SettingsDialog(QDialog):
@@ -85,16 +71,12 @@ class SettingsDialog(QDialog):
         self._original = settings
         self._result = settings
         self._store = store
-        self._tester = connection_tester
         self._keyring_run = keyring_run if keyring_run is not None else run_inline
         self._ask = ask if ask is not None else self._ask_with_message_box
         self._language = language or settings.language or QLocale.system().name()
         self.editors: dict[str, QWidget] = {}
         self.error_labels: dict[str, QLabel] = {}
         self._group_of: dict[str, Group] = {}
-        self._test_secret = ""
-        self._test_run = ConnectionTestRun(run_in_background, self)
-        self._test_run.ended.connect(self._deliver_test)
 
         self.setWindowTitle(self.tr("Settings"))
         self.tabs = QTabWidget(self)
@@ -116,7 +98,7 @@ class SettingsDialog(QDialog):
         for item in setting_fields():
             self._add_row(item, getattr(settings, item.name))
             if item.name == "appid":
-                self._add_secret_rows()
+                self._add_secret_rows(connection_tester, run_in_background)
             if item.name == "ledger_url":
                 self.ledger_password = LedgerPasswordRow(
                     self._forms[Group.STATION], store.backend, settings.ledger_url, keyring_run
@@ -141,10 +123,7 @@ class SettingsDialog(QDialog):
         self._editor("token_mode", QComboBox).currentIndexChanged.connect(self._update_enabled)
         self._editor("label_size", QComboBox).currentIndexChanged.connect(self._update_enabled)
         self._update_enabled()
-        self.secret_state = SecretState(
-            store, self.secret_edit, self.secret_status, self._keyring_run, self._text
-        )
-        self.secret_state.show(settings.appid)
+        self.appsecret.state.show(settings.appid)
 
     # --- building ----------------------------------------------------------------------
 
@@ -158,40 +137,28 @@ class SettingsDialog(QDialog):
         self.error_labels[item.name] = row.error
         self._group_of[item.name] = item.info.group
 
-    def _add_secret_rows(self) -> None:
-        form = self._forms[Group.ACCOUNT]
-        self.secret_edit = QLineEdit()
-        self.secret_edit.setObjectName("appsecret")
-        self.secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.secret_edit.setToolTip(
-            self.tr("Stored in the system keyring, never in the settings file.")
+    def _add_secret_rows(
+        self, tester: ConnectionTester | None, run_in_background: RunInBackground | None
+    ) -> None:
+        self.appsecret = AppSecretRows(
+            self._forms[Group.ACCOUNT],
+            self._store,
+            tester=tester,
+            run_in_background=run_in_background,
+            keyring_run=self._keyring_run,
+            ask=self._ask,
+            text=self._text,
+            settings_to_test=self._checked_settings,
+            appid=lambda: self._value("appid") or self._original.appid,
+            parent=self,
         )
-        form.addRow(QLabel(self.tr("AppSecret")), self.secret_edit)
-
-        self.secret_status = QLabel()
-        self.secret_status.setObjectName("secret_status")
-        self.secret_status.setWordWrap(True)
-        form.addRow("", self.secret_status)
-
-        self.forget_button = QPushButton(self.tr("Forget credentials"))
-        self.forget_button.setObjectName("forget_credentials")
-        self.forget_button.clicked.connect(self.forget_credentials)
-        self.test_button = QPushButton(self.tr("Test connection"))
-        self.test_button.setObjectName("test_connection")
-        self.test_button.clicked.connect(self.test_connection)
-        self.test_button.setEnabled(self._tester is not None)
-        row = QWidget()
-        buttons = QHBoxLayout(row)
-        buttons.setContentsMargins(0, 0, 0, 0)
-        buttons.addWidget(self.test_button)
-        buttons.addWidget(self.forget_button)
-        buttons.addStretch(1)
-        form.addRow("", row)
-
-        self.test_result = QLabel()
-        self.test_result.setObjectName("test_result")
-        self.test_result.setWordWrap(True)
-        form.addRow("", self.test_result)
+        self.appsecret.tested.connect(self.connection_tested)
+        # The rows' widgets, as the window and the tests know them.
+        self.secret_edit = self.appsecret.secret_edit
+        self.secret_status = self.appsecret.secret_status
+        self.test_button = self.appsecret.test_button
+        self.forget_button = self.appsecret.forget_button
+        self.test_result = self.appsecret.test_result
 
     def _editor(self, name: str, kind: type[Any]) -> Any:
         editor = self.editors[name]
@@ -257,6 +224,11 @@ class SettingsDialog(QDialog):
         if errors:
             self._focus_field(errors[0].field)
         return not errors
+
+    def _checked_settings(self) -> Settings | None:
+        """The settings as shown, when they pass the checks (else the errors show)."""
+        settings = self.current_settings()
+        return settings if self._check(settings) else None
 
     def accept(self) -> None:
         settings = self.current_settings()
@@ -325,84 +297,13 @@ class SettingsDialog(QDialog):
         )
         return answer == QMessageBox.StandardButton.Yes
 
-    # --- forgetting --------------------------------------------------------------------
-
     def forget_credentials(self) -> None:
-        """Remove the AppSecret of the shown AppID from the keyring and this session (in
-        the keyring lane; the outcome shows in the status line)."""
-        appid = self._value("appid") or self._original.appid
-        if not appid:
-            return
-        question = self.tr("Remove the saved AppSecret for {0} from this computer?").format(appid)
-        if not self._ask(self.tr("Forget credentials"), question):
-            return
-        self.secret_state.forget(appid)
-
-    # --- testing the connection --------------------------------------------------------
+        """Remove the shown AppID's AppSecret, once the user agrees (`AppSecretRows`)."""
+        self.appsecret.forget_credentials()
 
     def test_connection(self) -> None:
-        """Run the connection tester off the GUI thread; the result shows below the button."""
-        if self._tester is None:
-            return
-        settings = self.current_settings()
-        if not self._check(settings):
-            return
-        self.test_button.setEnabled(False)
-        self.test_result.setStyleSheet("")
-        self.test_result.setText(self.tr("Testing the connection…"))
-        secret = self.secret_edit.text().strip()
-        if secret or not settings.appid:
-            self._start_test(settings, secret)
-            return
-        # The saved AppSecret: read in the keyring lane, which may wait for an unlock.
-        self._keyring_run(
-            self._store.get_secret,
-            settings.appid,
-            on_done=lambda saved: self._start_test(settings, saved or ""),
-            on_error=functools.partial(self._secret_not_read, settings),
-        )
-
-    def _secret_not_read(self, settings: Settings, exc: BaseException) -> None:
-        if isinstance(exc, KeyringUnavailable):
-            self._start_test(settings, "")  # the tester says what is missing
-        else:
-            self._test_failed(exc)
-
-    def _start_test(self, settings: Settings, secret: str) -> None:
-        if not shiboken6.isValid(self) or self._tester is None:
-            return
-        self._test_secret = secret
-        self._test_run.start(self._tester, settings, secret)
-
-    def _deliver_test(self, outcome: object, failed: bool) -> None:
-        if failed:
-            assert isinstance(outcome, BaseException)
-            self._test_failed(outcome)
-        else:
-            self._tested(outcome)
-
-    def _tested(self, result: object) -> None:
-        if not shiboken6.isValid(self):
-            return
-        self.test_button.setEnabled(True)
-        if isinstance(result, ConnectionResult):
-            ok, text = result.ok, self._text(result.message)
-        else:
-            ok, text = False, self.tr("The connection test gave no answer.")
-        prefix = self.tr("Connection works.") if ok else self.tr("Connection failed.")
-        self.test_result.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
-        self.test_result.setText(f"{prefix} {text}".strip())
-        self.connection_tested.emit(result)
-
-    def _test_failed(self, exc: BaseException) -> None:
-        if not shiboken6.isValid(self):
-            return
-        self.test_button.setEnabled(True)
-        detail = redact(f"{type(exc).__name__}: {exc}", [self._test_secret])
-        log.warning("connection test failed: %s", detail)
-        self.test_result.setStyleSheet(ERROR_STYLE)
-        self.test_result.setText(self.tr("Connection failed. {0}").format(detail))
-        self.connection_tested.emit(exc)
+        """Test the connection off the GUI thread (`AppSecretRows`)."""
+        self.appsecret.test_connection()
 
 
 __all__ = ["Ask", "ConnectionTester", "RunInBackground", "SettingsDialog"]

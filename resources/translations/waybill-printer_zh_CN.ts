@@ -2,6 +2,49 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AppSecretRows</name>
+    <message>
+        <source>Stored in the system keyring, never in the settings file.</source>
+        <translation>保存在系统密钥环中，绝不写入设置文件。</translation>
+    </message>
+    <message>
+        <source>AppSecret</source>
+        <translation>AppSecret</translation>
+    </message>
+    <message>
+        <source>Forget credentials</source>
+        <translation>清除凭据</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <source>Remove the saved AppSecret for {0} from this computer?</source>
+        <translation>要从这台电脑上删除 {0} 已保存的 AppSecret 吗？</translation>
+    </message>
+    <message>
+        <source>Testing the connection…</source>
+        <translation>正在测试连接…</translation>
+    </message>
+    <message>
+        <source>The connection test gave no answer.</source>
+        <translation>连接测试没有返回结果。</translation>
+    </message>
+    <message>
+        <source>Connection works.</source>
+        <translation>连接正常。</translation>
+    </message>
+    <message>
+        <source>Connection failed.</source>
+        <translation>连接失败。</translation>
+    </message>
+    <message>
+        <source>Connection failed. {0}</source>
+        <translation>连接失败。{0}</translation>
+    </message>
+</context>
+<context>
     <name>AttemptsTable</name>
     <message>
         <source>Started</source>
@@ -1429,22 +1472,6 @@ Print again?</source>
         <translation>高级</translation>
     </message>
     <message>
-        <source>Stored in the system keyring, never in the settings file.</source>
-        <translation>保存在系统密钥环中，绝不写入设置文件。</translation>
-    </message>
-    <message>
-        <source>AppSecret</source>
-        <translation>AppSecret</translation>
-    </message>
-    <message>
-        <source>Forget credentials</source>
-        <translation>清除凭据</translation>
-    </message>
-    <message>
-        <source>Test connection</source>
-        <translation>测试连接</translation>
-    </message>
-    <message>
         <source>Enter the AppID, then its AppSecret.</source>
         <translation>请先填写 AppID，再填写其 AppSecret。</translation>
     </message>
@@ -1501,32 +1528,8 @@ Keep the AppSecret for this session only?</source>
         <translation>AppSecret 未保存。{0}</translation>
     </message>
     <message>
-        <source>Remove the saved AppSecret for {0} from this computer?</source>
-        <translation>要从这台电脑上删除 {0} 已保存的 AppSecret 吗？</translation>
-    </message>
-    <message>
         <source>The AppSecret was forgotten.</source>
         <translation>AppSecret 已清除。</translation>
-    </message>
-    <message>
-        <source>Testing the connection…</source>
-        <translation>正在测试连接…</translation>
-    </message>
-    <message>
-        <source>The connection test gave no answer.</source>
-        <translation>连接测试没有返回结果。</translation>
-    </message>
-    <message>
-        <source>Connection works.</source>
-        <translation>连接正常。</translation>
-    </message>
-    <message>
-        <source>Connection failed.</source>
-        <translation>连接失败。</translation>
-    </message>
-    <message>
-        <source>Connection failed. {0}</source>
-        <translation>连接失败。{0}</translation>
     </message>
 </context>
 <context>
