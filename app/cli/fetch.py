@@ -48,7 +48,8 @@ from app.core.run_index import RunIndex
 from app.core.secret_registry import SecretRegistry
 from app.core.settings import Settings
 from app.core.settings_store import SettingsStore
-from app.printing.cups_status import CupsStatus, find_ipptool
+from app.printing.cups_status import CupsStatus
+from app.printing.ipptool import find_ipptool
 from app.printing.job_wait import PaperWait
 from app.printing.ledger_guard import command_line_guard
 from app.wechat.errors import WeChatError

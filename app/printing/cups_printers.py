@@ -10,9 +10,10 @@ src/printsupport/kernel/qplatformprintplugin.cpp), and when it is created it ins
 CUPS password callback that builds and `exec()`s a `QDialog` on whichever thread CUPS
 asks from (qtbase src/plugins/printsupport/cups/qcupsprintersupport.cpp,
 `getPasswordCB`) — widgets on a worker thread. So the window asks CUPS itself, as it
-already does for a printer's state and a job's (`cups_status`, the same `ipptool` and
-report parser): one `CUPS-Get-Printers` for every queue of the scheduler (name,
-description, location, make and model, remote or not) and one `CUPS-Get-Default`.
+already does for a printer's state and a job's (`cups_status`; both through `ipptool`,
+which runs the tool and reads its report): one `CUPS-Get-Printers` for every queue of
+the scheduler (name, description, location, make and model, remote or not) and one
+`CUPS-Get-Default`.
 
 The default printer is the one `lp` would use, when CUPS has it: `$LPDEST`, else
 `$PRINTER`, else the `Default` line of the user's `~/.cups/lpoptions`, else of the
@@ -29,7 +30,7 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from app.printing.cups_status import (
+from app.printing.ipptool import (
     CupsStatusError,
     Runner,
     default_server,

@@ -22,7 +22,8 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from app.core.print_outcome import OutcomeKind, PrintResult
-from app.printing.cups_status import CupsStatus, CupsStatusError
+from app.printing.cups_status import CupsStatus
+from app.printing.ipptool import CupsStatusError
 from app.printing.job_follower import JobFollower, Outcome
 
 DEFAULT_TIMEOUT_S = 60.0

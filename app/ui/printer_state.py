@@ -15,7 +15,8 @@ from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication
 
-from app.printing.cups_status import CupsStatus, PrinterStatus, find_ipptool
+from app.printing.cups_status import CupsStatus, PrinterStatus
+from app.printing.ipptool import find_ipptool
 from app.ui.feedback import Feedback
 from app.ui.printer_watch import PrinterStateLabel, PrinterWatch
 from app.ui.scan_to_print import ScanToPrint

@@ -19,7 +19,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from app.printing.cups_status import CupsStatus, find_ipptool
+from app.printing.cups_status import CupsStatus
+from app.printing.ipptool import find_ipptool
 from app.ui.main_window import MainWindow
 from tests.benchmarks.common import (
     Row,

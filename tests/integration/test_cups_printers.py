@@ -19,7 +19,7 @@ from app.printing.cups_printers import (
     lpoptions_default,
     lpoptions_files,
 )
-from app.printing.cups_status import CupsStatusError, find_ipptool
+from app.printing.ipptool import CupsStatusError, find_ipptool
 from app.printing.printers import PrinterNames
 from app.printing.queue import PrintQueue
 from app.sandbox.server import SandboxServer

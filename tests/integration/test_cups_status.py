@@ -16,13 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from app.printing.cups_status import (
-    CupsStatus,
-    JobState,
-    PrinterState,
-    find_ipptool,
-    job_number,
-)
+from app.printing.cups_status import CupsStatus, JobState, PrinterState, job_number
+from app.printing.ipptool import find_ipptool
 from app.printing.job_follower import JobFollower, Outcome
 from tests.fixtures.cups import CupsPdfQueue, start_cups
 

@@ -27,7 +27,8 @@ from pytestqt.qtbot import QtBot
 from app.core.ledger import Ledger
 from app.core.ledger_records import PrintOutcome, PrintRecord
 from app.core.print_outcome import OutcomeKind
-from app.printing.cups_status import CupsStatus, find_ipptool
+from app.printing.cups_status import CupsStatus
+from app.printing.ipptool import find_ipptool
 from app.printing.queue import PrintQueue
 from app.sandbox.server import SandboxServer
 from app.ui.job_follow import StuckLabelsDialog

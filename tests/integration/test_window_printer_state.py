@@ -17,7 +17,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWebEngineCore import QWebEngineProfile
 from pytestqt.qtbot import QtBot
 
-from app.printing.cups_status import CupsStatus, find_ipptool
+from app.printing.cups_status import CupsStatus
+from app.printing.ipptool import find_ipptool
 from app.printing.queue import PrintQueue
 from app.sandbox.server import SandboxServer
 from app.ui.feedback import Feedback, Sound

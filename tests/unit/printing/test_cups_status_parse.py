@@ -3,7 +3,8 @@ an error status; and which printer reasons count as "not ready"."""
 
 from __future__ import annotations
 
-from app.printing.cups_status import PrinterState, PrinterStatus, job_number, parse_report
+from app.printing.cups_status import PrinterState, PrinterStatus, job_number
+from app.printing.ipptool import parse_report
 
 GET_JOBS = """\
 "/dev/stdin":

@@ -14,7 +14,7 @@ from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
 from app.core.settings import Settings
-from app.printing.cups_status import CupsStatusError
+from app.printing.ipptool import CupsStatusError
 from app.printing.printers import PrinterNames
 from app.printing.queue import PrintQueue
 from app.ui.background import BackgroundRunner
