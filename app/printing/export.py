@@ -7,8 +7,12 @@ The combined file is made by appending those single-label PDFs page by page with
 document; Chromium's named `@page`s would give the sizes but not the isolation).
 
 `PdfExport.start` is asynchronous and must run on the GUI thread; it ends with exactly one
-`finished(ExportResult)`. A label that fails to render is reported and left out; files are
-written atomically (temp file, then rename) and never overwrite an existing file.
+`finished(ExportResult)`. A label that fails to render is reported and left out. Merging
+and writing the files is handed to an `Offload` (`app.printing.offload`; the window's
+background helper), so the GUI thread never waits on pypdf or the disk. Files are written
+atomically (temp file, then rename): one file per label takes a free name in the folder
+and never replaces an existing file (`app.core.atomic_file.write_new_file`); the combined
+file is the one the packer chose in the save dialog (which asked before replacing it).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from PySide6.QtCore import QObject, Signal
 
 from app.core.atomic_file import write_atomically, write_new_file
 from app.core.model import PageSizeMm
+from app.printing.offload import Offload, run_inline
 from app.printing.page_setup import pdf_file_names
 from app.printing.render import LabelRenderer, RenderResult
 
@@ -69,9 +74,16 @@ class PdfExport(QObject):
     finished = Signal(object)
     """The export ended: an `ExportResult`."""
 
-    def __init__(self, renderer: LabelRenderer, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        renderer: LabelRenderer,
+        parent: QObject | None = None,
+        *,
+        offload: Offload = run_inline,
+    ) -> None:
         super().__init__(parent)
         self._renderer = renderer
+        self._offload = offload
         self._running = False
 
     @property
@@ -119,18 +131,30 @@ class PdfExport(QObject):
         folder: Path | None,
         combined: Path | None,
     ) -> None:
-        try:
-            if combined is not None and rendered:
-                merged = merge_pdfs([pdf for _label, pdf in rendered])
-                write_atomically(combined, merged)
-                result.files.append(combined)
-                result.pages = len(rendered)
-            elif folder is not None:
-                for label, pdf in rendered:
-                    path = write_new_file(folder, pdf_file_names(label.name), pdf)
-                    result.files.append(path)
-                    result.pages += 1
-        except (OSError, PyPdfError) as exc:
-            result.error = str(exc)
-        self._running = False
-        self.finished.emit(result)
+        """Merge and write through the offload; `finished` once back on this thread."""
+
+        def write() -> ExportResult:
+            try:
+                if combined is not None and rendered:
+                    merged = merge_pdfs([pdf for _label, pdf in rendered])
+                    write_atomically(combined, merged)
+                    result.files.append(combined)
+                    result.pages = len(rendered)
+                elif folder is not None:
+                    for label, pdf in rendered:
+                        path = write_new_file(folder, pdf_file_names(label.name), pdf)
+                        result.files.append(path)
+                        result.pages += 1
+            except (OSError, PyPdfError) as exc:
+                result.error = str(exc)
+            return result
+
+        def failed(exc: BaseException) -> None:
+            result.error = str(exc) or type(exc).__name__
+            done(result)
+
+        def done(_result: object) -> None:
+            self._running = False
+            self.finished.emit(result)
+
+        self._offload(write, done, failed)

@@ -341,7 +341,8 @@ class HistoryWindow(QDialog):
 
         def export(waybill: Waybill) -> None:
             if self._export is None:
-                self._export = PdfExport(LabelRenderer(self._profile, self), self)
+                renderer = LabelRenderer(self._profile, self)
+                self._export = PdfExport(renderer, self, offload=self._runner.offload)
                 self._export.finished.connect(self._on_exported)
             size = page_size_for(waybill, self._settings())
             label = ExportLabel(job_title(waybill), waybill.html or "", size)

@@ -251,7 +251,8 @@ class PrintCommands(QObject):
         """Start exporting; the packer is told when it ended (`last_export` holds it)."""
         if self._export is None:
             self._renderer = LabelRenderer(self._window.services.label_profile, self)
-            self._export = PdfExport(self._renderer, self)
+            offload = self._window.services.runner.offload
+            self._export = PdfExport(self._renderer, self, offload=offload)
             self._export.finished.connect(self._on_exported)
         started = self._export.start(labels, folder=folder, combined=combined)
         if started:

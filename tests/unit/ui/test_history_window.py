@@ -15,6 +15,7 @@ from PySide6.QtCore import QDate
 from PySide6.QtWebEngineCore import QWebEngineProfile
 from pytestqt.qtbot import QtBot
 
+from app.core.atomic_file import write_new_file
 from app.core.ledger import Ledger
 from app.core.ledger_records import HistoryFilter, HistoryRow
 from app.core.model import OrderRef
@@ -23,6 +24,7 @@ from app.sandbox.server import SandboxServer
 from app.ui.history_window import PAGE, HistoryWindow
 from app.ui.ledger_session import LedgerFeatures
 from app.ui.main_window import MainWindow
+from tests.fixtures.calls import calls_by_thread
 from tests.fixtures.qt import pdf_pages
 from tests.unit.ui.ledger_support import ledger_window, stored_label
 
@@ -109,8 +111,12 @@ def test_reprint_and_pdf_export_use_the_stored_label(
     window, features = opened
     history = features.open_history()
     search(history, qtbot, order="A1")
-    with qtbot.waitSignal(history.exported, timeout=30_000) as exported:
+    with (
+        calls_by_thread(write_new_file) as calls,
+        qtbot.waitSignal(history.exported, timeout=30_000) as exported,
+    ):
         assert history.export_pdf(tmp_path / "export")
+    assert calls and threading.main_thread().ident not in {thread for _name, thread in calls}
     (file,) = exported.args[0].files
     assert file.name == "SF0000000000001.pdf" and pdf_pages(file) == [
         pytest.approx((100, 150), abs=1.0)

@@ -3,6 +3,7 @@ the printer picker and Cancel printing (on the sandbox, PDF output in a temp fol
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,11 +11,14 @@ import pytest
 from PySide6.QtWebEngineCore import QWebEngineProfile
 from pytestqt.qtbot import QtBot
 
+from app.core.atomic_file import write_atomically, write_new_file
 from app.core.settings import Settings
+from app.printing.export import merge_pdfs
 from app.printing.queue import PrintQueue
 from app.sandbox.carriers import CARRIERS
 from app.sandbox.server import SandboxServer
 from app.ui.main_window import MainWindow
+from tests.fixtures.calls import calls_by_thread
 from tests.fixtures.qt import pdf_pages, read_barcodes_from_pdf
 from tests.unit.ui.support import open_window, row_states
 
@@ -46,8 +50,12 @@ def test_combined_export_has_every_ready_label_at_its_size(
         window.model.row_at(r).waybill_id for r in (0, 1, 3)
     ]  # never the cancelled one
     target = tmp_path / "all.pdf"
-    assert commands.export(labels, combined=target)
-    qtbot.waitUntil(lambda: commands.last_export is not None, timeout=60_000)
+    with calls_by_thread(merge_pdfs, write_atomically) as calls:
+        assert commands.export(labels, combined=target)
+        qtbot.waitUntil(lambda: commands.last_export is not None, timeout=60_000)
+    # merged and written in the background helper, never on the GUI thread
+    assert [name for name, _thread in calls] == ["merge_pdfs", "write_atomically"]
+    assert threading.main_thread().ident not in {thread for _name, thread in calls}
     assert commands.last_export is not None and commands.last_export.ok
     sizes = [CARRIERS[c].page_mm for c in ("SF", "ZTO", "YTO")]
     assert pdf_pages(target) == [pytest.approx(s, abs=1.0) for s in sizes]
@@ -62,8 +70,10 @@ def test_export_of_the_selected_rows_one_file_each(
     window.table.selectRow(1)
     labels = window.print_commands.labels_to_export()
     assert [label.name for label in labels] == [window.model.row_at(1).waybill_id]
-    assert window.print_commands.export(labels, folder=tmp_path / "each")
-    qtbot.waitUntil(lambda: window.print_commands.last_export is not None, timeout=60_000)
+    with calls_by_thread(write_new_file) as calls:
+        assert window.print_commands.export(labels, folder=tmp_path / "each")
+        qtbot.waitUntil(lambda: window.print_commands.last_export is not None, timeout=60_000)
+    assert calls and threading.main_thread().ident not in {thread for _name, thread in calls}
     assert [p.name for p in (tmp_path / "each").iterdir()] == [f"{labels[0].name}.pdf"]
 
 
