@@ -8,11 +8,10 @@ and of every `Path.mkdir` on the folder."""
 
 from __future__ import annotations
 
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from types import CodeType
+from types import CodeType, FrameType
 
 import pytest
 from PySide6.QtWebEngineCore import QWebEngineProfile
@@ -26,15 +25,12 @@ from app.printing.queue import PrintQueue
 from app.ui.background import BackgroundRunner
 from app.ui.print_controller import PrintController
 from app.ui.queue_model import OrderQueueModel, RowState
+from tests.fixtures.calls import watching
 from tests.fixtures.qt import dispose
 from tests.unit.ui.test_print_controller import Asker, RecordingGuard, waybill
 
 #: The functions whose calls are the naming and folder step, and the disk calls in them.
-WATCHED: tuple[CodeType, ...] = (
-    write_job_file.__code__,
-    write_new_file.__code__,
-    Path.mkdir.__code__,
-)
+WATCHED = (write_job_file, write_new_file, Path.mkdir)
 
 
 class DiskCalls:
@@ -45,14 +41,12 @@ class DiskCalls:
         self.calls: list[tuple[str, int, str]] = []
         self._lock = threading.Lock()
 
-    def __call__(self, code: CodeType, _offset: int) -> object:
-        frame = sys._getframe(1)  # the frame of the call that just started
+    def __call__(self, code: CodeType, frame: FrameType) -> None:
         subject = next(iter(frame.f_locals.values()), None)  # self / job / folder
         text = str(getattr(subject, "pdf_path", subject))
         if text.startswith(self.folder):
             with self._lock:
                 self.calls.append((code.co_name, threading.get_ident(), text))
-        return None
 
 
 class FileRecordingGuard(RecordingGuard):
@@ -69,19 +63,9 @@ class FileRecordingGuard(RecordingGuard):
 
 @pytest.fixture
 def disk_calls(tmp_path: Path) -> Iterator[DiskCalls]:
-    tool = sys.monitoring.PROFILER_ID
-    sys.monitoring.use_tool_id(tool, "pdf-folder-test")
     recorder = DiskCalls(tmp_path / "labels")
-    sys.monitoring.register_callback(tool, sys.monitoring.events.PY_START, recorder)
-    for code in WATCHED:
-        sys.monitoring.set_local_events(tool, code, sys.monitoring.events.PY_START)
-    try:
+    with watching(WATCHED, recorder):
         yield recorder
-    finally:
-        for code in WATCHED:
-            sys.monitoring.set_local_events(tool, code, 0)
-        sys.monitoring.register_callback(tool, sys.monitoring.events.PY_START, None)
-        sys.monitoring.free_tool_id(tool)
 
 
 def test_the_pdf_folder_is_made_and_files_named_off_the_gui_thread(
