@@ -33,7 +33,13 @@ from app.ui.main_window import MainWindow
 from app.ui.queue_model import OrderQueueModel
 from app.ui.services import DEFAULT_CARRIERS
 from tests.fixtures.qt import dispose
-from tests.unit.ui.credentials_support import RecordedPrompts, credentials_window, flow_of
+from tests.unit.ui.credentials_support import (
+    RecordedPrompts,
+    click_cancel,
+    credentials_window,
+    flow_of,
+    on_next_dialog,
+)
 from tests.unit.ui.held_keyring import HeldKeyring, gui_thread_turns
 from tests.unit.ui.support import row_states
 
@@ -256,3 +262,70 @@ def test_declining_the_session_prompt_puts_the_rows_back_and_says_why(
         assert prompts.secret_requests == []
         assert not store.is_session_only(sandbox.appid)
     assert sandbox.stats.calls(BATCH) == 0 and sandbox.stats.calls(STABLE) == 0
+
+
+def test_a_bad_api_address_is_told_as_before(
+    qtbot: QtBot, tmp_path: Path, sandbox: SandboxServer
+) -> None:
+    backend = held_keyring(sandbox, tmp_path)
+    backend.release.set()
+    settings = account(sandbox).replace(api_base="ftp://example.com")
+    with credentials_window(tmp_path, CredentialStore(backend), settings=settings) as w:
+        w.add_text(ORDERS)
+        w.fetch()
+        qtbot.waitUntil(lambda: not w.fetcher.running, timeout=10_000)
+        message = w.scan_bar.message_text()
+        assert message.startswith("Cannot fetch: API address") and "https://" in message
+        assert set(row_states(w).values()) == {"queued"}
+    assert sandbox.stats.calls(BATCH) == 0
+
+
+def test_print_on_scan_waits_for_the_keyring_and_prints_each_scan_once(
+    qtbot: QtBot, tmp_path: Path, sandbox: SandboxServer
+) -> None:
+    """Scans arriving while the read is held start no second fetch; once it is back the
+    first scan is fetched and printed, then the second (the source is kept)."""
+    backend = held_keyring(sandbox, tmp_path)
+    settings = account(sandbox).replace(scan_to_print=True)
+    pdf_dir = tmp_path / "pdf"
+    pdf_dir.mkdir()
+    store = CredentialStore(backend)
+    with credentials_window(tmp_path, store, settings=settings, pdf_dir=pdf_dir) as w:
+        w.add_scan("4200001001,SF")
+        qtbot.waitUntil(lambda: len(backend.threads) == 1, timeout=5000)
+        w.add_scan("4200001002,ZTO")
+        gui_thread_turns(qtbot)
+        assert row_states(w) == {"4200001001": "fetching", "4200001002": "queued"}
+        backend.release.set()
+        qtbot.waitUntil(
+            lambda: set(row_states(w).values()) == {"printed"} and not w.fetcher.running,
+            timeout=60_000,
+        )
+        assert len(list(pdf_dir.glob("*.pdf"))) == 2
+    assert len(backend.threads) == 1 and sandbox.stats.calls(BATCH) == 2
+
+
+def test_print_on_scan_says_why_once_when_the_secret_is_declined(
+    qtbot: QtBot, tmp_path: Path, sandbox: SandboxServer
+) -> None:
+    """A refused source does not make print on scan ask again by itself: one question,
+    one message; the scan waits for the next scan or Fetch."""
+    backend = held_keyring(sandbox, tmp_path)
+    backend.fail_with = keyring.errors.KeyringLocked("locked")
+    backend.release.set()
+    prompts = ThreadPrompts(answer=False)
+    settings = account(sandbox).replace(scan_to_print=True)
+    store = CredentialStore(backend)
+    with credentials_window(tmp_path, store, settings=settings, prompts=prompts) as w:
+        w.add_scan("4200001001,SF")
+        qtbot.waitUntil(lambda: not w.fetcher.running, timeout=10_000)
+        assert w.scan_bar.message_text().startswith("Cannot fetch:")
+        # nothing more was asked of the keyring lane meanwhile (the check finds no usable
+        # secret and opens the settings: cancelled)
+        seen = on_next_dialog(w, click_cancel)
+        lane_delivered(w, qtbot)
+        qtbot.waitUntil(lambda: seen == ["Settings"], timeout=10_000)
+        assert not w.fetcher.running and len(prompts.questions) == 1
+        assert row_states(w) == {"4200001001": "queued"}
+        assert w.scan_print.waiting == [("4200001001", "SF")]
+    assert sandbox.stats.calls(BATCH) == 0
