@@ -2,8 +2,9 @@
 
 `CarrierRefresher` asks the API for its carrier list (getAllDelivery) on the
 `BackgroundRunner` when the cached list (`app.core.carrier_cache`) is missing or older
-than a day — at start and then on an hourly check — stores the answer in the cache (off
-the GUI thread too) and emits `updated` with the new `(delivery_id, name)` list. A failed
+than a day — at start and then on an hourly check — stores the answer in the cache and
+emits `updated` with the new `(delivery_id, name)` list. The check reads the cache file:
+it runs on the `BackgroundRunner` too, with the refresh it may lead to. A failed
 refresh (offline, no credentials yet) keeps whatever the picker shows: the cached list or
 the built-in one.
 """
@@ -37,6 +38,15 @@ def fetch_carriers(make_source: Callable[[], WaybillSource], cache: CarrierCache
     if not carriers:
         raise ValueError("the API listed no carriers")
     return cache.save(carriers).carriers
+
+
+def fetch_carriers_if_stale(
+    make_source: Callable[[], WaybillSource], cache: CarrierCache
+) -> list[Carrier] | None:
+    """`fetch_carriers` when the cached list is missing or old, else None (worker thread)."""
+    if not cache.needs_refresh():
+        return None
+    return fetch_carriers(make_source, cache)
 
 
 class CarrierRefresher(QObject):
@@ -74,22 +84,21 @@ class CarrierRefresher(QObject):
         self._timer.start()
 
     def refresh_if_stale(self) -> bool:
-        """Start a refresh when the cached list is missing or old; True if one started."""
-        if self.running or not self.cache.needs_refresh():
-            return False
-        self.refresh()
-        return True
+        """Look (in the background) whether the cached list is missing or old, and refresh
+        it then; False when a check or refresh is running already."""
+        return self._start(fetch_carriers_if_stale)
 
     def refresh(self) -> None:
+        """Refresh now, whatever the cache's age."""
+        self._start(fetch_carriers)
+
+    def _start(self, work: Callable[..., list[Carrier] | None]) -> bool:
         if self.running:
-            return
+            return False
         self._handle = self._runner.run(
-            fetch_carriers,
-            self._make_source,
-            self.cache,
-            on_done=self._on_done,
-            on_error=self._on_error,
+            work, self._make_source, self.cache, on_done=self._on_done, on_error=self._on_error
         )
+        return True
 
     def _on_done(self, carriers: object) -> None:
         self._handle = None

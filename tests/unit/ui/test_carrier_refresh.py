@@ -62,14 +62,17 @@ def test_a_fresh_cache_is_used_without_asking(
     label_profile: QWebEngineProfile,
     print_queue: PrintQueue,
     tmp_path: Path,
+    qtbot: QtBot,
 ) -> None:
     clock = FakeClock()
     cache = CarrierCache(tmp_path / "carriers.json", clock=clock)
     cache.save([("SF", "顺丰速运"), ("CACHED", "Cached carrier")])
     clock.advance(ONE_DAY / 2)
     with window_with_cache(sandbox, label_profile, print_queue, tmp_path, cache) as window:
-        assert window.carrier_refresher is not None
-        assert not window.carrier_refresher.running
+        refresher = window.carrier_refresher
+        assert refresher is not None
+        assert picker_ids(window) == ["SF", "CACHED"]
+        qtbot.waitUntil(lambda: not refresher.running, timeout=20000)  # the age looked at
         assert picker_ids(window) == ["SF", "CACHED"]
     assert sandbox.stats.calls(GET_ALL_DELIVERY_PATH) == 0
 
