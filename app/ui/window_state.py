@@ -39,7 +39,7 @@ class WindowStateStore:
         return QSettings(str(self.path), QSettings.Format.IniFormat)
 
     def save(self, window: QMainWindow) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        """Write the layout (QSettings makes the folder when it is missing)."""
         settings = self._settings()
         settings.setValue("window/geometry", window.saveGeometry())
         settings.setValue("window/state", window.saveState())

@@ -1,0 +1,239 @@
+"""A whole packer's session, and the GUI thread never touches the disk, the network or
+another process (non-negotiable 4).
+
+The real window session (`app_main.window_session`: the SQLite ledger file, the settings
+file, the carrier cache, the credentials flow over an in-memory keyring), the sandbox on
+loopback, labels rendered by QtWebEngine and printed into a PDF folder. Once the window is
+shown, a Python audit hook records every disk, network and process event raised on the
+main thread, and every SQL statement run there (`tests.fixtures.gui_io`), while the
+packer scans, pastes and opens a file of orders, fetches,
+prints them all, searches the history (and exports a stored label and the rows found),
+exports PDF files (a folder and one combined
+file), accepts the Settings dialog, lets the hourly carrier-list check run, opens a
+label's print preview, prints one more order on scan and closes the window.
+Start-up before the window is shown (the ledger opened and recovered, the settings read)
+and the teardown after it closed (the runner finishing its lanes) are not recorded.
+
+Nothing is excluded from what is recorded. What an audit hook cannot see is not covered
+here: Qt's own C++ file work (the window's layout written by `QSettings` at close, the
+print preview painting in its local event loops, fonts), QtWebEngine's (its own
+processes), and `os.stat` (no audit event).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtPrintSupport import QPrintPreviewDialog
+from pytestqt.qtbot import QtBot
+
+from app.core.credentials import SERVICE, CredentialStore
+from app.core.paths import AppPaths
+from app.core.secret_registry import SecretRegistry
+from app.core.settings import Settings
+from app.core.settings_store import SettingsStore
+from app.sandbox.server import SandboxServer
+from app.ui.app_main import window_session
+from app.ui.history_window import HistoryWindow
+from app.ui.ledger_session import LedgerFeatures
+from app.ui.main_window import MainWindow
+from app.ui.queue_model import RowState
+from tests.fixtures.gui_io import GuiThreadIo, gui_thread_io
+from tests.integration.cups_support import fresh_order_id
+from tests.unit.core.memory_keyring import MemoryKeyring
+from tests.unit.ui.credentials_support import RecordedPrompts, click_ok, on_next_dialog
+
+WAIT_MS = 60_000
+
+
+def features_of(window: MainWindow) -> LedgerFeatures:
+    features = window.findChild(LedgerFeatures)
+    assert isinstance(features, LedgerFeatures)
+    return features
+
+
+def wait_printed(qtbot: QtBot, window: MainWindow, count: int) -> None:
+    qtbot.waitUntil(
+        lambda: window.printer.pending == 0 and window.model.counts()[RowState.PRINTED] == count,
+        timeout=WAIT_MS,
+    )
+
+
+def scan(qtbot: QtBot, window: MainWindow, code: str) -> None:
+    field = window.scan_bar.field
+    qtbot.keyClicks(field, code)
+    qtbot.keyClick(field, "\r")
+
+
+def search_history(qtbot: QtBot, history: HistoryWindow, order_id: str) -> None:
+    history.order_edit.setText(order_id)
+    with qtbot.waitSignal(history.searched, timeout=WAIT_MS):
+        history.search()
+    assert [row.order_id for row in history.rows] == [order_id]
+    with qtbot.waitSignal(history.attemptsShown, timeout=WAIT_MS):
+        history.select(0)
+
+
+def run_session(
+    qtbot: QtBot, window: MainWindow, io: GuiThreadIo, tmp_path: Path, paths: AppPaths
+) -> dict[str, object]:
+    """The packer's session, recorded from the first scan to the window closed."""
+    orders = [fresh_order_id() for _ in range(4)]
+    order_file = tmp_path / "orders.csv"
+    order_file.write_text(f"order_id,delivery_id\n{orders[3]},SF\n", encoding="utf-8")
+    io.recording = True
+    # scan two orders, paste one, open a file with one more
+    scan(qtbot, window, orders[0])
+    scan(qtbot, window, orders[1])
+    QGuiApplication.clipboard().setText(orders[2])
+    window.actions_.paste_clipboard.trigger()
+    window.importer.import_file(order_file)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 4, timeout=WAIT_MS)
+    # fetch them, print them all into the PDF folder
+    window.actions_.fetch.trigger()
+    qtbot.waitUntil(
+        lambda: not window.fetcher.running and window.model.counts()[RowState.READY] == 4,
+        timeout=WAIT_MS,
+    )
+    window.actions_.print_all.trigger()
+    wait_printed(qtbot, window, 4)
+    # the history: everything, then one order and its attempts
+    features = features_of(window)
+    with qtbot.waitSignal(features.history_action.triggered, timeout=1000):
+        features.history_action.trigger()
+    history = features.history
+    assert history is not None
+    qtbot.waitUntil(lambda: len(history.rows) >= 4, timeout=WAIT_MS)
+    search_history(qtbot, history, orders[1])
+    with qtbot.waitSignal(history.exported, timeout=WAIT_MS):  # its stored label
+        assert history.export_pdf(tmp_path / "stored")
+    history.export_csv(tmp_path / "history.csv")
+    qtbot.waitUntil(lambda: "history.csv" in history.status.text(), timeout=WAIT_MS)
+    history.close()
+    # export: a file per label, then one combined file
+    commands = window.print_commands
+    window.table.clearSelection()  # nothing selected: every ready or printed label
+    labels = commands.labels_to_export()
+    assert len(labels) == 4
+    assert commands.export(labels, folder=tmp_path / "export")
+    qtbot.waitUntil(lambda: commands.last_export is not None, timeout=WAIT_MS)
+    folder_export, commands.last_export = commands.last_export, None
+    assert commands.export(labels, combined=tmp_path / "all.pdf")
+    qtbot.waitUntil(lambda: commands.last_export is not None, timeout=WAIT_MS)
+    combined_export = commands.last_export
+    # the Settings dialog, accepted: the settings file is written
+    seen = on_next_dialog(window, click_ok)
+    window.actions_.settings.trigger()  # returns once the dialog is closed
+    assert seen == ["Settings"]
+    qtbot.waitUntil(paths.settings_file.exists, timeout=WAIT_MS)
+    # the hourly check of the carrier list
+    refresher = window.carrier_refresher
+    assert refresher is not None
+    refresher.refresh_if_stale()
+    qtbot.waitUntil(lambda: not refresher.running, timeout=WAIT_MS)
+    # a label's print preview
+    window.table.selectRow(0)
+    dialog = commands.open_preview()
+    assert isinstance(dialog, QPrintPreviewDialog)
+    painter = dialog.painter  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: painter.pages_painted >= 1, timeout=WAIT_MS)
+    dialog.reject()
+    # one more scan, printed on its own with print on scan
+    commands.scan_to_print.setChecked(True)
+    scan(qtbot, window, fresh_order_id())
+    wait_printed(qtbot, window, 5)
+    window.close()
+    io.recording = False
+    return {"folder": folder_export, "combined": combined_export, "orders": orders}
+
+
+def test_a_whole_session_never_has_the_gui_thread_touch_disk_or_network(
+    sandbox: SandboxServer, qtbot: QtBot, tmp_path: Path
+) -> None:
+    paths = AppPaths.under(tmp_path / "home").ensure()
+    backend = MemoryKeyring()
+    backend.set_password(SERVICE, sandbox.appid, sandbox.secret)
+    settings = Settings(appid=sandbox.appid, api_base=sandbox.base_url, read_timeout=20.0)
+    pdf_dir = tmp_path / "pdf"
+    with (
+        gui_thread_io() as io,
+        window_session(
+            paths,
+            settings,
+            demo=False,
+            env={},
+            store=CredentialStore(backend),
+            secrets=SecretRegistry(),
+            prompts=RecordedPrompts().prompts(),
+            pdf_dir=pdf_dir,
+        ) as window,
+    ):
+        window.show()
+        qtbot.waitExposed(window)
+        done = run_session(qtbot, window, io, tmp_path, paths)
+    # the session did what a packer does ...
+    assert len(list(pdf_dir.glob("*.pdf"))) == 5
+    assert len(list((tmp_path / "export").glob("*.pdf"))) == 4
+    assert (tmp_path / "all.pdf").read_bytes().startswith(b"%PDF")
+    assert len(list((tmp_path / "stored").glob("*.pdf"))) == 1
+    assert (tmp_path / "history.csv").read_text(encoding="utf-8").count("\n") == 2
+    saved = SettingsStore(paths.settings_file).load()  # the dialog's, then print on scan
+    assert saved.appid == sandbox.appid and saved.scan_to_print
+    assert done["folder"] is not None and done["combined"] is not None
+    # ... and the GUI thread did none of its disk, network or process work
+    assert io.events == [], "the GUI thread did I/O:\n" + io.report(io.events)
+    assert io.lazy_imports == [], "lazy imports on the GUI thread:\n" + io.report(io.lazy_imports)
+
+
+def test_the_recorder_sees_the_gui_threads_io_and_nothing_else(tmp_path: Path) -> None:
+    """What the recorder keeps: the main thread's files, SQL, folders, processes and
+    names, with the caller in its stack; not a worker's, not before or after recording;
+    a module read by a lazy import apart."""
+    data = tmp_path / "data.txt"
+    data.write_text("x", encoding="utf-8")
+    (tmp_path / "gui_io_probe_module.py").write_text("VALUE = 1\n", encoding="utf-8")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        with gui_thread_io() as io:
+            conn = sqlite3.connect(
+                tmp_path / "db.sqlite3", isolation_level=None, check_same_thread=False
+            )
+            conn.execute("CREATE TABLE t (x)")  # before recording: not kept
+            io.recording = True
+            data.read_text(encoding="utf-8")
+            conn.execute("INSERT INTO t VALUES (1)")
+            worker = threading.Thread(
+                target=lambda: (data.read_text(encoding="utf-8"), conn.execute("SELECT 2"))
+            )
+            worker.start()
+            worker.join()
+            os.listdir(tmp_path)
+            subprocess.run(["true"], check=True)
+            socket.getaddrinfo("localhost", 80)
+            importlib.import_module("gui_io_probe_module")
+            io.recording = False
+            data.read_text(encoding="utf-8")  # after recording: not kept
+            conn.close()
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("gui_io_probe_module", None)
+    kept = [(event.name, event.args) for event in io.events]
+    assert kept == [
+        ("open", repr((str(data), "r", 524288))),
+        ("sqlite3 statement", repr(("INSERT INTO t VALUES (1)",))),
+        ("os.listdir", repr((str(tmp_path),))),
+        ("subprocess.Popen", kept[3][1]),
+        ("socket.getaddrinfo", kept[4][1]),
+    ], io.report(io.events)
+    assert "true" in kept[3][1] and "localhost" in kept[4][1]
+    here = test_the_recorder_sees_the_gui_threads_io_and_nothing_else.__name__
+    assert all(here in event.describe() for event in io.events)
+    assert any("gui_io_probe_module" in event.args for event in io.lazy_imports)
