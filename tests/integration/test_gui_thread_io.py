@@ -3,7 +3,9 @@ another process (non-negotiable 4).
 
 The real window session (`app_main.window_session`: the SQLite ledger file, the settings
 file, the carrier cache, the credentials flow over an in-memory keyring), the sandbox on
-loopback, labels rendered by QtWebEngine and printed into a PDF folder. Once the window is
+loopback, labels rendered by QtWebEngine and printed into a PDF folder, or on the real
+print system (CUPS, the cups-pdf queue: the printer's state polled, each job followed to
+its end). Once the window is
 shown, a Python audit hook records every disk, network and process event raised on the
 main thread, and every SQL statement run there (`tests.fixtures.gui_io`), while the
 packer scans, pastes and opens a file of orders, fetches,
@@ -31,6 +33,7 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtPrintSupport import QPrintPreviewDialog
 from pytestqt.qtbot import QtBot
@@ -46,8 +49,9 @@ from app.ui.history_window import HistoryWindow
 from app.ui.ledger_session import LedgerFeatures
 from app.ui.main_window import MainWindow
 from app.ui.queue_model import RowState
+from tests.fixtures.cups import CupsPdfQueue
 from tests.fixtures.gui_io import GuiThreadIo, gui_thread_io
-from tests.integration.cups_support import fresh_order_id
+from tests.integration.cups_support import fresh_order_id, wait_for_own_pdfs
 from tests.unit.core.memory_keyring import MemoryKeyring
 from tests.unit.ui.credentials_support import RecordedPrompts, click_ok, on_next_dialog
 
@@ -150,19 +154,30 @@ def run_session(
     commands.scan_to_print.setChecked(True)
     scan(qtbot, window, fresh_order_id())
     wait_printed(qtbot, window, 5)
+    waybill_ids = [row.waybill_id for row in window.model.rows()]
     window.close()
     io.recording = False
-    return {"folder": folder_export, "combined": combined_export, "orders": orders}
+    return {"folder": folder_export, "combined": combined_export, "waybills": waybill_ids}
 
 
+@pytest.mark.parametrize("target", ["pdf-folder", pytest.param("cups", marks=pytest.mark.cups)])
 def test_a_whole_session_never_has_the_gui_thread_touch_disk_or_network(
-    sandbox: SandboxServer, qtbot: QtBot, tmp_path: Path
+    sandbox: SandboxServer,
+    qtbot: QtBot,
+    tmp_path: Path,
+    target: str,
+    request: pytest.FixtureRequest,
 ) -> None:
     paths = AppPaths.under(tmp_path / "home").ensure()
     backend = MemoryKeyring()
     backend.set_password(SERVICE, sandbox.appid, sandbox.secret)
     settings = Settings(appid=sandbox.appid, api_base=sandbox.base_url, read_timeout=20.0)
-    pdf_dir = tmp_path / "pdf"
+    pdf_dir: Path | None = tmp_path / "pdf"
+    cups: CupsPdfQueue | None = None
+    if target == "cups":  # the real print system: the printer's state and jobs followed
+        cups = request.getfixturevalue("cups_pdf_queue")
+        settings, pdf_dir = settings.replace(printer_name=cups.name), None
+        before = cups.snapshot()
     with (
         gui_thread_io() as io,
         window_session(
@@ -180,7 +195,12 @@ def test_a_whole_session_never_has_the_gui_thread_touch_disk_or_network(
         qtbot.waitExposed(window)
         done = run_session(qtbot, window, io, tmp_path, paths)
     # the session did what a packer does ...
-    assert len(list(pdf_dir.glob("*.pdf"))) == 5
+    waybills = done["waybills"]
+    assert isinstance(waybills, list) and len(waybills) == 5
+    if cups is not None:
+        assert len(wait_for_own_pdfs(cups, before, waybills, 5)) == 5
+    else:
+        assert pdf_dir is not None and len(list(pdf_dir.glob("*.pdf"))) == 5
     assert len(list((tmp_path / "export").glob("*.pdf"))) == 4
     assert (tmp_path / "all.pdf").read_bytes().startswith(b"%PDF")
     assert len(list((tmp_path / "stored").glob("*.pdf"))) == 1
@@ -188,6 +208,11 @@ def test_a_whole_session_never_has_the_gui_thread_touch_disk_or_network(
     saved = SettingsStore(paths.settings_file).load()  # the dialog's, then print on scan
     assert saved.appid == sandbox.appid and saved.scan_to_print
     assert done["folder"] is not None and done["combined"] is not None
+    # ... its disk and network work was seen, in the background ...
+    seen = io.elsewhere
+    print(f"off the GUI thread: {dict(seen)}")
+    assert seen["http.client.send"] >= 2 and seen["sqlite3 statement"] >= 10, seen
+    assert seen["open"] >= 4 and seen["os.rename"] >= 1, seen  # files, the settings saved
     # ... and the GUI thread did none of its disk, network or process work
     assert io.events == [], "the GUI thread did I/O:\n" + io.report(io.events)
     assert io.lazy_imports == [], "lazy imports on the GUI thread:\n" + io.report(io.lazy_imports)
@@ -237,3 +262,4 @@ def test_the_recorder_sees_the_gui_threads_io_and_nothing_else(tmp_path: Path) -
     here = test_the_recorder_sees_the_gui_threads_io_and_nothing_else.__name__
     assert all(here in event.describe() for event in io.events)
     assert any("gui_io_probe_module" in event.args for event in io.lazy_imports)
+    assert io.elsewhere["open"] == 1 and io.elsewhere["sqlite3 statement"] == 1
