@@ -8,11 +8,11 @@ print system (CUPS, the cups-pdf queue: the printer's state polled, each job fol
 its end). Once the window is
 shown, a Python audit hook records every disk, network and process event raised on the
 main thread, and every SQL statement run there (`tests.fixtures.gui_io`), while the
-packer scans, pastes and opens a file of orders, fetches,
-prints them all, searches the history (and exports a stored label and the rows found),
-exports PDF files (a folder and one combined
-file), accepts the Settings dialog, lets the hourly carrier-list check run, opens a
-label's print preview, prints one more order on scan and closes the window.
+packer scans, pastes and opens a file of orders, fetches, prints them all, searches the
+history (exports a stored label and the rows found, prints the stored label again),
+prints a row again, exports PDF files (a folder and one combined file), accepts the
+Settings dialog, lets the hourly carrier-list check run, opens a label's print preview,
+prints one more order on scan and closes the window.
 Start-up before the window is shown (the ledger opened and recovered, the settings read)
 and the teardown after it closed (the runner finishing its lanes) are not recorded.
 
@@ -121,7 +121,16 @@ def run_session(
         assert history.export_pdf(tmp_path / "stored")
     history.export_csv(tmp_path / "history.csv")
     qtbot.waitUntil(lambda: "history.csv" in history.status.text(), timeout=WAIT_MS)
+    assert history.reprint_selected()  # its stored label, printed again
+    qtbot.waitUntil(
+        lambda: history.last_print is not None and window.printer.pending == 0,
+        timeout=WAIT_MS,
+    )
     history.close()
+    # a label printed again from the list
+    window.table.selectRow(2)
+    window.actions_.print_selected.trigger()
+    qtbot.waitUntil(lambda: window.printer.pending == 0, timeout=WAIT_MS)
     # export: a file per label, then one combined file
     commands = window.print_commands
     window.table.clearSelection()  # nothing selected: every ready or printed label
@@ -197,10 +206,11 @@ def test_a_whole_session_never_has_the_gui_thread_touch_disk_or_network(
     # the session did what a packer does ...
     waybills = done["waybills"]
     assert isinstance(waybills, list) and len(waybills) == 5
+    printed = 4 + 2 + 1  # all ready, two printed again, one on scan
     if cups is not None:
-        assert len(wait_for_own_pdfs(cups, before, waybills, 5)) == 5
+        assert len(wait_for_own_pdfs(cups, before, waybills, printed)) == printed
     else:
-        assert pdf_dir is not None and len(list(pdf_dir.glob("*.pdf"))) == 5
+        assert pdf_dir is not None and len(list(pdf_dir.glob("*.pdf"))) == printed
     assert len(list((tmp_path / "export").glob("*.pdf"))) == 4
     assert (tmp_path / "all.pdf").read_bytes().startswith(b"%PDF")
     assert len(list((tmp_path / "stored").glob("*.pdf"))) == 1
