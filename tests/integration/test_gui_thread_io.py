@@ -228,6 +228,86 @@ def test_a_whole_session_never_has_the_gui_thread_touch_disk_or_network(
     assert io.lazy_imports == [], "lazy imports on the GUI thread:\n" + io.report(io.lazy_imports)
 
 
+#: An earlier run that died (the process ended without closing the ledger): one order
+#: queued, one fetched, two labels being printed. Run as its own process.
+CRASHED_RUN = """
+import os, sys
+from app.core.ledger import Ledger
+from app.core.model import OrderRef
+from tests.unit.ui.ledger_support import stored_label
+path, queued, fetched, printing_1, printing_2 = sys.argv[1:]
+ledger = Ledger(path)
+names = (queued, fetched, printing_1, printing_2)
+rows = ledger.record_queued([OrderRef(name, "SF") for name in names])
+for row, name in zip(rows[1:], names[1:]):
+    ledger.record_fetch_result(row, stored_label(name, f"SF{name}"))
+for row, name in zip(rows[2:], names[2:]):
+    ledger.begin_print(row, waybill_id=f"SF{name}", printer="LabelPrinter", copies=1)
+os._exit(0)  # no close: the run stays open, its process gone
+"""
+
+
+def crashed_run(ledger_file: Path, orders: list[str]) -> None:
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    command = [sys.executable, "-c", CRASHED_RUN, str(ledger_file), *orders]
+    subprocess.run(command, check=True, env=env, timeout=120)
+
+
+def test_the_morning_after_a_crash_never_has_the_gui_thread_touch_disk_or_network(
+    sandbox: SandboxServer, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The recovery after a crash, recorded: the packer answers for the two prints of
+    unknown outcome (one came out, one did not: its label is back in the queue), then
+    fetches the order left queued and prints everything ready."""
+    paths = AppPaths.under(tmp_path / "home").ensure()
+    orders = [fresh_order_id() for _ in range(4)]
+    crashed_run(paths.data_dir / "ledger.sqlite3", orders)
+    backend = MemoryKeyring()
+    backend.set_password(SERVICE, sandbox.appid, sandbox.secret)
+    settings = Settings(appid=sandbox.appid, api_base=sandbox.base_url, read_timeout=20.0)
+    pdf_dir = tmp_path / "pdf"
+    with (
+        gui_thread_io() as io,
+        window_session(
+            paths,
+            settings,
+            demo=False,
+            env={},
+            store=CredentialStore(backend),
+            secrets=SecretRegistry(),
+            prompts=RecordedPrompts().prompts(),
+            pdf_dir=pdf_dir,
+        ) as window,
+    ):
+        window.show()
+        qtbot.waitExposed(window)
+        io.recording = True
+        dialog = features_of(window).recovery_dialog
+        assert dialog is not None and len(dialog.prints) == 2
+        qtbot.waitUntil(dialog.isVisible, timeout=WAIT_MS)
+        assert [row.state for row in window.model.rows()] == [RowState.QUEUED, RowState.READY]
+        answered: list[tuple[int, bool]] = []
+        dialog.confirmed.connect(lambda print_id, out: answered.append((print_id, out)))
+        assert dialog.answer(0, printed=True) and dialog.answer(1, printed=False)
+        qtbot.waitUntil(lambda: len(answered) == 2, timeout=WAIT_MS)
+        dialog.accept()
+        assert window.model.rowCount() == 3  # the label that did not come out: ready again
+        window.actions_.fetch.trigger()
+        qtbot.waitUntil(
+            lambda: not window.fetcher.running and window.model.counts()[RowState.READY] == 3,
+            timeout=WAIT_MS,
+        )
+        window.actions_.print_all.trigger()
+        wait_printed(qtbot, window, 3)
+        window.close()
+        io.recording = False
+    assert sorted(out for _id, out in answered) == [False, True]
+    assert len(list(pdf_dir.glob("*.pdf"))) == 3
+    assert io.elsewhere["sqlite3 statement"] >= 5 and io.elsewhere["http.client.send"] >= 1
+    assert io.events == [], "the GUI thread did I/O:\n" + io.report(io.events)
+    assert io.lazy_imports == [], "lazy imports on the GUI thread:\n" + io.report(io.lazy_imports)
+
+
 def test_the_recorder_sees_the_gui_threads_io_and_nothing_else(tmp_path: Path) -> None:
     """What the recorder keeps: the main thread's files, SQL, folders, processes and
     names, with the caller in its stack; not a worker's, not before or after recording;
