@@ -10,8 +10,9 @@ shown, a Python audit hook records every disk, network and process event raised 
 main thread, and every SQL statement run there (`tests.fixtures.gui_io`), while the
 packer scans, pastes and opens a file of orders, fetches, prints them all, searches the
 history (exports a stored label and the rows found, prints the stored label again),
-prints a row again, exports PDF files (a folder and one combined file), accepts the
-Settings dialog, lets the hourly carrier-list check run, opens a label's print preview,
+prints a row again, exports PDF files (a folder and one combined file), tests the
+connection in the Settings dialog and accepts it, has the printers listed again and
+chooses one, lets the hourly carrier-list check run, opens a label's print preview,
 prints one more order on scan and closes the window.
 Start-up before the window is shown (the ledger opened and recovered, the settings read)
 and the teardown after it closed (the runner finishing its lanes) are not recorded.
@@ -41,7 +42,7 @@ from pytestqt.qtbot import QtBot
 from app.core.credentials import SERVICE, CredentialStore
 from app.core.paths import AppPaths
 from app.core.secret_registry import SecretRegistry
-from app.core.settings import Settings
+from app.core.settings import ConnectionResult, Settings
 from app.core.settings_store import SettingsStore
 from app.sandbox.server import SandboxServer
 from app.ui.app_main import window_session
@@ -49,6 +50,7 @@ from app.ui.history_window import HistoryWindow
 from app.ui.ledger_session import LedgerFeatures
 from app.ui.main_window import MainWindow
 from app.ui.queue_model import RowState
+from app.ui.settings_dialog import SettingsDialog
 from tests.fixtures.cups import CupsPdfQueue
 from tests.fixtures.gui_io import GuiThreadIo, gui_thread_io
 from tests.integration.cups_support import fresh_order_id, wait_for_own_pdfs
@@ -142,11 +144,28 @@ def run_session(
     assert commands.export(labels, combined=tmp_path / "all.pdf")
     qtbot.waitUntil(lambda: commands.last_export is not None, timeout=WAIT_MS)
     combined_export = commands.last_export
-    # the Settings dialog, accepted: the settings file is written
-    seen = on_next_dialog(window, click_ok)
+    # the Settings dialog: the connection tested, then OK (the settings file is written)
+    tested: list[object] = []
+
+    def test_then_ok(dialog: SettingsDialog) -> None:
+        def ok(result: object) -> None:
+            tested.append(result)
+            click_ok(dialog)
+
+        dialog.connection_tested.connect(ok)
+        dialog.test_button.click()
+
+    seen = on_next_dialog(window, test_then_ok)
     window.actions_.settings.trigger()  # returns once the dialog is closed
     assert seen == ["Settings"]
+    (result,) = tested
+    assert isinstance(result, ConnectionResult) and result.ok, result
     qtbot.waitUntil(paths.settings_file.exists, timeout=WAIT_MS)
+    # the printer list asked again, the printer chosen again
+    picker = commands.picker
+    picker.refresh()
+    qtbot.waitUntil(picker.refresh_button.isEnabled, timeout=WAIT_MS)
+    commands.choose_printer(window.settings.printer_name)
     # the hourly check of the carrier list
     refresher = window.carrier_refresher
     assert refresher is not None
