@@ -18,9 +18,14 @@ Start-up before the window is shown (the ledger opened and recovered, the settin
 and the teardown after it closed (the runner finishing its lanes) are not recorded.
 
 Nothing is excluded from what is recorded. What an audit hook cannot see is not covered
-here: Qt's own C++ file work (the window's layout written by `QSettings` at close, the
-print preview painting in its local event loops, fonts), QtWebEngine's (its own
-processes), and `os.stat` (no audit event).
+here: Qt's and Chromium's own C++ work, `os.stat` and name lookups (`pwd`) have no audit
+event. Traced once with `strace -f` over the same session (the main thread, from the
+first scan to the window closed), that C++ work was: the print preview's `QPrinter`,
+which asks CUPS for the default printer through libcups (its plugin loaded, a few IPP
+requests on /run/cups/cups.sock, the printer's PPD read: Qt does this in every QPrinter
+constructor, and the preview dialog needs its printer on the GUI thread); the window's
+layout written by `QSettings` at close; Chromium's shared memory (/dev/shm), its shader
+caches and /proc reads. The print path itself, PDF folder or CUPS, left no trace there.
 """
 
 from __future__ import annotations
