@@ -52,6 +52,7 @@ from app.printing.cups_status import CupsStatus
 from app.printing.ipptool import find_ipptool
 from app.printing.job_wait import PaperWait
 from app.printing.ledger_guard import command_line_guard
+from app.system.collector import long_run_collector
 from app.wechat.errors import WeChatError
 from app.wiring.client import credentials_from_env
 
@@ -266,7 +267,8 @@ def _fetch_with_ledger(
     try:
         report_recovery(ledger.recover(), err)
         prune_history(ledger, settings, err)
-        return stream.run(lines)
+        with long_run_collector():
+            return stream.run(lines)
     except LedgerUnavailable as exc:
         print(f"{PROG} fetch: {ledger_away_message(exc, stream.labels_out)}", file=err)
         return EXIT_USAGE
