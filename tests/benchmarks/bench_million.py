@@ -82,6 +82,8 @@ def run(n: int) -> list[Row]:
                 file.write(f"M{i:07d},SF\n")
         with sandbox_process(0.0, shared_labels=True) as sb:
             env = isolated_env()
+            # The ledger (~310 MB at a million orders) goes with `tmp`, not left behind.
+            env["WAYBILL_HOME"] = str(Path(tmp) / "app")
             env["WAYBILL_APPID"], env["WAYBILL_APPSECRET"] = sb.appid, sb.secret
             fetch = [sys.executable, "-m", "app", "fetch", "--api-base", sb.base_url]
             ours = measure([*fetch, "-i", str(orders)], env, n, sb.pid)
