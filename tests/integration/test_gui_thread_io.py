@@ -225,7 +225,7 @@ def test_a_whole_session_never_has_the_gui_thread_touch_disk_or_network(
         ) as window,
     ):
         window.show()
-        qtbot.waitExposed(window)
+        qtbot.waitExposed(window, timeout=WAIT_MS)
         done = run_session(qtbot, window, io, tmp_path, paths)
     # the session did what a packer does ...
     waybills = done["waybills"]
@@ -304,7 +304,7 @@ def test_the_morning_after_a_crash_never_has_the_gui_thread_touch_disk_or_networ
         ) as window,
     ):
         window.show()
-        qtbot.waitExposed(window)
+        qtbot.waitExposed(window, timeout=WAIT_MS)
         io.recording = True
         dialog = features_of(window).recovery_dialog
         assert dialog is not None and len(dialog.prints) == 2
