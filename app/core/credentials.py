@@ -98,6 +98,10 @@ class CredentialStore:
         self._backend = backend if backend is not None else keyring.get_keyring()
         self._session: dict[str, str] = {}
         self._lock = threading.Lock()
+        self._keyring_lock = threading.Lock()
+        """One keyring call at a time: a locked keyring asks for its password once, not
+        once for every thread that reads it (the fetch's lane, the carrier refresh), and
+        a save's read-back sees its own write."""
 
     @property
     def backend(self) -> KeyringBackend:
@@ -122,7 +126,8 @@ class CredentialStore:
         """Raise `KeyringUnavailable` unless the keyring answers a read."""
         self._check_usable()
         try:
-            self._backend.get_password(SERVICE, "probe")
+            with self._keyring_lock:
+                self._backend.get_password(SERVICE, "probe")
         except Exception as exc:
             raise _translate(exc) from None
 
@@ -135,7 +140,8 @@ class CredentialStore:
                 return self._session[appid]
         self._check_usable()
         try:
-            return self._backend.get_password(SERVICE, appid)
+            with self._keyring_lock:
+                return self._backend.get_password(SERVICE, appid)
         except Exception as exc:
             raise _translate(exc) from None
 
@@ -145,8 +151,9 @@ class CredentialStore:
             raise ValueError("an AppID is needed to store a secret")
         self._check_usable()
         try:
-            self._backend.set_password(SERVICE, appid, secret)
-            stored = self._backend.get_password(SERVICE, appid)
+            with self._keyring_lock:
+                self._backend.set_password(SERVICE, appid, secret)
+                stored = self._backend.get_password(SERVICE, appid)
         except Exception as exc:
             raise _translate(exc) from None
         if stored != secret:
@@ -178,17 +185,18 @@ class CredentialStore:
         if not appid:
             return
         self._check_usable()
-        try:
-            self._backend.delete_password(SERVICE, appid)
-        except keyring.errors.PasswordDeleteError as exc:
+        with self._keyring_lock:
             try:
-                still_there = self._backend.get_password(SERVICE, appid) is not None
-            except Exception as inner:
-                raise _translate(inner) from None
-            if still_there:
+                self._backend.delete_password(SERVICE, appid)
+            except keyring.errors.PasswordDeleteError as exc:
+                try:
+                    still_there = self._backend.get_password(SERVICE, appid) is not None
+                except Exception as inner:
+                    raise _translate(inner) from None
+                if still_there:
+                    raise _translate(exc) from None
+            except Exception as exc:
                 raise _translate(exc) from None
-        except Exception as exc:
-            raise _translate(exc) from None
 
 
 def resolve_secret(appid: str, env: Mapping[str, str], store: CredentialStore) -> str | None:

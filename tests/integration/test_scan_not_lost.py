@@ -258,6 +258,8 @@ def test_a_scan_over_the_bulk_print_question_is_queued_and_nothing_prints(
     window.add_text("\n".join(many))
     window.fetch()
     qtbot.waitUntil(lambda: len(window.model.ready_keys()) == len(many), timeout=60_000)
+    # the window enables Print all when it next counts its rows (a timer after the change)
+    qtbot.waitUntil(window.actions_.print_all.isEnabled, timeout=10_000)
 
     def scan_while_asked(dialog: QWidget) -> None:
         assert isinstance(dialog, ExplicitQuestion)

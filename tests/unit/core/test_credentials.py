@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from app.core.credentials import (
     resolve_secret,
 )
 from tests.unit.core.memory_keyring import MemoryKeyring
+from tests.unit.ui.held_keyring import HeldKeyring
 
 APPID = "wx1234567890abcdef"
 SECRET = "s3cr3t-9f8e7d6c5b4a39281706f5e4d3c2b1a0"
@@ -224,3 +227,28 @@ def test_resolve_secret_without_keyring(default_keyring_fail: fail.Keyring) -> N
     assert resolve_secret(APPID, {SECRET_ENV: "from-env"}, store) == "from-env"
     with pytest.raises(KeyringUnavailable):
         resolve_secret(APPID, {}, store)
+
+
+def test_one_keyring_call_at_a_time_a_second_reader_waits_for_the_first() -> None:
+    """A locked keyring asks for its password on the first read; a second thread's read
+    (the carrier refresh beside the fetch) waits for it instead of asking again."""
+    backend = HeldKeyring(SERVICE)
+    backend.passwords[(SERVICE, "wx1")] = "s3cret"
+    store = CredentialStore(backend)
+    answers: list[str | None] = []
+    readers = [
+        threading.Thread(target=lambda: answers.append(store.get_secret("wx1"))) for _ in range(2)
+    ]
+    for reader in readers:
+        reader.start()
+    deadline = time.monotonic() + 5
+    while not backend.threads and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert len(backend.threads) == 1  # the first call is in the keyring, held
+    readers[0].join(0.2)
+    readers[1].join(0.2)
+    assert len(backend.threads) == 1 and answers == []  # the second waits outside it
+    backend.release.set()
+    for reader in readers:
+        reader.join(5)
+    assert len(backend.threads) == 2 and answers == ["s3cret", "s3cret"]
