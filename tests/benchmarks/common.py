@@ -9,10 +9,12 @@ memory figures and crashes of one benchmark never touch another.
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -142,9 +144,12 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def isolated_env(base: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment for a benchmark process: temp XDG dirs and home, Qt/WebEngine flags."""
+    """The environment for a benchmark process: temp XDG dirs and home, Qt/WebEngine flags.
+    The home (ledgers, caches: gigabytes after a million lines) goes when this benchmark's
+    process exits; every benchmark runs in a process of its own."""
     env = dict(os.environ if base is None else base)
     home = tempfile.mkdtemp(prefix="waybill-bench-")
+    atexit.register(shutil.rmtree, home, ignore_errors=True)
     for var in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
         env[var] = os.path.join(home, var.lower())
     runtime = os.path.join(home, "runtime")
