@@ -29,7 +29,7 @@ import contextlib
 import itertools
 import os
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 Link = Callable[[Path, Path], None]
@@ -41,13 +41,9 @@ def write_atomically(path: Path, data: bytes, *, temp_suffix: str = ".tmp") -> N
     """Write `data` to `path`; the temp file is `.<name>.<pid><temp_suffix>` beside it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     part = path.with_name(f".{path.name}.{os.getpid()}{temp_suffix}")
-    try:
+    with _removed(part, only_if_failed=True):
         _write_synced(part, data, os.O_TRUNC)
         os.replace(part, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            part.unlink()
-        raise
     _sync_folder(path.parent)
 
 
@@ -68,38 +64,26 @@ def write_new_file(
     if first is None:
         raise ValueError("no name to write the file under")
     part = temp_file_for(folder / first, temp_suffix)
-    try:
+    with _removed(part):
         _write_synced(part, data, os.O_EXCL)
         return _publish(part, folder, itertools.chain([first], names), link)
-    finally:
-        with contextlib.suppress(OSError):
-            part.unlink()
 
 
 def publish_new_file(temp: Path, names: Iterable[str], *, link: Link = os.link) -> Path:
     """Give the complete file `temp` the first of `names` (in its folder) no file has,
     never replacing one (module docstring); returns the path. `temp` is gone afterwards,
     whether or not it was published."""
-    try:
-        with open(temp, "rb+") as handle:
-            os.fsync(handle.fileno())
+    with _removed(temp):
+        _sync_file(temp)
         return _publish(temp, temp.parent, names, link)
-    finally:
-        with contextlib.suppress(OSError):
-            temp.unlink()
 
 
 def publish_replacing(temp: Path, path: Path) -> None:
     """Give the complete file `temp` the name `path`, replacing any file there, as
     `write_atomically` does; `temp` is gone afterwards either way."""
-    try:
-        with open(temp, "rb+") as handle:
-            os.fsync(handle.fileno())
+    with _removed(temp, only_if_failed=True):
+        _sync_file(temp)
         os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
     _sync_folder(path.parent)
 
 
@@ -134,13 +118,28 @@ def _claim_and_rename(part: Path, path: Path) -> bool:
         os.close(os.open(path, os.O_RDONLY | os.O_CREAT | os.O_EXCL, 0o666))
     except FileExistsError:
         return False
-    try:
+    with _removed(path, only_if_failed=True):  # our own empty claim
         os.replace(part, path)
+    return True
+
+
+@contextlib.contextmanager
+def _removed(path: Path, *, only_if_failed: bool = False) -> Iterator[None]:
+    """Remove `path` (if it is there) when the block ends, or only when it fails."""
+    try:
+        yield
     except BaseException:
         with contextlib.suppress(OSError):
-            path.unlink()  # our own empty claim
+            path.unlink()
         raise
-    return True
+    if not only_if_failed:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def _sync_file(path: Path) -> None:
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
 
 
 def _write_synced(path: Path, data: bytes, mode: int) -> None:
