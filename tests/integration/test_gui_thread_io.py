@@ -37,6 +37,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
@@ -91,6 +92,24 @@ def search_history(qtbot: QtBot, history: HistoryWindow, order_id: str) -> None:
     assert [row.order_id for row in history.rows] == [order_id]
     with qtbot.waitSignal(history.attemptsShown, timeout=WAIT_MS):
         history.select(0)
+
+
+def station_session(
+    paths: AppPaths, settings: Settings, sandbox: SandboxServer, pdf_dir: Path | None
+) -> AbstractContextManager[MainWindow]:
+    """The real window session of a station with the sandbox's AppSecret in its keyring."""
+    backend = MemoryKeyring()
+    backend.set_password(SERVICE, sandbox.appid, sandbox.secret)
+    return window_session(
+        paths,
+        settings,
+        demo=False,
+        env={},
+        store=CredentialStore(backend),
+        secrets=SecretRegistry(),
+        prompts=RecordedPrompts().prompts(),
+        pdf_dir=pdf_dir,
+    )
 
 
 def run_session(
@@ -202,8 +221,6 @@ def test_a_whole_session_never_has_the_gui_thread_touch_disk_or_network(
     request: pytest.FixtureRequest,
 ) -> None:
     paths = AppPaths.under(tmp_path / "home").ensure()
-    backend = MemoryKeyring()
-    backend.set_password(SERVICE, sandbox.appid, sandbox.secret)
     settings = Settings(appid=sandbox.appid, api_base=sandbox.base_url, read_timeout=20.0)
     pdf_dir: Path | None = tmp_path / "pdf"
     cups: CupsPdfQueue | None = None
@@ -213,16 +230,7 @@ def test_a_whole_session_never_has_the_gui_thread_touch_disk_or_network(
         before = cups.snapshot()
     with (
         gui_thread_io() as io,
-        window_session(
-            paths,
-            settings,
-            demo=False,
-            env={},
-            store=CredentialStore(backend),
-            secrets=SecretRegistry(),
-            prompts=RecordedPrompts().prompts(),
-            pdf_dir=pdf_dir,
-        ) as window,
+        station_session(paths, settings, sandbox, pdf_dir) as window,
     ):
         window.show()
         qtbot.waitExposed(window, timeout=WAIT_MS)
@@ -286,22 +294,11 @@ def test_the_morning_after_a_crash_never_has_the_gui_thread_touch_disk_or_networ
     paths = AppPaths.under(tmp_path / "home").ensure()
     orders = [fresh_order_id() for _ in range(4)]
     crashed_run(paths.data_dir / "ledger.sqlite3", orders)
-    backend = MemoryKeyring()
-    backend.set_password(SERVICE, sandbox.appid, sandbox.secret)
     settings = Settings(appid=sandbox.appid, api_base=sandbox.base_url, read_timeout=20.0)
     pdf_dir = tmp_path / "pdf"
     with (
         gui_thread_io() as io,
-        window_session(
-            paths,
-            settings,
-            demo=False,
-            env={},
-            store=CredentialStore(backend),
-            secrets=SecretRegistry(),
-            prompts=RecordedPrompts().prompts(),
-            pdf_dir=pdf_dir,
-        ) as window,
+        station_session(paths, settings, sandbox, pdf_dir) as window,
     ):
         window.show()
         qtbot.waitExposed(window, timeout=WAIT_MS)
