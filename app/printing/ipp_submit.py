@@ -28,7 +28,7 @@ import os
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -75,8 +75,7 @@ def _attribute(tag: int, name: str, value: bytes | str) -> bytes:
 def print_job_request(request: LpRequest, *, server: str, user: str, request_id: int) -> bytes:
     """The IPP Print-Job request (without the document) for `request` (see the module
     docstring); raises `ValueError` for fewer than one copy, as `lp_arguments` does."""
-    if request.copies < 1:
-        raise ValueError(f"copies must be at least 1, not {request.copies}")
+    check_copies(request)
     host = server.rsplit(":", 1)[0]
     parts = [
         struct.pack(">BBHI", 2, 0, _PRINT_JOB, request_id),
@@ -204,7 +203,7 @@ class IppSubmitter(QObject):
         self._lp_path = lp_path
         self._offload = offload
         self._timeout_s = timeout_s
-        self._user = user or _user_name()
+        self._user = user  # None: the login name, looked up in the worker
         self._callback: Callable[[LpResult], None] | None = None
         self._pending: tuple[LpRequest, bytes] | None = None
         self._lp: LpSubmitter | None = None
@@ -227,22 +226,24 @@ class IppSubmitter(QObject):
         """Spool `pdf` as `request`; `callback` gets the `LpResult` later."""
         if self.busy:
             raise RuntimeError("the previous job is still being spooled")
+        check_copies(request)
         if self._use_lp:
             self._submit_lp(request, pdf, callback)
             return
         self._requests += 1
         number = self._requests
-        body = print_job_request(request, server=self._server, user=self._user, request_id=number)
         self._callback = callback
         self._pending = (request, pdf)
         self._timer.start(int(self._timeout_s * 1000))
-        self._offload(
-            partial(
-                post_ipp, self._server, f"/printers/{request.printer}", body + pdf, self._timeout_s
-            ),
-            partial(self._on_posted, number),
-            partial(self._on_crashed, number),
-        )
+        server, user, timeout_s = self._server, self._user, self._timeout_s
+
+        def post() -> _Posted:
+            # the login name may come from /etc/passwd or a directory service: not here
+            name = user or _user_name()
+            body = print_job_request(request, server=server, user=name, request_id=number)
+            return post_ipp(server, f"/printers/{request.printer}", body + pdf, timeout_s)
+
+        self._offload(post, partial(self._on_posted, number), partial(self._on_crashed, number))
 
     def shutdown(self) -> None:
         """Stop waiting for a running job (it ends as uncertain: it may be in CUPS)."""
@@ -318,7 +319,15 @@ class IppSubmitter(QObject):
             callback(result)
 
 
+def check_copies(request: LpRequest) -> None:
+    """Raise `ValueError` for fewer than one copy (nothing is sent then)."""
+    if request.copies < 1:
+        raise ValueError(f"copies must be at least 1, not {request.copies}")
+
+
+@cache
 def _user_name() -> str:
+    """The login name for CUPS's job list (asked once: `$USER`, else the user database)."""
     try:
         return getpass.getuser()
     except (KeyError, OSError):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import socket
 import subprocess
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,9 +17,11 @@ from pytestqt.qtbot import QtBot
 from app.core.model import PageSizeMm
 from app.core.print_outcome import OutcomeKind, PrintResult
 from app.printing.cups_backend import LpRequest, LpResult
-from app.printing.ipp_submit import IppSubmitter, local_ipp_server, parse_answer
+from app.printing.ipp_submit import IppSubmitter, _user_name, local_ipp_server, parse_answer
 from app.printing.queue import PrintJob, PrintQueue
 from app.printing.render import LabelRenderer
+from app.ui.background import BackgroundRunner
+from tests.fixtures.calls import calls_by_thread
 from tests.fixtures.cups import CupsPdfQueue, start_cups
 from tests.fixtures.qt import barcode_label_html
 from tests.unit.printing.fake_lp import FakeLp
@@ -110,6 +113,19 @@ def test_lp_takes_over_when_nothing_listens(
         ("SF93", b"%PDF-1.7 a"),
         ("SF94", b"%PDF-1.7 b"),
     ]
+
+
+def test_the_login_name_is_looked_up_where_the_job_is_posted_not_on_the_gui_thread(
+    qtbot: QtBot, unused_port: int, runner: BackgroundRunner
+) -> None:
+    """Without `$USER` the name comes from the user database (possibly a directory
+    server): looked up in the background helper with the post, once."""
+    _user_name.cache_clear()
+    submitter = IppSubmitter(f"127.0.0.1:{unused_port}", "", offload=runner.offload)
+    with calls_by_thread(_user_name.__wrapped__) as calls:
+        for waybill in ("SF96", "SF97"):
+            submit_and_wait(qtbot, submitter, LpRequest("LabelPDF", waybill), b"%PDF-1.7")
+    assert len(calls) == 1 and calls[0][1] != threading.main_thread().ident
 
 
 def test_no_scheduler_and_no_lp_is_a_failure(qtbot: QtBot, unused_port: int, qapp: object) -> None:
