@@ -1,11 +1,13 @@
 """Benchmark `million`: N order lines through `waybill-printer fetch -i FILE`, as a station runs it.
 
-The command line (its own process, its own ledger file) fetches N orders from a sandbox
-process with no added latency and writes one line per order to a pipe that this script
-reads and counts (nothing kept). Measured: the wall time from start to exit, the time to
-the first output line, the command's peak RSS (`ru_maxrss` of that process from
-`wait4`), and the CPU seconds of the command and of the sandbox, which shows which one
-limits the run: the sandbox is one Python process serving every call.
+The command line (its own process, its own ledger file) fetches N distinct orders, their
+ids shuffled (a station's input comes in no order; sorted ids would only append to the
+ledger's and the run index's B-trees), from a sandbox process with no added latency and
+writes one line per order to a pipe that this script reads and counts (nothing kept).
+Measured: the wall time from start to exit, the time to the first output line, the
+command's peak RSS (`ru_maxrss` of that process from `wait4`), and the CPU seconds of the
+command and of the sandbox, which shows which one limits the run: the sandbox is one
+Python process serving every call.
 
 The sandbox runs with `--shared-labels` (one sample label per carrier, not one rendered
 per order) so its label rendering does not dominate; the program still decodes, checks
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import subprocess
 import sys
 import tempfile
@@ -77,9 +80,10 @@ def measure(command: list[str], env: dict[str, str], n: int, sandbox_pid: int) -
 def run(n: int) -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="waybill-million-") as tmp:
         orders = Path(tmp) / "orders.txt"
+        numbers = list(range(n))
+        random.Random(15).shuffle(numbers)  # as a station's ids come: in no order
         with orders.open("w", encoding="utf-8") as file:
-            for i in range(n):
-                file.write(f"M{i:07d},SF\n")
+            file.writelines(f"M{i:07d},SF\n" for i in numbers)
         with sandbox_process(0.0, shared_labels=True) as sb:
             env = isolated_env()
             # The ledger (~310 MB at a million orders) goes with `tmp`, not left behind.
