@@ -26,7 +26,7 @@ from app.core.logsetup import redact
 from app.core.model import Hint
 from app.core.settings import ConnectionResult, Settings
 from app.ui.connection_test import ConnectionTester, ConnectionTestRun, RunInBackground
-from app.ui.ledger_password import RunInLane
+from app.ui.keyring_form import RunInLane
 from app.ui.secret_state import SecretState
 from app.ui.setting_editors import ERROR_STYLE
 

@@ -15,35 +15,16 @@ shown when they arrive. Without `run` (tests of the form alone) the keyring is a
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-import shiboken6
 from keyring.backend import KeyringBackend
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit
 
 from app.core.ledger_url import KEYRING_SERVICE, keyring_key
-
-RunInLane = Callable[..., object]
-"""`run(fn, *args, on_done=..., on_error=...)`, e.g. `SerialLane.run`."""
+from app.ui.keyring_form import LatestAnswer, RunInLane, run_inline
 
 Saved = Callable[[str | None], None]
 """Told the outcome of a save: None when done (or nothing to save), else the problem."""
-
-
-def run_inline(
-    fn: Callable[..., object],
-    *args: Any,
-    on_done: Callable[[Any], None],
-    on_error: Callable[[BaseException], None],
-) -> None:
-    """`RunInLane` on the calling thread (the form without a background helper)."""
-    try:
-        value = fn(*args)
-    except Exception as exc:
-        on_error(exc)
-    else:
-        on_done(value)
 
 
 class LedgerPasswordRow:
@@ -58,7 +39,6 @@ class LedgerPasswordRow:
     ) -> None:
         self._backend = backend
         self._run: RunInLane = run if run is not None else run_inline
-        self._asked = 0  # the latest read asked for; older answers are not shown
         self.edit = QLineEdit()
         self.edit.setObjectName("ledger_password")
         self.edit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -74,14 +54,12 @@ class LedgerPasswordRow:
             QLabel(QCoreApplication.translate("LedgerPasswordRow", "Ledger password")), self.edit
         )
         form.addRow("", self.status)
+        self._answers = LatestAnswer(self.status, self.edit)
         self.show_state(url)
-
-    def _alive(self) -> bool:
-        return shiboken6.isValid(self.status) and shiboken6.isValid(self.edit)
 
     def show_state(self, url: str) -> None:
         """Say whether a password is saved for the ledger at `url` (once the keyring told)."""
-        self._asked += 1
+        asked = self._answers.supersede()
         self.edit.setPlaceholderText("")
         if not url.strip():
             self.status.setText(
@@ -90,7 +68,6 @@ class LedgerPasswordRow:
                 )
             )
             return
-        asked = self._asked
         self.status.setText(
             QCoreApplication.translate("LedgerPasswordRow", "Looking in the system keyring…")
         )
@@ -103,7 +80,7 @@ class LedgerPasswordRow:
         )
 
     def _show_stored(self, asked: int, stored: bool) -> None:
-        if asked != self._asked or not self._alive():
+        if not self._answers.current(asked):
             return
         if stored:
             self.edit.setPlaceholderText(
@@ -122,7 +99,7 @@ class LedgerPasswordRow:
             )
 
     def _show_unreadable(self, asked: int, exc: BaseException) -> None:
-        if asked != self._asked or not self._alive():
+        if not self._answers.current(asked):
             return
         self.status.setText(
             QCoreApplication.translate(
@@ -145,7 +122,7 @@ class LedgerPasswordRow:
                 )
             )
             return
-        self._asked += 1  # a read still on its way says nothing about this save
+        self._answers.supersede()  # a read still on its way says nothing about this save
         self.status.setText(
             QCoreApplication.translate(
                 "LedgerPasswordRow", "Saving the password in the system keyring…"
@@ -161,7 +138,7 @@ class LedgerPasswordRow:
         )
 
     def _saved(self, then: Saved) -> None:
-        if self._alive():
+        if self._answers.alive():
             self.edit.clear()
             self.edit.setPlaceholderText(
                 QCoreApplication.translate("LedgerPasswordRow", "saved — leave empty to keep it")
@@ -177,6 +154,6 @@ class LedgerPasswordRow:
         problem = QCoreApplication.translate(
             "LedgerPasswordRow", "The password could not be saved in the system keyring: {0}"
         ).format(exc)
-        if self._alive():
+        if self._answers.alive():
             self.status.setText(problem)
         then(problem)

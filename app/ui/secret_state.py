@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import shiboken6
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QLineEdit
 
 from app.core.credentials import CredentialStore, KeyringUnavailable
 from app.core.model import Hint
-from app.ui.ledger_password import RunInLane
+from app.ui.keyring_form import LatestAnswer, RunInLane
 
 
 class SecretState:
@@ -36,22 +35,21 @@ class SecretState:
         self._status = status
         self._run = run
         self._text = text
-        self._asked = 0
+        self._answers = LatestAnswer(status, edit)
 
     def supersede(self) -> None:
         """An answer still on its way is no longer shown."""
-        self._asked += 1
+        self._answers.supersede()
 
     def show(self, appid: str) -> None:
         """Say whether an AppSecret is kept for `appid` (once the keyring told)."""
-        self.supersede()
+        asked = self._answers.supersede()
         self._edit.setPlaceholderText("")
         if not appid:
             self._status.setText(
                 QCoreApplication.translate("SettingsDialog", "Enter the AppID, then its AppSecret.")
             )
             return
-        asked = self._asked
         self._status.setText(
             QCoreApplication.translate("SettingsDialog", "Looking in the system keyring…")
         )
@@ -65,8 +63,7 @@ class SecretState:
     def forget(self, appid: str) -> None:
         """Remove the AppSecret of `appid` from the keyring and this session; the outcome
         is shown once the keyring has answered."""
-        self.supersede()
-        asked = self._asked
+        asked = self._answers.supersede()
         self._edit.clear()
         self._edit.setPlaceholderText("")
         self._status.setText(
@@ -80,17 +77,13 @@ class SecretState:
         )
 
     def _forgotten(self, asked: int) -> None:
-        if self._current(asked):
+        if self._answers.current(asked):
             self._status.setText(
                 QCoreApplication.translate("SettingsDialog", "The AppSecret was forgotten.")
             )
 
-    def _current(self, asked: int) -> bool:
-        valid = shiboken6.isValid(self._status) and shiboken6.isValid(self._edit)
-        return asked == self._asked and valid
-
     def _told(self, asked: int, appid: str, stored: bool) -> None:
-        if not self._current(asked):
+        if not self._answers.current(asked):
             return
         if stored and self._store.is_session_only(appid):
             self._edit.setPlaceholderText(
@@ -118,7 +111,7 @@ class SecretState:
             )
 
     def _unreadable(self, asked: int, exc: BaseException) -> None:
-        if not self._current(asked):
+        if not self._answers.current(asked):
             return
         if isinstance(exc, KeyringUnavailable):
             self._status.setText(self._text(exc.reason))

@@ -45,7 +45,8 @@ from app.core.settings import (
 from app.core.settings_check import validate
 from app.ui.appsecret_rows import AppSecretRows, Ask
 from app.ui.connection_test import ConnectionTester, RunInBackground
-from app.ui.ledger_password import LedgerPasswordRow, RunInLane, run_inline
+from app.ui.keyring_form import RunInLane, run_inline
+from app.ui.ledger_password import LedgerPasswordRow
 from app.ui.setting_editors import ERROR_STYLE, editor_value, setting_row
 
 
