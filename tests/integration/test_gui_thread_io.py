@@ -79,6 +79,19 @@ def wait_printed(qtbot: QtBot, window: MainWindow, count: int) -> None:
     )
 
 
+def fetch_and_print_all(qtbot: QtBot, window: MainWindow, count: int) -> None:
+    """Fetch the queued orders until `count` rows are ready, then Print all of them."""
+    window.actions_.fetch.trigger()
+    qtbot.waitUntil(
+        lambda: not window.fetcher.running and window.model.counts()[RowState.READY] == count,
+        timeout=WAIT_MS,
+    )
+    # the window enables Print all when it next counts its rows (a timer after the change)
+    qtbot.waitUntil(window.actions_.print_all.isEnabled, timeout=WAIT_MS)
+    window.actions_.print_all.trigger()
+    wait_printed(qtbot, window, count)
+
+
 def scan(qtbot: QtBot, window: MainWindow, code: str) -> None:
     field = window.scan_bar.field
     qtbot.keyClicks(field, code)
@@ -128,13 +141,7 @@ def run_session(
     window.importer.import_file(order_file)
     qtbot.waitUntil(lambda: window.model.rowCount() == 4, timeout=WAIT_MS)
     # fetch them, print them all into the PDF folder
-    window.actions_.fetch.trigger()
-    qtbot.waitUntil(
-        lambda: not window.fetcher.running and window.model.counts()[RowState.READY] == 4,
-        timeout=WAIT_MS,
-    )
-    window.actions_.print_all.trigger()
-    wait_printed(qtbot, window, 4)
+    fetch_and_print_all(qtbot, window, 4)
     # the history: everything, then one order and its attempts
     features = features_of(window)
     with qtbot.waitSignal(features.history_action.triggered, timeout=1000):
@@ -313,13 +320,7 @@ def test_the_morning_after_a_crash_never_has_the_gui_thread_touch_disk_or_networ
         qtbot.waitUntil(lambda: len(answered) == 2, timeout=WAIT_MS)
         dialog.accept()
         assert window.model.rowCount() == 3  # the label that did not come out: ready again
-        window.actions_.fetch.trigger()
-        qtbot.waitUntil(
-            lambda: not window.fetcher.running and window.model.counts()[RowState.READY] == 3,
-            timeout=WAIT_MS,
-        )
-        window.actions_.print_all.trigger()
-        wait_printed(qtbot, window, 3)
+        fetch_and_print_all(qtbot, window, 3)
         window.close()
         io.recording = False
     assert sorted(out for _id, out in answered) == [False, True]
