@@ -5,7 +5,8 @@ The real window session (`app_main.window_session`: the SQLite ledger file, the 
 file, the carrier cache, the credentials flow over an in-memory keyring), the sandbox on
 loopback, labels rendered by QtWebEngine and printed into a PDF folder, or on the real
 print system (CUPS, the cups-pdf queue: the printer's state polled, each job followed to
-its end). Once the window is
+its end); with the station's own ledger file, or a warehouse ledger (PostgreSQL, its
+statements seen as they are made). Once the window is
 shown, a Python audit hook records every disk, network and process event raised on the
 main thread, and every SQL statement run there (`tests.fixtures.gui_io`), while the
 packer scans, pastes and opens a file of orders, fetches, prints them all, searches the
@@ -46,6 +47,8 @@ from PySide6.QtPrintSupport import QPrintPreviewDialog
 from pytestqt.qtbot import QtBot
 
 from app.core.credentials import SERVICE, CredentialStore
+from app.core.ledger_db import PgDb
+from app.core.ledger_url import ENV_URL
 from app.core.paths import AppPaths
 from app.core.secret_registry import SecretRegistry
 from app.core.settings import ConnectionResult, Settings
@@ -108,16 +111,21 @@ def search_history(qtbot: QtBot, history: HistoryWindow, order_id: str) -> None:
 
 
 def station_session(
-    paths: AppPaths, settings: Settings, sandbox: SandboxServer, pdf_dir: Path | None
+    paths: AppPaths,
+    settings: Settings,
+    sandbox: SandboxServer,
+    pdf_dir: Path | None,
+    env: dict[str, str] | None = None,
 ) -> AbstractContextManager[MainWindow]:
-    """The real window session of a station with the sandbox's AppSecret in its keyring."""
+    """The real window session of a station with the sandbox's AppSecret in its keyring
+    (`env` may name a warehouse ledger, as ``WAYBILL_LEDGER_URL`` does)."""
     backend = MemoryKeyring()
     backend.set_password(SERVICE, sandbox.appid, sandbox.secret)
     return window_session(
         paths,
         settings,
         demo=False,
-        env={},
+        env=env or {},
         store=CredentialStore(backend),
         secrets=SecretRegistry(),
         prompts=RecordedPrompts().prompts(),
@@ -219,7 +227,9 @@ def run_session(
     return {"folder": folder_export, "combined": combined_export, "waybills": waybill_ids}
 
 
-@pytest.mark.parametrize("target", ["pdf-folder", pytest.param("cups", marks=pytest.mark.cups)])
+@pytest.mark.parametrize(
+    "target", ["pdf-folder", "warehouse-ledger", pytest.param("cups", marks=pytest.mark.cups)]
+)
 def test_a_whole_session_never_has_the_gui_thread_touch_disk_or_network(
     sandbox: SandboxServer,
     qtbot: QtBot,
@@ -230,14 +240,17 @@ def test_a_whole_session_never_has_the_gui_thread_touch_disk_or_network(
     paths = AppPaths.under(tmp_path / "home").ensure()
     settings = Settings(appid=sandbox.appid, api_base=sandbox.base_url, read_timeout=20.0)
     pdf_dir: Path | None = tmp_path / "pdf"
+    env: dict[str, str] = {}
     cups: CupsPdfQueue | None = None
+    if target == "warehouse-ledger":  # PostgreSQL instead of the station's own file
+        env[ENV_URL] = str(request.getfixturevalue("pg_url"))
     if target == "cups":  # the real print system: the printer's state and jobs followed
         cups = request.getfixturevalue("cups_pdf_queue")
         settings, pdf_dir = settings.replace(printer_name=cups.name), None
         before = cups.snapshot()
     with (
         gui_thread_io() as io,
-        station_session(paths, settings, sandbox, pdf_dir) as window,
+        station_session(paths, settings, sandbox, pdf_dir, env) as window,
     ):
         window.show()
         qtbot.waitExposed(window, timeout=WAIT_MS)
@@ -260,7 +273,10 @@ def test_a_whole_session_never_has_the_gui_thread_touch_disk_or_network(
     # ... its disk and network work was seen, in the background ...
     seen = io.elsewhere
     print(f"off the GUI thread: {dict(seen)}")
-    assert seen["http.client.send"] >= 2 and seen["sqlite3 statement"] >= 10, seen
+    statements = "postgresql statement" if env else "sqlite3 statement"
+    assert seen["http.client.send"] >= 2 and seen[statements] >= 10, seen
+    if env:  # the station's own ledger file was never made
+        assert not (paths.data_dir / "ledger.sqlite3").exists()
     assert seen["open"] >= 4 and seen["os.rename"] >= 1, seen  # files, the settings saved
     # ... and the GUI thread did none of its disk, network or process work
     assert io.events == [], "the GUI thread did I/O:\n" + io.report(io.events)
@@ -375,3 +391,24 @@ def test_the_recorder_sees_the_gui_threads_io_and_nothing_else(tmp_path: Path) -
     assert all(here in event.describe() for event in io.events)
     assert any("gui_io_probe_module" in event.args for event in io.lazy_imports)
     assert io.elsewhere["open"] == 1 and io.elsewhere["sqlite3 statement"] == 1
+
+
+def test_the_recorder_sees_a_warehouse_ledger_statement_on_the_gui_thread(pg_url: str) -> None:
+    """libpq raises no audit event: the ledger's PostgreSQL statements are seen as calls,
+    the GUI thread's kept, a worker's counted."""
+    db = PgDb(pg_url)
+    try:
+        with gui_thread_io() as io:
+            db.execute("SELECT 1")  # before recording: not kept
+            io.recording = True
+            db.execute("SELECT 2")
+            worker = threading.Thread(target=lambda: db.execute("SELECT 3"))
+            worker.start()
+            worker.join()
+            io.recording = False
+    finally:
+        db.close()
+    assert [(event.name, event.args) for event in io.events] == [
+        ("postgresql statement", repr(("SELECT 2",)))
+    ], io.report(io.events)
+    assert io.elsewhere["postgresql statement"] == 1
