@@ -167,10 +167,14 @@ def demo_setup(
     paths: AppPaths,
     pdf_dir: Path | None,
     secrets: SecretRegistry | None,
+    store: CredentialStore,
 ) -> SourceSetup:
     """The demo: a sandbox for the whole session (closed by `stack`), settings pointing at
-    it, and labels as PDF files when no printer is configured."""
+    it, and labels as PDF files when no printer is configured. The sandbox's AppSecret is
+    kept in `store` for this session only, so whatever asks the store for it (the Settings
+    dialog's connection test) finds it without the keyring being asked."""
     sandbox = stack.enter_context(demo_sandbox())
+    store.keep_for_session(sandbox.appid, sandbox.secret)
     settings = settings.replace(
         api_base=sandbox.base_url, appid=sandbox.appid, token_mode=TokenMode.STABLE
     )
@@ -229,7 +233,7 @@ def window_session(
         stack.callback(ledger.close)  # after the window and the runner are gone
         runner = BackgroundRunner()
         if demo:
-            setup = demo_setup(stack, settings, paths, pdf_dir, secrets)
+            setup = demo_setup(stack, settings, paths, pdf_dir, secrets, store)
         else:
             setup = station_setup(settings, pdf_dir)
         holder = setup.holder

@@ -133,6 +133,20 @@ def station_session(
     )
 
 
+def demo_session(paths: AppPaths, pdf_dir: Path | None) -> AbstractContextManager[MainWindow]:
+    """The demo's window session: its own sandbox for the session, nothing in the keyring."""
+    return window_session(
+        paths,
+        Settings(),
+        demo=True,
+        env={},
+        store=CredentialStore(MemoryKeyring()),
+        secrets=SecretRegistry(),
+        prompts=RecordedPrompts().prompts(),
+        pdf_dir=pdf_dir,
+    )
+
+
 def run_session(
     qtbot: QtBot, window: MainWindow, io: GuiThreadIo, tmp_path: Path, paths: AppPaths
 ) -> dict[str, object]:
@@ -199,7 +213,8 @@ def run_session(
     assert seen == ["Settings"]
     (result,) = tested
     assert isinstance(result, ConnectionResult) and result.ok, result
-    qtbot.waitUntil(paths.settings_file.exists, timeout=WAIT_MS)
+    if not window.services.demo:  # the demo has no settings file
+        qtbot.waitUntil(paths.settings_file.exists, timeout=WAIT_MS)
     # the printer list asked again, the printer chosen again
     picker = commands.picker
     picker.refresh()
@@ -207,9 +222,10 @@ def run_session(
     commands.choose_printer(window.settings.printer_name)
     # the hourly check of the carrier list
     refresher = window.carrier_refresher
-    assert refresher is not None
-    refresher.refresh_if_stale()
-    qtbot.waitUntil(lambda: not refresher.running, timeout=WAIT_MS)
+    assert (refresher is None) == window.services.demo  # the demo's list is its sandbox's
+    if refresher is not None:
+        refresher.refresh_if_stale()
+        qtbot.waitUntil(lambda: not refresher.running, timeout=WAIT_MS)
     # a label's print preview
     window.table.selectRow(0)
     dialog = commands.open_preview()
@@ -228,7 +244,8 @@ def run_session(
 
 
 @pytest.mark.parametrize(
-    "target", ["pdf-folder", "warehouse-ledger", pytest.param("cups", marks=pytest.mark.cups)]
+    "target",
+    ["pdf-folder", "warehouse-ledger", "demo", pytest.param("cups", marks=pytest.mark.cups)],
 )
 def test_a_whole_session_never_has_the_gui_thread_touch_disk_or_network(
     sandbox: SandboxServer,
@@ -250,7 +267,11 @@ def test_a_whole_session_never_has_the_gui_thread_touch_disk_or_network(
         before = cups.snapshot()
     with (
         gui_thread_io() as io,
-        station_session(paths, settings, sandbox, pdf_dir, env) as window,
+        (
+            demo_session(paths, pdf_dir)
+            if target == "demo"
+            else station_session(paths, settings, sandbox, pdf_dir, env)
+        ) as window,
     ):
         window.show()
         qtbot.waitExposed(window, timeout=WAIT_MS)
@@ -267,8 +288,11 @@ def test_a_whole_session_never_has_the_gui_thread_touch_disk_or_network(
     assert (tmp_path / "all.pdf").read_bytes().startswith(b"%PDF")
     assert len(list((tmp_path / "stored").glob("*.pdf"))) == 1
     assert (tmp_path / "history.csv").read_text(encoding="utf-8").count("\n") == 2
-    saved = SettingsStore(paths.settings_file).load()  # the dialog's, then print on scan
-    assert saved.appid == sandbox.appid and saved.scan_to_print
+    if target == "demo":  # the station's settings are left as they were
+        assert not paths.settings_file.exists()
+    else:
+        saved = SettingsStore(paths.settings_file).load()  # the dialog's, then print on scan
+        assert saved.appid == sandbox.appid and saved.scan_to_print
     assert done["folder"] is not None and done["combined"] is not None
     # ... its disk and network work was seen, in the background ...
     seen = io.elsewhere

@@ -8,15 +8,18 @@ from typing import Any
 
 from pytestqt.qtbot import QtBot
 
+from app.core.credentials import CredentialStore
 from app.core.paths import AppPaths
-from app.core.settings import Settings
+from app.core.settings import ConnectionResult, Settings
 from app.ui.app_main import (
     DEMO_SAMPLE_ORDERS,
     application_icon_file,
     setup_application,
     window_session,
 )
+from app.ui.credentials_flow import CredentialsFlow
 from app.ui.queue_model import RowState
+from tests.unit.core.memory_keyring import MemoryKeyring
 
 
 def test_demo_session_fetches_and_prints_to_pdf_files(
@@ -42,6 +45,27 @@ def test_demo_session_fetches_and_prints_to_pdf_files(
         printed = list((paths.data_dir / "demo-pdf").glob("*.pdf"))
         assert len(printed) == counts[RowState.READY]
     assert not (paths.config_dir / "settings.json").exists()  # the demo saves nothing
+
+
+def test_the_demo_keeps_its_secret_for_the_session_and_its_connection_test_works(
+    qapp: Any, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The Settings dialog of the demo tests the connection with the sandbox's secret,
+    which the demo keeps in memory: the station's keyring is never asked nor written."""
+    backend = MemoryKeyring()
+    store = CredentialStore(backend)
+    paths = AppPaths.under(tmp_path).ensure()
+    with window_session(paths, Settings(), demo=True, store=store) as window:
+        appid = window.settings.appid
+        assert store.is_session_only(appid)
+        flow = window.findChild(CredentialsFlow)
+        assert isinstance(flow, CredentialsFlow)
+        tester = flow.connection_tester()
+        secret = store.get_secret(appid)
+        assert secret
+        result = tester(window.settings, secret)
+        assert isinstance(result, ConnectionResult) and result.ok, result
+    assert backend.passwords == {}
 
 
 def test_real_session_without_credentials_says_so(qapp: Any, qtbot: QtBot, tmp_path: Path) -> None:
