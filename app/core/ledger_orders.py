@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence, Sized
 import orjson
 
 from app.core.ledger_connection import LedgerConnection
-from app.core.ledger_db import Db
+from app.core.ledger_db import SQLITE, Db
 from app.core.ledger_labels import LabelStore
 from app.core.ledger_records import LedgerError, OrderState
 from app.core.model import OrderRef, Waybill, WaybillStatus
@@ -82,14 +82,16 @@ class LedgerOrders(LedgerConnection):
         self, refs: Sequence[OrderRef], *, session_id: str | None = None
     ) -> list[int]:
         """`record_queued` and then `record_fetch_started` of its rows, in one transaction
-        and with one write per new order (inserted as `fetching`, with its open fetch)."""
+        and with one write per new order: inserted as `fetching`, which says that its
+        fetch started then (`updated_at`); its fetch row is written once, with the answer
+        (`record_fetch_results`). Orders found active get an open fetch, as
+        `record_fetch_started` gives them."""
         if not refs:
             return []
         now = self._clock()
         with self._tx() as conn:
             found, rows = self._queue(conn, refs, session_id, now, "fetching")
             self._start(conn, found, now)
-            self._insert_fetches(conn, sorted(set(rows) - set(found)), now)
         return rows
 
     def _queue(
@@ -110,11 +112,51 @@ class LedgerOrders(LedgerConnection):
                 if key in wanted and row > found.get(key, 0):
                     found[key] = row
         fresh = [ref for ref in refs if ref.key not in found]
+        made = iter(self._insert_orders(conn, fresh, session_id, now, state))
+        rows = [found[ref.key] if ref.key in found else next(made) for ref in refs]
+        return sorted(set(found.values())), rows
+
+    def _insert_orders(
+        self, conn: Db, refs: Sequence[OrderRef], session_id: str | None, now: float, state: str
+    ) -> list[int]:
+        """Insert one order row per ref, as `state`: their ids, in the order of `refs`.
+
+        SQLite has one writer, and this transaction is it: the new ids are the ones after
+        the largest (what SQLite would pick itself), so they are written, not read back. A
+        shared server hands them out (`RETURNING`), as other stations insert at once.
+        """
+        columns = (
+            "order_id, delivery_id, waybill_id_requested, queued_at, updated_at, state,"
+            " session_id, run_id"
+        )
+        if conn.dialect == SQLITE:
+            first = int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM orders").fetchone()[0])
+            ids = list(range(first, first + len(refs)))
+            for start in range(0, len(refs), _CHUNK):
+                part = refs[start : start + _CHUNK]
+                conn.execute(
+                    f"INSERT INTO orders (id, {columns}) VALUES "
+                    + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(part)),
+                    [
+                        v
+                        for row, ref in zip(ids[start : start + _CHUNK], part, strict=True)
+                        for v in (
+                            row,
+                            *ref.key,
+                            ref.waybill_id,
+                            now,
+                            now,
+                            state,
+                            session_id,
+                            self.run_id,
+                        )
+                    ],
+                )
+            return ids
         made: dict[tuple[str, str], list[int]] = {}
-        for part in _chunks(fresh):
+        for part in _chunks(refs):
             for r in conn.execute(
-                "INSERT INTO orders (order_id, delivery_id, waybill_id_requested, queued_at,"
-                " updated_at, state, session_id, run_id) VALUES "
+                f"INSERT INTO orders ({columns}) VALUES "
                 + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?)"] * len(part))
                 + " RETURNING id, order_id, delivery_id",
                 [
@@ -126,8 +168,7 @@ class LedgerOrders(LedgerConnection):
                 made.setdefault((r[1], r[2]), []).append(int(r[0]))
         for ids_of_key in made.values():
             ids_of_key.sort(reverse=True)  # a key queued twice: its rows in input order
-        rows = [found[ref.key] if ref.key in found else made[ref.key].pop() for ref in refs]
-        return sorted(set(found.values())), rows
+        return [made[ref.key].pop() for ref in refs]
 
     def _touch_all(self, conn: Db, order_rows: Sequence[int], now: float) -> None:
         """`_touch` for many orders (sorted, distinct ids), one statement per `_CHUNK`."""
@@ -185,9 +226,12 @@ class LedgerOrders(LedgerConnection):
         """Store the answers of one API call in one transaction (see `record_fetch_result`).
 
         A handful of statements for the whole call: the check, the open fetches, the fetch
-        rows (one `executemany`) and the touch with the new state (one per state). With
-        `close_printable`, an order whose label could be put out is closed at once (fetched
-        only to look at), as `mark_done` would.
+        rows (one `executemany` for the open ones, one for those written whole) and the
+        touch with the new state (one per state). An order without an open fetch gets its
+        fetch row written whole, started when the order was last touched if it is
+        `fetching` (`record_fetching`), else now. With `close_printable`, an order whose
+        label could be put out is closed at once (fetched only to look at), as `mark_done`
+        would.
         """
         if not results:
             return
@@ -195,13 +239,17 @@ class LedgerOrders(LedgerConnection):
         rows = sorted({order_id for order_id, _ in results})
         with self._tx() as conn:
             keys: dict[int, tuple[str, str]] = {}
+            started: dict[int, float] = {}
             open_fetches: dict[int, int] = {}
             for chunk in _chunks(rows):
                 marks = _marks(chunk)
                 for r in conn.execute(
-                    f"SELECT id, order_id, delivery_id FROM orders WHERE id IN ({marks})", chunk
+                    f"SELECT id, order_id, delivery_id, state, updated_at FROM orders"
+                    f" WHERE id IN ({marks})",
+                    chunk,
                 ).fetchall():
                     keys[int(r[0])] = (r[1], r[2])
+                    started[int(r[0])] = float(r[4]) if r[3] == "fetching" else now
                 for r in conn.execute(
                     f"SELECT order_row, max(id) FROM fetches WHERE finished_at IS NULL"
                     f" AND order_row IN ({marks}) GROUP BY order_row",
@@ -219,15 +267,15 @@ class LedgerOrders(LedgerConnection):
             digests = self.labels.store(conn, (waybill.html for _, waybill in results))
             by_state: dict[str, list[int]] = {}
             updates = []
+            inserts = []
             for order_id, waybill in results:
+                digest = digests.get(id(waybill.html)) if waybill.html else None
+                values = _fetch_values(waybill, now, digest)
                 fetch_id = open_fetches.get(order_id)
                 if fetch_id is None:
-                    fetch_id = conn.insert(
-                        "INSERT INTO fetches (order_row, started_at) VALUES (?, ?) RETURNING id",
-                        (order_id, now),
-                    )
-                digest = digests.get(id(waybill.html)) if waybill.html else None
-                updates.append((*_fetch_values(waybill, now, digest), fetch_id))
+                    inserts.append((order_id, started[order_id], *values))
+                else:
+                    updates.append((*values, fetch_id))
                 state = _state_after_fetch(waybill)
                 if close_printable and waybill.printable:
                     state = "done"
@@ -237,6 +285,12 @@ class LedgerOrders(LedgerConnection):
                 " waybill_id = ?, label_digest = ?, page_w_mm = ?, page_h_mm = ?,"
                 " waybill_data = ?, hint_en = ?, hint_zh = ?, extra = ? WHERE id = ?",
                 updates,
+            )
+            conn.executemany(
+                "INSERT INTO fetches (order_row, started_at, finished_at, status, errcode,"
+                " errmsg, waybill_id, label_digest, page_w_mm, page_h_mm, waybill_data,"
+                " hint_en, hint_zh, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                inserts,
             )
             for state, ids in sorted(by_state.items()):  # touched with their new state
                 for chunk in _chunks(sorted(set(ids))):

@@ -82,14 +82,31 @@ def test_recording_orders_as_fetching_is_queue_and_start_in_one(ledger: Ledger) 
     rows = ledger.record_fetching([SF2, SF1, SF2], session_id="s2")
     assert rows[1] == earlier and rows[0] != rows[2] and earlier not in (rows[0], rows[2])
     assert {state_of(ledger, row) for row in rows} == {OrderState.FETCHING}
-    with ledger._tx(write=False) as conn:
-        open_fetches = conn.execute(
-            "SELECT order_row, count(*) FROM fetches WHERE finished_at IS NULL GROUP BY order_row"
-        ).fetchall()
-    assert sorted(tuple(r) for r in open_fetches) == sorted((row, 1) for row in rows)
-    ledger.record_fetch_results([(rows[1], ok_waybill(SF1, "SF100"))], close_printable=True)
+
+    def fetch_rows() -> list[tuple[int, float, float | None]]:
+        with ledger._tx(write=False) as conn:
+            found = conn.execute(
+                "SELECT order_row, started_at, finished_at FROM fetches ORDER BY id"
+            ).fetchall()
+        return [tuple(r) for r in found]
+
+    # the order found active gets an open fetch (its earlier unanswered one dropped); a new
+    # order's fetch row is written once, with its answer, started when it was recorded
+    [(open_row, started, unfinished)] = fetch_rows()
+    assert (open_row, unfinished) == (earlier, None)
+    ledger.record_fetch_results(
+        [(rows[1], ok_waybill(SF1, "SF100")), (rows[0], error_waybill(SF2))],
+        close_printable=True,
+    )
     assert state_of(ledger, rows[1]) is OrderState.DONE
+    assert state_of(ledger, rows[0]) is OrderState.FAILED
     assert ledger.stored_waybill(rows[1]) == ok_waybill(SF1, "SF100")
+    assert ledger.stored_waybill(rows[0]) == error_waybill(SF2)
+    finished = {row: (began, ended) for row, began, ended in fetch_rows()}
+    assert set(finished) == {earlier, rows[0]}
+    assert finished[earlier][0] == started  # the open fetch, finished in place
+    assert finished[rows[0]][0] == started  # started in the same transaction
+    assert all(ended is not None and ended > started for _, ended in finished.values())
     assert ledger.record_fetching([]) == []
 
 
