@@ -22,13 +22,12 @@ so clients must match items by `(order_id, delivery_id)`.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from app.sandbox.carriers import CARRIERS
-from app.sandbox.encoding import encode
+from app.sandbox.encoding import decode, encode
 from app.sandbox.faults import Faults
 from app.sandbox.orders import answer_order, is_dropped
 from app.sandbox.stats import SandboxStats
@@ -300,7 +299,7 @@ class SandboxApi:
 
 def _parse_object(body: bytes) -> dict[str, Any]:
     try:
-        request = json.loads(body.decode("utf-8"))
+        request = decode(body)
     except (UnicodeDecodeError, ValueError):
         raise _BadRequest(47001, "data format error") from None
     if not isinstance(request, dict):

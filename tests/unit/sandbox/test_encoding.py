@@ -1,10 +1,16 @@
-"""The sandbox answers compact UTF-8 JSON, also for what orjson alone cannot encode."""
+"""The sandbox answers compact UTF-8 JSON, also for what orjson alone cannot encode, and
+reads every request body as `json` would, also where orjson alone would read it otherwise."""
 
 from __future__ import annotations
 
 import json
+import math
 
-from app.sandbox.encoding import encode
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.sandbox.encoding import decode, encode
 from tests.unit.sandbox.support import Caller, orders
 
 
@@ -38,3 +44,66 @@ def test_an_order_id_with_a_lone_surrogate_gets_its_item_error(caller: Caller) -
     assert answer["errcode"] == 0
     assert items["BAD-\ud800"]["errcode"] == 47001
     assert items["PLAIN-1"]["errcode"] == 0
+
+
+def _same(a: object, b: object) -> bool:
+    """Equal, with the same types all the way down (1 is not 1.0), NaN equal to NaN."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict) and isinstance(b, dict):
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a):
+        return math.isnan(b)
+    return a == b
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"order_id": 9223372036854775807, "n": -9223372036854775808}',
+        b'{"order_id": 9999999999999999999, "n": -9999999999999999999}',
+        b'{"order_id": 18446744073709551616, "n": 123456789012345678901234567890}',
+        b'{"order_id": "M12345678901234567890", "n": 1e400, "m": NaN, "k": -Infinity}',
+        b'{"order_id": "\\ud800", "delivery_id": "\\udc00SF"}',
+        b'{"a": 1, "a": 2.5, "b": [1.0, -0, 0.1, 1E2, "\\u5e7f"]}',
+        b' {"order_list": []}\n',
+    ],
+)
+def test_a_body_is_read_as_json_reads_it(body: bytes) -> None:
+    assert _same(decode(body), json.loads(body.decode("utf-8")))
+
+
+def test_nesting_deeper_than_orjson_reads_is_read_by_json() -> None:
+    body = b"[" * 1100 + b"]" * 1100
+    assert decode(body) == json.loads(body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"", b"{", b'{"a": 1} x', b"\xef\xbb\xbf{}", b'{"a": "\xff"}', b"{'a': 1}", b"[1,]"],
+)
+def test_a_body_json_refuses_is_refused(body: bytes) -> None:
+    with pytest.raises(ValueError):
+        json.loads(body.decode("utf-8"))
+    with pytest.raises(ValueError):
+        decode(body)
+
+
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**80), max_value=2**80)
+    | st.floats(allow_nan=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(), inner, max_size=5),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_JSON)
+def test_any_json_value_is_read_as_json_reads_it(value: object) -> None:
+    body = json.dumps(value).encode("utf-8")
+    assert _same(decode(body), json.loads(body.decode("utf-8")))
