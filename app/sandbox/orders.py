@@ -59,11 +59,12 @@ def is_dropped(order: dict[str, Any]) -> bool:
     return isinstance(order_id, str) and order_id.startswith("DROP")
 
 
-def _is_text(*values: str) -> bool:
-    """Whether every value is text UTF-8 can carry (JSON's `\\ud800` escape is not)."""
+def _is_text(value: str) -> bool:
+    """Whether `value` is text UTF-8 can carry (JSON's `\\ud800` escape is not)."""
+    if value.isascii():  # most ids, and a flag lookup rather than an encoding
+        return True
     try:
-        for value in values:
-            value.encode("utf-8")
+        value.encode("utf-8")
     except UnicodeEncodeError:
         return False
     return True
@@ -83,7 +84,7 @@ def answer_order(order: dict[str, Any], faults: Faults) -> dict[str, Any]:
         return _error(base, 930561, "argument error: delivery_id missing")
     if wanted is not None and not isinstance(wanted, str):
         return _error(base, 930561, "argument error: waybill_id must be a string")
-    if not _is_text(order_id, delivery_id, wanted or ""):
+    if not _is_text(order_id + delivery_id + (wanted or "")):
         return _error(base, 47001, "data format error: ids must be UTF-8 text")
     carrier = CARRIERS.get(delivery_id)
     if carrier is None:

@@ -105,4 +105,5 @@ def destination(order_id: str) -> tuple[City, str]:
     h = order_hash("receiver", order_id)
     city = _CITIES[h % len(_CITIES)]
     m = h >> 128
-    return city, f"{city.code}{_LETTERS[m % 24]}{_LETTERS[(m >> 8) % 24]}-{(m >> 16) % 1000:03d}"
+    number = str((m >> 16) % 1000).zfill(3)
+    return city, f"{city.code}{_LETTERS[m % 24]}{_LETTERS[(m >> 8) % 24]}-{number}"
