@@ -286,12 +286,16 @@ class LedgerOrders(LedgerConnection):
                 " waybill_data = ?, hint_en = ?, hint_zh = ?, extra = ? WHERE id = ?",
                 updates,
             )
-            conn.executemany(
-                "INSERT INTO fetches (order_row, started_at, finished_at, status, errcode,"
-                " errmsg, waybill_id, label_digest, page_w_mm, page_h_mm, waybill_data,"
-                " hint_en, hint_zh, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                inserts,
-            )
+            # one multi-row statement per `_CHUNK` (row by row, `executemany` costs ~3 µs
+            # per order more)
+            for part in _chunks(inserts):
+                conn.execute(
+                    "INSERT INTO fetches (order_row, started_at, finished_at, status, errcode,"
+                    " errmsg, waybill_id, label_digest, page_w_mm, page_h_mm, waybill_data,"
+                    " hint_en, hint_zh, extra) VALUES "
+                    + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(part)),
+                    [v for row in part for v in row],
+                )
             for state, ids in sorted(by_state.items()):  # touched with their new state
                 for chunk in _chunks(sorted(set(ids))):
                     cur = conn.execute(
