@@ -62,18 +62,32 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(self.server.api.handle(method, url.path, query, body, self.client_address[0]))
 
     def _send(self, reply: Reply) -> None:
+        """The headers `send_response` would write, and the body, in one gathered write:
+        `end_headers` would send the headers on their own, waking the client twice."""
+        head = (
+            f"{self.protocol_version} {reply.status} {self.responses[reply.status][0]}\r\n"
+            f"Server: {self.version_string()}\r\nDate: {self.date_time_string()}\r\n"
+            f"Content-Type: {reply.content_type}\r\nContent-Length: {len(reply.body)}\r\n\r\n"
+        ).encode("latin-1")
+        if self.request_version == "HTTP/0.9":
+            head = b""  # as send_response: no status line, no headers
         try:
-            self.send_response(reply.status)
-            self.send_header("Content-Type", reply.content_type)
-            self.send_header("Content-Length", str(len(reply.body)))
-            self.end_headers()
-            self.wfile.write(reply.body)
-            self.wfile.flush()
+            _send_all(self.connection, head, reply.body)
         except OSError:  # the client gave up (e.g. its read timeout) or the server stopped
             self.close_connection = True
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silent: request lines carry the access token."""
+
+
+def _send_all(connection: socket.socket, head: bytes, body: bytes) -> None:
+    """`head` then `body`, gathered by `sendmsg` (no copy of a ~0.5 MB body), the rest of a
+    partial send after it."""
+    sent = connection.sendmsg([head, body])
+    if sent < len(head):
+        connection.sendall(head[sent:])
+        sent = len(head)
+    connection.sendall(memoryview(body)[sent - len(head) :])
 
 
 class _HTTPServer(ThreadingHTTPServer):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -9,6 +10,7 @@ import pytest
 import requests
 
 from app.sandbox import SANDBOX_APPID, SANDBOX_SECRET, SandboxServer
+from app.sandbox.server import _send_all
 from tests.unit.sandbox.support import BATCHGET, GETALL, Caller, orders
 
 
@@ -143,3 +145,25 @@ def test_the_sandbox_counts_the_calls_it_answers_at_once() -> None:
             list(pool.map(call, range(3)))
         assert server.stats.calls(BATCHGET) == 3
         assert server.stats.most_in_flight(BATCHGET) == 3
+
+
+def test_a_partly_sent_answer_is_sent_to_its_end() -> None:
+    """Headers and body go out in one gathered write; a small send buffer makes it partial,
+    and the rest must follow in order."""
+    ours, theirs = socket.socketpair()
+    ours.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+    ours.settimeout(10)  # as the handler's connection: a non-blocking socket underneath
+    head, body = b"HTTP/1.1 200 OK\r\n" * 40, bytes(range(256)) * 2048
+    received = bytearray()
+
+    def read() -> None:
+        while chunk := theirs.recv(1000):
+            received.extend(chunk)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    with ours:
+        _send_all(ours, head, body)
+    reader.join(timeout=10)
+    theirs.close()
+    assert bytes(received) == head + body
