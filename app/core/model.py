@@ -2,7 +2,8 @@
 
 Plain frozen dataclasses, no behaviour beyond small derived properties, so that the
 parser, the WeChat client, the engine, the ledger, the CLI and the GUI all speak the
-same language without importing each other.
+same language without importing each other. The ones made for every order are
+`@cheap_init` (`app.core.frozen`): the same dataclasses, three times cheaper to make.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ import enum
 import functools
 from dataclasses import dataclass, field
 
+from app.core.frozen import cheap_init
 
+
+@cheap_init
 @dataclass(frozen=True)
 class OrderRef:
     """One order to fetch: the merchant's order id and its carrier, optionally a waybill id."""
@@ -37,6 +41,7 @@ class Hint:
         return self.zh if language.startswith("zh") else self.en
 
 
+@cheap_init
 @dataclass(frozen=True)
 class ApiItem:
     """One order's answer as the WeChat client got it (or made it up for a failed call).
@@ -74,6 +79,7 @@ class PageSizeMm:
     height: float
 
 
+@cheap_init
 @dataclass(frozen=True)
 class Waybill:
     """One order after fetching and decoding: printable (`OK`), cancelled, or an error."""

@@ -18,6 +18,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from app.core.frozen import cheap_init
 from app.core.model import Hint, OrderRef
 
 MAX_FIELD_BYTES = 512
@@ -78,6 +79,7 @@ class LineKind(enum.Enum):
     REJECTED = "rejected"
 
 
+@cheap_init
 @dataclass(frozen=True)
 class ParsedLine:
     """One content line of the input and what became of it.
