@@ -19,9 +19,9 @@ from app.core.ledger_connection import LedgerConnection
 from app.core.ledger_db import SQLITE, Db
 from app.core.ledger_labels import LabelStore
 from app.core.ledger_records import LedgerError, OrderState
+from app.core.ledger_schema import ACTIVE_STATES_SQL
 from app.core.model import OrderRef, Waybill, WaybillStatus
 
-_ACTIVE_SQL = "('queued', 'fetching', 'fetched')"
 _THIS_STATION = "(run_id IS NULL OR run_id IN (SELECT id FROM runs WHERE station IN (?, '')))"
 _CHUNK = 500
 """At most this many orders per statement (SQLite allows 32766 parameters, PostgreSQL 65535)."""
@@ -105,7 +105,7 @@ class LedgerOrders(LedgerConnection):
         for chunk in _chunks(order_ids):
             for r in conn.execute(
                 f"SELECT id, order_id, delivery_id FROM orders WHERE order_id IN"
-                f" ({_marks(chunk)}) AND state IN {_ACTIVE_SQL} AND {_THIS_STATION}",
+                f" ({_marks(chunk)}) AND state IN {ACTIVE_STATES_SQL} AND {_THIS_STATION}",
                 (*chunk, self.station),
             ).fetchall():
                 key, row = (r[1], r[2]), int(r[0])

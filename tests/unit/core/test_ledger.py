@@ -49,7 +49,7 @@ def test_the_file_is_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
     raw = sqlite3.connect(path)
     try:
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
         runs = raw.execute("SELECT pid, ended_at FROM runs").fetchall()
     finally:
         raw.close()

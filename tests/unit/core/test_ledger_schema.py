@@ -92,6 +92,45 @@ def test_a_v1_file_migrates_and_keeps_its_data(tmp_path: Path) -> None:
         raw.close()
 
 
+def test_an_older_file_finds_its_active_orders_by_key_in_the_active_index(
+    tmp_path: Path,
+) -> None:
+    """v6: the key index holds only active orders, and the look-up by key uses it."""
+    path = tmp_path / "v1.sqlite3"
+    build_v1(path)
+    with Ledger(path, clock=StepClock()) as ledger:
+        waiting, printed = ledger.record_queued(
+            [OrderRef("V1-WAITING", "SF"), OrderRef("V1-ORDER", "SF")]
+        )
+        assert waiting == 2  # still active: the same order, found by its key
+        assert printed not in (1, 2)  # over: a new row
+        [active] = ledger.record_queued([OrderRef("V1-ORDER", "SF")])
+        assert active == printed
+        ledger.mark_done(printed)
+        assert ledger.record_queued([OrderRef("V1-ORDER", "SF")])[0] not in (1, 2, printed)
+    raw = sqlite3.connect(path)
+    try:
+        [sql] = raw.execute("SELECT sql FROM sqlite_master WHERE name = 'orders_key'").fetchone()
+        assert sql.endswith("WHERE state IN ('queued', 'fetching', 'fetched')")
+        in_index = raw.execute(
+            "SELECT count(*) FROM orders INDEXED BY orders_key"
+            " WHERE state IN ('queued', 'fetching', 'fetched')"
+        ).fetchone()[0]
+        active = raw.execute(
+            "SELECT count(*) FROM orders WHERE state IN ('queued', 'fetching', 'fetched')"
+        ).fetchone()[0]
+        total = raw.execute("SELECT count(*) FROM orders").fetchone()[0]
+        assert (in_index, active, total) == (2, 2, 4)
+        plan = raw.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM orders WHERE order_id IN (?, ?)"
+            " AND state IN ('queued', 'fetching', 'fetched')",
+            ("a", "b"),
+        ).fetchall()
+        assert any("USING INDEX orders_key" in row[3] for row in plan)
+    finally:
+        raw.close()
+
+
 def test_migrating_twice_changes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "l.sqlite3"
     Ledger(path).close()
