@@ -28,11 +28,25 @@ a float. A plain search of the translated body takes ~1 % of a regex search's CP
 
 
 def encode(payload: object) -> bytes:
-    """`payload` as UTF-8 JSON bytes."""
+    """`payload` as UTF-8 JSON bytes (`pre_encoded` values in it included)."""
     try:
         return orjson.dumps(payload)
     except orjson.JSONEncodeError:
-        return json.dumps(payload, separators=(",", ":")).encode("ascii")
+        return json.dumps(payload, separators=(",", ":"), default=_fragment_value).encode("ascii")
+
+
+def pre_encoded(text: str) -> orjson.Fragment:
+    """`text` as JSON once, for a value many answers carry (a shared label's ~4.6 KB of
+    Base64): orjson copies a fragment's bytes into a body without scanning them again,
+    ~0.6 µs an order of a 100-order answer."""
+    return orjson.Fragment(orjson.dumps(text))
+
+
+def _fragment_value(value: object) -> object:
+    """What `json` writes for a `pre_encoded` value: the text it holds."""
+    if isinstance(value, orjson.Fragment):
+        return orjson.loads(orjson.dumps(value))
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def decode(body: bytes) -> object:

@@ -31,8 +31,11 @@ import functools
 import re
 from typing import Any
 
+import orjson
+
 from app.sandbox.barcodes import BarcodeError
 from app.sandbox.carriers import CARRIERS
+from app.sandbox.encoding import pre_encoded
 from app.sandbox.faults import Faults
 from app.sandbox.labels import label_base64, waybill_data_for
 
@@ -48,9 +51,11 @@ def _error(base: dict[str, Any], errcode: int, errmsg: str, **extra: Any) -> dic
 
 
 @functools.cache
-def _sample_label(delivery_id: str) -> str:
-    """The one label every order of a carrier gets with `Faults.shared_labels`."""
-    return label_base64(delivery_id, "SAMPLE", CARRIERS[delivery_id].make_waybill("SAMPLE"))
+def _sample_label(delivery_id: str) -> orjson.Fragment:
+    """The one label every order of a carrier gets with `Faults.shared_labels`, its JSON
+    made once."""
+    waybill_id = CARRIERS[delivery_id].make_waybill("SAMPLE")
+    return pre_encoded(label_base64(delivery_id, "SAMPLE", waybill_id))
 
 
 def is_dropped(order: dict[str, Any]) -> bool:
@@ -111,6 +116,7 @@ def answer_order(order: dict[str, Any], faults: Faults) -> dict[str, Any]:
     if prefix == "RENDERFAIL":
         base["waybill_id"] = waybill_id
         return _error(base, 9300512, "template render failed")
+    print_html: str | orjson.Fragment
     if faults.empty_label or prefix == "NOLABEL":
         print_html = ""
     elif faults.corrupt_base64 or prefix == "BADB64":

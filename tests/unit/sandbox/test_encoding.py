@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.sandbox.encoding import decode, encode
-from tests.unit.sandbox.support import Caller, orders
+from tests.unit.sandbox.support import Caller, decode_label, orders
 
 
 def test_answers_are_compact_utf8_json() -> None:
@@ -107,3 +107,14 @@ _JSON = st.recursive(
 def test_any_json_value_is_read_as_json_reads_it(value: object) -> None:
     body = json.dumps(value).encode("utf-8")
     assert _same(decode(body), json.loads(body.decode("utf-8")))
+
+
+@pytest.mark.parametrize("encoder", ["orjson", "json"])
+def test_shared_labels_are_one_sample_label_per_carrier(caller: Caller, encoder: str) -> None:
+    caller.server.faults.shared_labels = True
+    odd = [{"order_id": 2**70, "delivery_id": "SF"}] if encoder == "json" else []
+    answer = caller.batchget([*orders("S-1", "S-2"), *odd, *orders("Z-1", carrier="ZTO")])
+    items = {str(item["order_id"]): item for item in answer["order_list"]}
+    assert items["S-1"]["print_html"] == items["S-2"]["print_html"] != items["Z-1"]["print_html"]
+    assert "SAMPLE" in decode_label(items["S-1"]) and "中通快递" in decode_label(items["Z-1"])
+    assert items["S-1"]["waybill_id"] != items["S-2"]["waybill_id"]  # each order its own
