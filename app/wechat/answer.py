@@ -26,7 +26,8 @@ import orjson
 
 #: The largest answer accepted, after decompression (a full batch of 100 labels is ~5 MB).
 MAX_ANSWER_BYTES = 64 * 1024 * 1024
-CHUNK_BYTES = 64 * 1024
+#: How much of the raw body is read (or inflated) at a time.
+CHUNK_BYTES = 256 * 1024
 
 
 class AnswerProblem(Exception):
@@ -85,24 +86,29 @@ def read_body(raw: _Raw, content_encoding: str, *, max_bytes: int = MAX_ANSWER_B
     answer over the cap (stopping as soon as the cap is passed).
     """
     decoder = _decoder(content_encoding)
-    out = bytearray()
+    # The pieces are joined once at the end: growing one buffer chunk by chunk cost four
+    # times as much CPU as reading a 0.5 MB answer itself.
+    pieces: list[bytes] = []
+    size = 0
     try:
         for chunk in raw.stream(CHUNK_BYTES, decode_content=False):
             if decoder is None:
-                out += chunk
-                if len(out) > max_bytes:
+                size += len(chunk)
+                if size > max_bytes:
                     raise too_large(max_bytes)
+                pieces.append(chunk)
                 continue
             data = chunk
             while data:
-                piece = decoder.decompress(data, max_bytes + 1 - len(out))
-                out += piece
-                if len(out) > max_bytes:
+                piece = decoder.decompress(data, max_bytes + 1 - size)
+                size += len(piece)
+                if size > max_bytes:
                     raise too_large(max_bytes)
+                pieces.append(piece)
                 data = decoder.unconsumed_tail
     except zlib.error:
         raise AnswerProblem("the compressed answer is corrupt") from None
-    return bytes(out)
+    return b"".join(pieces)
 
 
 def _no_constants(name: str) -> Any:
