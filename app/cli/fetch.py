@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import threading
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from itertools import chain
@@ -23,7 +24,9 @@ from pathlib import Path
 from typing import TextIO
 
 from app.cli.fetch_input import input_lines, parsed_lines, windows
+from app.cli.interrupt import stop_on_interrupt
 from app.cli.labels import LabelOutputError, PdfSink, PrinterSink, QtSession
+from app.cli.reports import EXIT_INTERRUPTED as EXIT_INTERRUPTED
 from app.cli.reports import EXIT_OK as EXIT_OK
 from app.cli.reports import EXIT_SOME_FAILED as EXIT_SOME_FAILED
 from app.cli.reports import EXIT_USAGE as EXIT_USAGE
@@ -267,7 +270,7 @@ def _fetch_with_ledger(
     try:
         report_recovery(ledger.recover(), err)
         prune_history(ledger, settings, err)
-        with long_run_collector():
+        with long_run_collector(), stop_on_interrupt(stream.stop, err, f"{PROG} fetch"):
             return stream.run(lines)
     except LedgerUnavailable as exc:
         print(f"{PROG} fetch: {ledger_away_message(exc, stream.labels_out)}", file=err)
@@ -278,6 +281,16 @@ def _fetch_with_ledger(
     finally:
         client.close()
         ledger.close()
+
+
+STOPPED = (
+    "stopped (Ctrl-C). The lines above were stored as reported; the input's later lines "
+    "were not read. Run the same command again for the rest."
+)
+NOT_PUT_OUT = (
+    f"fetched, not put out: stopped (Ctrl-C) — `{PROG} resume` with the same --print or "
+    "--pdf-dir puts it out"
+)
 
 
 def ledger_away_message(exc: LedgerError, labels_out: int) -> str:
@@ -308,11 +321,18 @@ class FetchStream:
         self._index, self._out, self._err = index, out, err
         self.counts: Counter[str] = Counter()
         self.labels_out = 0
+        self.stop = threading.Event()
+        """Set to stop cleanly (Ctrl-C): the calls under way finish, no new call starts,
+        no more labels are put out, the window's lines are written and the run ends."""
 
     def run(self, lines: Iterator[ParsedLine]) -> int:
         try:
             for window in windows(lines):
                 self._window(window)
+                if self.stop.is_set():
+                    self._summary()
+                    print(f"{PROG} fetch: {STOPPED}", file=self._err)
+                    return EXIT_INTERRUPTED
         except (OSError, OrderInputError) as exc:
             self._summary()
             print(
@@ -332,7 +352,11 @@ class FetchStream:
     def _window(self, window: list[ParsedLine]) -> None:
         refs = [line.ref for line in window if line.kind is LineKind.REF and line.ref]
         rows, waybills = self._run.queue_and_fetch(
-            self._client, refs, owners=self._index, close_printable=not self._sinks
+            self._client,
+            refs,
+            owners=self._index,
+            close_printable=not self._sinks,
+            cancel=self.stop,
         )
         by_key = {w.ref.key: w for w in waybills}
         reports = [report_for(line, by_key) for line in window]
@@ -343,7 +367,10 @@ class FetchStream:
                 if line.kind is LineKind.REF and line.ref is not None
             }
             for row, wb in zip(rows, waybills, strict=True):
-                if wb.printable:
+                if wb.printable and self.stop.is_set():
+                    report = report_of[wb.ref.key]
+                    report.status, report.errmsg = "stopped", NOT_PUT_OUT
+                elif wb.printable:
                     self._put_out(row, wb, report_of[wb.ref.key])
         as_json = self._args.json
         self._out.write(

@@ -7,7 +7,9 @@ recording every step in the station's ledger. `resume`, `history`, `reprint` and
 Every command logs to the rotating file in the log folder, secrets masked
 (`app.wiring.logging_session`; `WAYBILL_LOG_LEVEL=DEBUG` for request lines).
 Exit status: 0 every order ok, 1 some orders not ok, 2 usage, configuration or
-authentication errors, or no display (or missing system libraries) for the window.
+authentication errors, or no display (or missing system libraries) for the window; 130
+stopped or interrupted by Ctrl-C (`fetch` stops cleanly at the first, `app.cli.interrupt`;
+any command quits at once at the next, said in one line instead of a traceback).
 """
 
 from __future__ import annotations
@@ -26,11 +28,20 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+"""Ctrl-C, as a shell reports a program that SIGINT ended."""
+PROG = "waybill-printer"
+
+INTERRUPTED = (
+    "interrupted (Ctrl-C). What was reported above was stored before it was reported; a "
+    "line being written may be cut short. Run the same command again to finish: a label "
+    "printed already is refused as printed, not printed twice."
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="waybill-printer",
+        prog=PROG,
         description="Fetch WeChat logistics waybills and print them at a packing station.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -111,7 +122,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     secrets = SecretRegistry()  # what the log filter masks; learns each secret and token
     with logging_session(AppPaths.default(), os.environ, secrets):
-        return _run(args, secrets)
+        try:
+            return _run(args, secrets)
+        except KeyboardInterrupt:  # the ledger's transactions and the run closed on the way
+            name = f"{PROG} {args.command}" if args.command else PROG
+            print(f"{name}: {INTERRUPTED}", file=sys.stderr)
+            return EXIT_INTERRUPTED
 
 
 def _run(args: argparse.Namespace, secrets: SecretRegistry) -> int:

@@ -20,6 +20,8 @@ from app.core.orders import LineKind, ParsedLine
 from app.core.print_outcome import OutcomeKind, PrintResult
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130
+"""Stopped by Ctrl-C, as a shell reports a program that SIGINT ended."""
 PROG = "waybill-printer"
 
 

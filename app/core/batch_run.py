@@ -180,15 +180,17 @@ class BatchRun:
         *,
         owners: WaybillOwners | None = None,
         close_printable: bool = False,
+        cancel: threading.Event | None = None,
     ) -> tuple[list[int], list[Waybill]]:
         """Record the orders as fetching in one transaction (`Ledger.record_fetching`),
         before any network call, then `fetch` them: the ledger order ids and the
-        waybills, one per ref."""
+        waybills, one per ref (once `cancel` is set, no new call starts: the orders left
+        are stored as not fetched)."""
         rows = self._ledger.record_fetching(refs, session_id=self._session_id)
         if not refs:
             return rows, []
         waybills = self._fetch_started(
-            source, rows, refs, cancel=None, owners=owners, close_printable=close_printable
+            source, rows, refs, cancel=cancel, owners=owners, close_printable=close_printable
         )
         return rows, waybills
 
