@@ -300,7 +300,7 @@ class SandboxApi:
 def _parse_object(body: bytes) -> dict[str, Any]:
     try:
         request = decode(body)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # nested too deep for json
         raise _BadRequest(47001, "data format error") from None
     if not isinstance(request, dict):
         raise _BadRequest(47001, "data format error")

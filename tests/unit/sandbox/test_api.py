@@ -96,6 +96,20 @@ def test_non_json_body_is_47001(caller: Caller) -> None:
     assert response.json()["errcode"] == 47001
 
 
+def test_a_body_nested_deeper_than_python_can_read_is_47001_not_a_dropped_connection(
+    caller: Caller,
+) -> None:
+    for path in (BATCHGET, "/cgi-bin/stable_token"):
+        response = caller.http.post(
+            caller.url(path),
+            params={"access_token": caller.token()},
+            data=b"[" * 200_000 + b"]" * 200_000,
+            headers={"Content-Type": "application/json"},
+            timeout=5,
+        )
+        assert response.json()["errcode"] == 47001, path
+
+
 def test_items_missing_fields_get_their_own_argument_error(caller: Caller) -> None:
     answer = caller.batchget([{"order_id": "ORD1"}, {"order_id": "ORD2", "delivery_id": "SF"}])
     by_id = {i["order_id"]: i for i in answer["order_list"]}
