@@ -24,6 +24,7 @@ import re
 import sqlite3
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 import orjson
 import requests
@@ -62,8 +63,10 @@ def batches(path: str) -> Iterator[list[tuple[str, str]]]:
         yield batch
 
 
-class Floor:
-    def __init__(self, base: str, appid: str, secret: str, ledger: str) -> None:
+class Api:
+    """One keep-alive connection to the API with its access token."""
+
+    def __init__(self, base: str, appid: str, secret: str) -> None:
         self._http = requests.Session()
         answer = self._http.post(
             f"{base}/cgi-bin/stable_token",
@@ -72,6 +75,24 @@ class Floor:
         ).json()
         self._token = answer["access_token"]
         self._url = f"{base}/cgi-bin/express/business/order/batchget"
+
+    def batch_get(self, batch: list[tuple[str, str]]) -> list[dict[str, Any]]:
+        """The answer's items for one call of (order id, carrier) pairs."""
+        body = orjson.dumps({"order_list": [{"order_id": o, "delivery_id": d} for o, d in batch]})
+        reply = self._http.post(
+            self._url,
+            params={"access_token": self._token},
+            data=body,
+            headers={"Content-Type": "application/json"},
+            timeout=30,
+        )
+        items: list[dict[str, Any]] = orjson.loads(reply.content)["order_list"]
+        return items
+
+
+class Floor:
+    def __init__(self, base: str, appid: str, secret: str, ledger: str) -> None:
+        self._api = Api(base, appid, secret)
         self._db = sqlite3.connect(ledger, isolation_level=None)
         for statement in _SCHEMA:
             self._db.execute(statement)
@@ -103,17 +124,9 @@ class Floor:
             "ON CONFLICT DO UPDATE SET state = 'fetching'",
             list(batch),
         )
-        body = orjson.dumps({"order_list": [{"order_id": o, "delivery_id": d} for o, d in batch]})
-        reply = self._http.post(
-            self._url,
-            params={"access_token": self._token},
-            data=body,
-            headers={"Content-Type": "application/json"},
-            timeout=30,
-        )
         rows: list[tuple[object, ...]] = []
         lines: list[str] = []
-        for item in orjson.loads(reply.content)["order_list"]:
+        for item in self._api.batch_get(batch):
             waybill = item.get("waybill_id", "")
             label = self._label_id(item.get("print_html", ""))
             order, carrier = item["order_id"], item["delivery_id"]

@@ -28,10 +28,7 @@ from collections.abc import Iterator
 from multiprocessing import get_context
 from multiprocessing.connection import Connection
 
-import orjson
-import requests
-
-from tests.benchmarks.floor_fetch import batches
+from tests.benchmarks.floor_fetch import Api, batches
 
 WINDOW = 8  # calls per window recorded ahead, as the program's 800-order windows
 _SCHEMA = (
@@ -84,14 +81,7 @@ def windows(path: str) -> Iterator[list[list[tuple[str, str]]]]:
 
 class TwoCores:
     def __init__(self, base: str, appid: str, secret: str, pipe: Connection) -> None:
-        self._http = requests.Session()
-        answer = self._http.post(
-            f"{base}/cgi-bin/stable_token",
-            json={"grant_type": "client_credential", "appid": appid, "secret": secret},
-            timeout=30,
-        ).json()
-        self._token = answer["access_token"]
-        self._url = f"{base}/cgi-bin/express/business/order/batchget"
+        self._api = Api(base, appid, secret)
         self._pipe = pipe
         self._shas: dict[str, str] = {}  # label text -> its SHA-256, the last 32
         self._acks: deque[str | None] = deque()  # per request sent: lines it releases
@@ -118,18 +108,10 @@ class TwoCores:
             pass
 
     def fetch(self, batch: list[tuple[str, str]]) -> None:
-        body = orjson.dumps({"order_list": [{"order_id": o, "delivery_id": d} for o, d in batch]})
-        reply = self._http.post(
-            self._url,
-            params={"access_token": self._token},
-            data=body,
-            headers={"Content-Type": "application/json"},
-            timeout=30,
-        )
         labels: Rows = []
         rows: Rows = []
         lines: list[str] = []
-        for item in orjson.loads(reply.content)["order_list"]:
+        for item in self._api.batch_get(batch):
             text = item.get("print_html", "")
             sha = self._shas.get(text)
             if sha is None:
