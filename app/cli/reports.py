@@ -14,15 +14,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
+from app.cli.program import EXIT_INTERRUPTED as EXIT_INTERRUPTED
+from app.cli.program import EXIT_OK as EXIT_OK
+from app.cli.program import EXIT_SOME_FAILED as EXIT_SOME_FAILED
+from app.cli.program import EXIT_USAGE as EXIT_USAGE
+from app.cli.program import PROG as PROG
 from app.core.batch_run import ALREADY_PRINTED, NO_WAYBILL_ID, LabelSink, PutOut
 from app.core.model import OrderRef, Waybill, WaybillStatus
 from app.core.orders import LineKind, ParsedLine
 from app.core.print_outcome import OutcomeKind, PrintResult
-
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
-EXIT_INTERRUPTED = 130
-"""Stopped by Ctrl-C, as a shell reports a program that SIGINT ended."""
-PROG = "waybill-printer"
 
 
 @dataclass
