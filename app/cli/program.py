@@ -21,16 +21,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from app import __version__
+from app.cli.status import EXIT_INTERRUPTED as EXIT_INTERRUPTED
+from app.cli.status import EXIT_OK as EXIT_OK
+from app.cli.status import EXIT_SOME_FAILED as EXIT_SOME_FAILED
+from app.cli.status import EXIT_USAGE as EXIT_USAGE
+from app.cli.status import PROG as PROG
 
 if TYPE_CHECKING:
     from app.core.secret_registry import SecretRegistry
-
-EXIT_OK = 0
-EXIT_SOME_FAILED = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
-"""Ctrl-C, as a shell reports a program that SIGINT ended."""
-PROG = "waybill-printer"
 
 INTERRUPTED = (
     "interrupted (Ctrl-C). What was reported above was stored before it was reported; a "

@@ -14,11 +14,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
-from app.cli.program import EXIT_INTERRUPTED as EXIT_INTERRUPTED
-from app.cli.program import EXIT_OK as EXIT_OK
-from app.cli.program import EXIT_SOME_FAILED as EXIT_SOME_FAILED
-from app.cli.program import EXIT_USAGE as EXIT_USAGE
-from app.cli.program import PROG as PROG
+from app.cli.status import EXIT_INTERRUPTED as EXIT_INTERRUPTED
+from app.cli.status import EXIT_OK as EXIT_OK
+from app.cli.status import EXIT_SOME_FAILED as EXIT_SOME_FAILED
+from app.cli.status import EXIT_USAGE as EXIT_USAGE
+from app.cli.status import PROG as PROG
 from app.core.batch_run import ALREADY_PRINTED, NO_WAYBILL_ID, LabelSink, PutOut
 from app.core.model import OrderRef, Waybill, WaybillStatus
 from app.core.orders import LineKind, ParsedLine
